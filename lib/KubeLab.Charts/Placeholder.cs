@@ -1,0 +1,1 @@
+namespace KubeLab.Charts; internal static class Placeholder {}

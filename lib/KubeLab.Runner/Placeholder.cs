@@ -1,0 +1,1 @@
+namespace KubeLab.Runner; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace KubeLab; internal static class Placeholder {}

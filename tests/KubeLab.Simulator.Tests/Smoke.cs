@@ -1,0 +1,1 @@
+namespace KubeLab.Simulator.Tests; public class SmokeTests { [Fact] public void Builds() => Assert.True(true); }
