@@ -1,1 +1,0 @@
-namespace KubeLab.Charts; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace KubeLab.PlotlyRenderer; internal static class Placeholder {}
