@@ -10,12 +10,19 @@ public class KindClusterConfigTests
 {
     private static YamlMappingNode LoadConfig()
     {
-        var path = Path.Combine(RepoRoot.Find(), "environment", "kind-cluster.yaml");
+        var path = Path.Combine(FindRepoRoot(), "environment", "kind-cluster.yaml");
         var stream = new YamlStream();
         using var reader = File.OpenText(path);
         stream.Load(reader);
         Assert.Single(stream.Documents);
         return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "KubeLab.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException("KubeLab.slnx not found above " + AppContext.BaseDirectory);
     }
 
     private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[key]).Value!;
@@ -57,15 +64,5 @@ public class KindClusterConfigTests
     {
         var networking = (YamlMappingNode)LoadConfig()["networking"];
         Assert.Equal("10.244.0.0/16", Scalar(networking, "podSubnet"));
-    }
-}
-
-internal static class RepoRoot
-{
-    public static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "KubeLab.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException("KubeLab.slnx not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,1 +1,0 @@
-namespace KubeLab.Runner; internal static class Placeholder {}
