@@ -18,11 +18,14 @@ public class KindClusterConfigTests
         return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 
-    private static string FindRepoRoot()
+    // Starts from the output folder, then from this source file's folder: builds with --artifacts-path put the
+    // output outside the repository.
+    private static string FindRepoRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "KubeLab.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException("KubeLab.slnx not found above " + AppContext.BaseDirectory);
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "KubeLab.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException("KubeLab.slnx not found above " + AppContext.BaseDirectory + " or " + sourceFile);
     }
 
     private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[key]).Value!;

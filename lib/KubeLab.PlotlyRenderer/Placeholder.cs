@@ -1,1 +1,0 @@
-namespace KubeLab.PlotlyRenderer; internal static class Placeholder {}

@@ -1,0 +1,96 @@
+using KubeLab.Simulator;
+
+namespace KubeLab.Runner;
+
+/// <summary>The cluster a batch of notebooks runs against, announced to them the way <c>Lab.StartAsync</c> reads it:
+/// env <c>KUBECONFIG</c> and <c>KUBELAB_CONTEXT</c>. For the simulator it owns ONE <see cref="SimulatedCluster"/> for the whole run.
+/// Disposing stops the simulator and restores the previous environment.</summary>
+public sealed class ClusterSession : IAsyncDisposable
+{
+    public const string KubeconfigVariable = "KUBECONFIG";
+    public const string ContextVariable = "KUBELAB_CONTEXT";
+
+    private readonly SimulatedCluster? _simulator;
+    private readonly string? _previousKubeconfig = Environment.GetEnvironmentVariable(KubeconfigVariable);
+    private readonly string? _previousContext = Environment.GetEnvironmentVariable(ContextVariable);
+
+    private ClusterSession(ClusterChoice kind, string context, string kubeconfigPath, Uri? server, SimulatedCluster? simulator)
+    {
+        Kind = kind;
+        Context = context;
+        KubeconfigPath = kubeconfigPath;
+        Server = server;
+        _simulator = simulator;
+        Environment.SetEnvironmentVariable(KubeconfigVariable, kubeconfigPath);
+        Environment.SetEnvironmentVariable(ContextVariable, context);
+    }
+
+    /// <summary><see cref="ClusterChoice.Kind"/> or <see cref="ClusterChoice.Sim"/> – never Auto.</summary>
+    public ClusterChoice Kind { get; }
+    /// <summary>Short label for reports: "kind" or "sim".</summary>
+    public string Label => Kind == ClusterChoice.Kind ? "kind" : "sim";
+    public string Context { get; }
+    public string KubeconfigPath { get; }
+    /// <summary>API server URL when known (the simulator's).</summary>
+    public Uri? Server { get; }
+    /// <summary>The in-process simulator, or null for kind.</summary>
+    public SimulatedCluster? Simulator => _simulator;
+
+    /// <summary>Starts the embedded simulator and writes its kubeconfig (context <c>kubelab-sim</c>) to <paramref name="kubeconfigPath"/>.</summary>
+    public static async Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port = 0, CancellationToken ct = default)
+    {
+        kubeconfigPath = Path.GetFullPath(kubeconfigPath);
+        var simulator = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = port }, ct);
+        try
+        {
+            simulator.WriteKubeconfig(kubeconfigPath);
+        }
+        catch
+        {
+            await simulator.DisposeAsync();
+            throw;
+        }
+        return new ClusterSession(ClusterChoice.Sim, SimulatedCluster.ContextName, kubeconfigPath, simulator.Url, simulator);
+    }
+
+    /// <summary>Uses the kind cluster's context from <paramref name="kubeconfigPath"/> (default: the user's kubeconfig).</summary>
+    public static async Task<ClusterSession> UseKindAsync(string? kubeconfigPath = null, CancellationToken ct = default)
+    {
+        kubeconfigPath = Path.GetFullPath(kubeconfigPath ?? KindCluster.DefaultKubeconfigPath());
+        if (!await KindCluster.IsReachableAsync(kubeconfigPath, TimeSpan.FromSeconds(5), ct))
+            throw new ClusterUnavailableException(
+                $"The kind cluster (context {KindCluster.ContextName} in {kubeconfigPath}) is missing or does not answer. " +
+                "Create it with `kubelab up`, or run with `--cluster sim` to use the simulator.");
+        return new ClusterSession(ClusterChoice.Kind, KindCluster.ContextName, kubeconfigPath, null, null);
+    }
+
+    /// <summary>Resolves <paramref name="choice"/>: Auto takes kind when its context answers within ~2 s, else the simulator,
+    /// whose kubeconfig is written to <c>&lt;outputDirectory&gt;/kubeconfig-sim.yaml</c>.</summary>
+    public static async Task<ClusterSession> OpenAsync(ClusterChoice choice, string outputDirectory, CancellationToken ct = default)
+    {
+        var simKubeconfig = Path.Combine(outputDirectory, "kubeconfig-sim.yaml");
+        switch (choice)
+        {
+            case ClusterChoice.Sim:
+                return await StartSimulatorAsync(simKubeconfig, ct: ct);
+            case ClusterChoice.Kind:
+                return await UseKindAsync(ct: ct);
+            default:
+                var userKubeconfig = KindCluster.DefaultKubeconfigPath();
+                return await KindCluster.IsReachableAsync(userKubeconfig, TimeSpan.FromSeconds(2), ct)
+                    ? new ClusterSession(ClusterChoice.Kind, KindCluster.ContextName, Path.GetFullPath(userKubeconfig), null, null)
+                    : await StartSimulatorAsync(simKubeconfig, ct: ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Environment.SetEnvironmentVariable(KubeconfigVariable, _previousKubeconfig);
+        Environment.SetEnvironmentVariable(ContextVariable, _previousContext);
+        if (_simulator is not null)
+            await _simulator.DisposeAsync();
+    }
+}
+
+/// <summary>The requested cluster cannot be used; the message says what to do.</summary>
+public sealed class ClusterUnavailableException(string message) : Exception(message);

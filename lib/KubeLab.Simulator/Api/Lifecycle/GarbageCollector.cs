@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Server;
+using KubeLab.Simulator.Api.Storage;
+
+namespace KubeLab.Simulator.Api.Lifecycle;
+
+/// <summary>
+/// The in-process parts of kube-controller-manager that belong to deletion: the garbage collector (ownerReferences with
+/// Background / Foreground / Orphan propagation), the namespace controller (empties a Terminating namespace, then removes it)
+/// and a safety net that removes pods whose graceful deletion period has elapsed.
+/// It runs whenever the store changes and once a second.
+/// </summary>
+public sealed class GarbageCollector : IAsyncDisposable
+{
+    private readonly RestStorage storage;
+    private readonly SemaphoreSlim signal = new(0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    public GarbageCollector(RestStorage storage)
+    {
+        this.storage = storage;
+        storage.Store.Changed += OnChanged;
+        loop = Task.Run(Run);
+    }
+
+    private void OnChanged(WatchEvent ev)
+    {
+        if (ev.Type == "DELETED" || ev.Object.IsDeleting())
+            if (signal.CurrentCount == 0) signal.Release();
+    }
+
+    private async Task Run()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromSeconds(1), stop.Token);
+                // Settle: keep sweeping while a sweep made progress (cascades through several levels quickly).
+                for (var i = 0; i < 20 && Sweep(); i++) { }
+            }
+            catch (OperationCanceledException) { break; }
+            catch (Exception)
+            {
+                // A failed sweep is retried on the next tick; the store stays consistent because every write is atomic.
+            }
+        }
+    }
+
+    /// <summary>One pass over all objects. Returns true when anything changed.</summary>
+    public bool Sweep()
+    {
+        var changed = false;
+        var all = storage.Store.All();
+        var byUid = all.Where(x => x.Object.Uid() is not null).ToDictionary(x => x.Object.Uid()!, x => x);
+        var now = storage.Time.GetUtcNow();
+
+        foreach (var (type, obj) in all)
+        {
+            var refs = obj.OwnerReferences().ToList();
+            if (refs.Count > 0 && !obj.IsDeleting())
+            {
+                var live = refs.Where(r => r.Str("uid") is { } u && byUid.TryGetValue(u, out var owner) && !OrphansDependents(owner.Object)).ToList();
+                var orphaning = refs.Where(r => r.Str("uid") is { } u && byUid.TryGetValue(u, out var owner) && OrphansDependents(owner.Object)).ToList();
+                var absent = refs.Count - live.Count - orphaning.Count;
+                if (orphaning.Count > 0)
+                {
+                    // Orphan propagation: drop the references to the owner being deleted, keep the object.
+                    var copy = obj.CloneObject();
+                    var kept = refs.Except(orphaning).Select(r => (JsonNode?)r.DeepClone()).ToArray();
+                    if (kept.Length == 0) copy.Meta().Remove("ownerReferences"); else copy.Meta()["ownerReferences"] = new JsonArray(kept);
+                    changed |= storage.Write(type, copy) is not null;
+                    continue;
+                }
+                if (live.Count == 0 && absent > 0)
+                {
+                    changed |= DeleteDependent(type, obj, "Background");
+                    continue;
+                }
+                if (absent > 0)
+                {
+                    var copy = obj.CloneObject();
+                    copy.Meta()["ownerReferences"] = new JsonArray(live.Select(r => (JsonNode?)r.DeepClone()).ToArray());
+                    changed |= storage.Write(type, copy) is not null;
+                    continue;
+                }
+                // Foreground: dependents of an owner that waits for them are deleted first.
+                if (live.Any(r => byUid[r.Str("uid")!].Object is var o && o.IsDeleting() && o.Finalizers().Contains("foregroundDeletion")))
+                    changed |= DeleteDependent(type, obj, "Foreground");
+            }
+
+            if (!obj.IsDeleting()) continue;
+            var finalizers = obj.Finalizers();
+            var uid = obj.Uid();
+            bool HasDependents() => all.Any(x => x.Object.OwnerReferences().Any(r => r.Str("uid") == uid));
+
+            if (finalizers.Contains("foregroundDeletion") && !HasDependents())
+                changed |= RemoveFinalizer(type, obj, "foregroundDeletion");
+            else if (finalizers.Contains("orphan") && !all.Any(x => x.Object.OwnerReferences().Any(r => r.Str("uid") == uid)))
+                changed |= RemoveFinalizer(type, obj, "orphan");
+            else if (type.Kind == "Namespace")
+                changed |= FinishNamespace(obj, all);
+            else if (type.Kind == "Pod" && finalizers.Count == 0 && ObjectMeta.ParseTime(obj.Meta().Str("deletionTimestamp")) is { } at && at <= now)
+                changed |= storage.ForceRemove(type, obj) is not null;
+        }
+        return changed;
+    }
+
+    private static bool OrphansDependents(JsonObject owner) => owner.IsDeleting() && owner.Finalizers().Contains("orphan");
+
+    private bool DeleteDependent(ResourceType type, JsonObject obj, string policy)
+    {
+        try
+        {
+            storage.Delete(type, obj.Namespace(), obj.Name(), new DeleteOptions(null, policy, obj.Uid(), null, false));
+            return true;
+        }
+        catch (Errors.ApiError) { return false; }
+    }
+
+    private bool RemoveFinalizer(ResourceType type, JsonObject obj, string finalizer)
+    {
+        var copy = obj.CloneObject();
+        copy.SetFinalizers(copy.Finalizers().Where(f => f != finalizer));
+        return storage.Write(type, copy) is not null;
+    }
+
+    /// <summary>Namespace controller: delete everything in the namespace; once it is empty drop the "kubernetes" finalizer and the namespace.</summary>
+    private bool FinishNamespace(JsonObject ns, List<(ResourceType Type, JsonObject Object)> all)
+    {
+        var name = ns.Name();
+        var contents = all.Where(x => x.Type.Namespaced && x.Object.Namespace() == name).ToList();
+        var changed = false;
+        foreach (var (type, obj) in contents)
+        {
+            if (obj.IsDeleting())
+            {
+                if (type.Kind == "Pod" && obj.Finalizers().Count == 0) changed |= storage.ForceRemove(type, obj) is not null;
+                continue;
+            }
+            try
+            {
+                storage.Delete(type, obj.Namespace(), obj.Name(), new DeleteOptions(0, "Background", obj.Uid(), null, false));
+                changed = true;
+            }
+            catch (Errors.ApiError) { }
+        }
+        if (contents.Count > 0) return changed;
+        var copy = ns.CloneObject();
+        if (copy["spec"] is JsonObject spec) spec.Remove("finalizers");
+        var written = storage.Write(ResourceRegistry.Namespaces, copy);
+        if (written is not null && written.Finalizers().Count == 0 && storage.Store.Get(ResourceRegistry.Namespaces, null, name) is { } still)
+            storage.ForceRemove(ResourceRegistry.Namespaces, still);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        storage.Store.Changed -= OnChanged;
+        await stop.CancelAsync();
+        try { await loop; } catch (OperationCanceledException) { }
+        stop.Dispose();
+        signal.Dispose();
+    }
+}

@@ -1,0 +1,254 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Storage;
+using static KubeLab.Simulator.Api.Printing.TableColumn;
+
+namespace KubeLab.Simulator.Api.Printing;
+
+/// <summary>The column sets of kubectl get for each kind (facts from pkg/printers/internalversion/printers.go).</summary>
+public static class KindPrinters
+{
+    private const string None = "<none>";
+
+    public static KindPrinter For(string kind) => kind switch
+    {
+        "Pod" => Pod,
+        "ReplicaSet" or "ReplicationController" => ReplicaSet,
+        "Deployment" => Deployment,
+        "DaemonSet" => DaemonSet,
+        "StatefulSet" => StatefulSet,
+        "Job" => Job,
+        "CronJob" => CronJob,
+        "Service" => Service,
+        "ConfigMap" => new([NameColumn, Int("Data"), Age], (o, now) => [o.Name(), (o["data"] as JsonObject)?.Count + (o["binaryData"] as JsonObject)?.Count ?? (o["data"] as JsonObject)?.Count ?? 0, TablePrinter.Age(o, now)]),
+        "Secret" => new([NameColumn, new("Type"), Int("Data"), Age], (o, now) => [o.Name(), o.Str("type") ?? "Opaque", (o["data"] as JsonObject)?.Count ?? 0, TablePrinter.Age(o, now)]),
+        "ServiceAccount" => new([NameColumn, Int("Secrets"), Age], (o, now) => [o.Name(), (o["secrets"] as JsonArray)?.Count ?? 0, TablePrinter.Age(o, now)]),
+        "Namespace" => new([NameColumn, new("Status"), Age], (o, now) => [o.Name(), o.Path("status.phase")?.ToString() ?? "", TablePrinter.Age(o, now)]),
+        "Node" => Node,
+        "Event" => Event,
+        "Endpoints" => new([NameColumn, new("Endpoints"), Age], (o, now) => [o.Name(), EndpointsText(o), TablePrinter.Age(o, now)]),
+        "PersistentVolumeClaim" => new([NameColumn, new("Status"), new("Volume"), new("Capacity"), new("Access Modes"), new("StorageClass"), new("VolumeAttributesClass"), Age, Wide("VolumeMode")],
+            (o, now) => [o.Name(), o.Path("status.phase")?.ToString() ?? "", o.Path("spec.volumeName")?.ToString() ?? "", o.Path("status.capacity.storage")?.ToString() ?? "",
+                AccessModes(o.Path("status.accessModes")), o.Path("spec.storageClassName")?.ToString() ?? "", "<unset>", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
+        "PersistentVolume" => new([NameColumn, new("Capacity"), new("Access Modes"), new("Reclaim Policy"), new("Status"), new("Claim"), new("StorageClass"), new("VolumeAttributesClass"), new("Reason"), Age, Wide("VolumeMode")],
+            (o, now) => [o.Name(), o.Path("spec.capacity.storage")?.ToString() ?? "", AccessModes(o.Path("spec.accessModes")), o.Path("spec.persistentVolumeReclaimPolicy")?.ToString() ?? "Retain",
+                o.Path("status.phase")?.ToString() ?? "", o.Path("spec.claimRef.name") is { } c ? $"{o.Path("spec.claimRef.namespace")}/{c}" : "", o.Path("spec.storageClassName")?.ToString() ?? "",
+                "<unset>", o.Path("status.reason")?.ToString() ?? "", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
+        "HorizontalPodAutoscaler" => Hpa,
+        _ => new([NameColumn, Age], (o, now) => [o.Name(), TablePrinter.Age(o, now)]),
+    };
+
+    private static long Num(JsonNode? node) => node.Long() ?? 0;
+    private static string Text(JsonNode? node, string fallback = "") => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? fallback;
+    private static IEnumerable<JsonObject> Objs(JsonNode? node) => (node as JsonArray)?.OfType<JsonObject>() ?? [];
+
+    private static string Containers(JsonObject o) => JoinOrNone(Objs(o.Path("spec.template.spec.containers")).Select(c => c.Str("name") ?? ""));
+    private static string Images(JsonObject o) => JoinOrNone(Objs(o.Path("spec.template.spec.containers")).Select(c => c.Str("image") ?? ""));
+    private static string JoinOrNone(IEnumerable<string> parts) { var s = string.Join(",", parts); return s.Length == 0 ? None : s; }
+
+    private static string SelectorText(JsonNode? selector)
+    {
+        if (selector is null) return None;
+        try
+        {
+            var v1 = k8s.KubernetesJson.Deserialize<k8s.Models.V1LabelSelector>(selector.ToJsonString());
+            if (v1.MatchLabels is null && v1.MatchExpressions is null)
+                return JoinOrNone(ObjectMeta.StringMap(selector).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+            var s = LabelSelector.FromV1(v1).ToString();
+            return s.Length == 0 ? None : s;
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException) { return "<error>"; }
+    }
+
+    private static string AccessModes(JsonNode? modes)
+    {
+        var map = new Dictionary<string, string> { ["ReadWriteOnce"] = "RWO", ["ReadOnlyMany"] = "ROX", ["ReadWriteMany"] = "RWX", ["ReadWriteOncePod"] = "RWOP" };
+        return string.Join(",", ((modes as JsonArray) ?? []).Select(m => map.GetValueOrDefault(Text(m), Text(m))));
+    }
+
+    private static readonly KindPrinter Pod = new(
+        [NameColumn, new("Ready", Description: "The aggregate readiness state of this pod for accepting traffic."), new("Status", Description: "The aggregate status of the containers in this pod."),
+         new("Restarts", Description: "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."), Age,
+         Wide("IP"), Wide("Node"), Wide("Nominated Node"), Wide("Readiness Gates")],
+        (o, now) =>
+        {
+            var statuses = Objs(o.Path("status.containerStatuses")).ToList();
+            var total = Objs(o.Path("spec.containers")).Count();
+            var ready = statuses.Count(s => s["ready"] is JsonValue v && v.TryGetValue<bool>(out var b) && b);
+            var restarts = statuses.Sum(s => Num(s["restartCount"]));
+            var restartText = restarts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var lastRestart = statuses.Select(s => ObjectMeta.ParseTime(s.Path("lastState.terminated.finishedAt")?.ToString())).Where(t => t is not null).Max();
+            if (restarts > 0 && lastRestart is not null) restartText += $" ({HumanDuration.Format(now - lastRestart.Value)} ago)";
+            var gates = Objs(o.Path("spec.readinessGates")).ToList();
+            var gatesText = None;
+            if (gates.Count > 0)
+            {
+                var conditions = Objs(o.Path("status.conditions")).ToList();
+                var ok = gates.Count(g => conditions.Any(c => c.Str("type") == g.Str("conditionType") && c.Str("status") == "True"));
+                gatesText = $"{ok}/{gates.Count}";
+            }
+            return [o.Name(), $"{ready}/{total}", PodStatus(o), restartText, TablePrinter.Age(o, now),
+                o.Path("status.podIP")?.ToString() ?? None, o.Path("spec.nodeName")?.ToString() ?? None, o.Path("status.nominatedNodeName")?.ToString() ?? None, gatesText];
+        });
+
+    /// <summary>The STATUS column logic of printPod: phase, overridden by init/container waiting or terminated reasons, then Terminating.</summary>
+    public static string PodStatus(JsonObject o)
+    {
+        var reason = o.Path("status.reason")?.ToString() ?? o.Path("status.phase")?.ToString() ?? "";
+        var initializing = false;
+        var inits = Objs(o.Path("status.initContainerStatuses")).ToList();
+        var initCount = Objs(o.Path("spec.initContainers")).Count();
+        for (var i = 0; i < inits.Count; i++)
+        {
+            var s = inits[i];
+            var term = s.Path("state.terminated") as JsonObject;
+            if (term is not null && Num(term["exitCode"]) == 0) continue;
+            if (term is not null)
+                reason = term.Str("reason") is { Length: > 0 } r ? "Init:" + r : term["signal"] is { } sig ? $"Init:Signal:{sig}" : $"Init:ExitCode:{Num(term["exitCode"])}";
+            else if (s.Path("state.waiting.reason")?.ToString() is { Length: > 0 } w && w != "PodInitializing") reason = "Init:" + w;
+            else reason = $"Init:{i}/{initCount}";
+            initializing = true;
+            break;
+        }
+        if (!initializing)
+        {
+            var hasRunning = false;
+            foreach (var s in Objs(o.Path("status.containerStatuses")).Reverse())
+            {
+                if (s.Path("state.waiting.reason")?.ToString() is { Length: > 0 } w) reason = w;
+                else if (s.Path("state.terminated") is JsonObject t)
+                    reason = t.Str("reason") is { Length: > 0 } r ? r : t["signal"] is { } sig ? $"Signal:{sig}" : $"ExitCode:{Num(t["exitCode"])}";
+                else if (s["ready"] is JsonValue v && v.TryGetValue<bool>(out var rd) && rd && s.Path("state.running") is not null) hasRunning = true;
+            }
+            if (reason == "Completed" && hasRunning)
+            {
+                var readyCond = Objs(o.Path("status.conditions")).Any(c => c.Str("type") == "Ready" && c.Str("status") == "True");
+                reason = readyCond ? "Running" : "NotReady";
+            }
+        }
+        if (o.IsDeleting()) reason = o.Path("status.reason")?.ToString() == "NodeLost" ? "Unknown" : "Terminating";
+        return reason;
+    }
+
+    private static readonly KindPrinter ReplicaSet = new(
+        [NameColumn, Int("Desired"), Int("Current"), Int("Ready"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")],
+        (o, now) => [o.Name(), Num(o.Path("spec.replicas")), Num(o.Path("status.replicas")), Num(o.Path("status.readyReplicas")), TablePrinter.Age(o, now), Containers(o), Images(o), SelectorText(o.Path("spec.selector"))]);
+
+    private static readonly KindPrinter Deployment = new(
+        [NameColumn, new("Ready"), Int("Up-to-date"), Int("Available"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")],
+        (o, now) => [o.Name(), $"{Num(o.Path("status.readyReplicas"))}/{Num(o.Path("spec.replicas"))}", Num(o.Path("status.updatedReplicas")), Num(o.Path("status.availableReplicas")),
+            TablePrinter.Age(o, now), Containers(o), Images(o), SelectorText(o.Path("spec.selector"))]);
+
+    private static readonly KindPrinter DaemonSet = new(
+        [NameColumn, Int("Desired"), Int("Current"), Int("Ready"), Int("Up-to-date"), Int("Available"), new("Node Selector"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")],
+        (o, now) => [o.Name(), Num(o.Path("status.desiredNumberScheduled")), Num(o.Path("status.currentNumberScheduled")), Num(o.Path("status.numberReady")),
+            Num(o.Path("status.updatedNumberScheduled")), Num(o.Path("status.numberAvailable")),
+            JoinOrNone(ObjectMeta.StringMap(o.Path("spec.template.spec.nodeSelector")).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")),
+            TablePrinter.Age(o, now), Containers(o), Images(o), SelectorText(o.Path("spec.selector"))]);
+
+    private static readonly KindPrinter StatefulSet = new(
+        [NameColumn, new("Ready"), Age, Wide("Containers"), Wide("Images")],
+        (o, now) => [o.Name(), $"{Num(o.Path("status.readyReplicas"))}/{Num(o.Path("spec.replicas"))}", TablePrinter.Age(o, now), Containers(o), Images(o)]);
+
+    private static readonly KindPrinter Job = new(
+        [NameColumn, new("Status"), new("Completions"), new("Duration"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")],
+        (o, now) =>
+        {
+            var conditions = Objs(o.Path("status.conditions")).Where(c => c.Str("status") == "True").Select(c => c.Str("type")).ToList();
+            var status = conditions.Contains("Complete") ? "Complete" : conditions.Contains("Failed") ? "Failed"
+                : conditions.Contains("FailureTarget") ? "FailureTarget" : conditions.Contains("SuccessCriteriaMet") ? "SuccessCriteriaMet"
+                : conditions.Contains("Suspended") ? "Suspended" : "Running";
+            var completions = o.Path("spec.completions") is { } c ? $"{Num(o.Path("status.succeeded"))}/{Num(c)}" : $"{Num(o.Path("status.succeeded"))}/1 of {Num(o.Path("spec.parallelism"))}";
+            var start = ObjectMeta.ParseTime(o.Path("status.startTime")?.ToString());
+            var end = ObjectMeta.ParseTime(o.Path("status.completionTime")?.ToString());
+            var duration = start is null ? "" : HumanDuration.Format((end ?? now) - start.Value);
+            return [o.Name(), status, completions, duration, TablePrinter.Age(o, now), Containers(o), Images(o), SelectorText(o.Path("spec.selector"))];
+        });
+
+    private static readonly KindPrinter CronJob = new(
+        [NameColumn, new("Schedule"), new("Timezone"), new("Suspend", "boolean"), Int("Active"), new("Last Schedule"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")],
+        (o, now) =>
+        {
+            var last = ObjectMeta.ParseTime(o.Path("status.lastScheduleTime")?.ToString());
+            var js = o.Path("spec.jobTemplate.spec.template.spec.containers");
+            return [o.Name(), Text(o.Path("spec.schedule")), o.Path("spec.timeZone")?.ToString() ?? None, o.Path("spec.suspend") is JsonValue sv && sv.TryGetValue<bool>(out var b) && b,
+                (o.Path("status.active") as JsonArray)?.Count ?? 0, last is null ? None : HumanDuration.Format(now - last.Value), TablePrinter.Age(o, now),
+                JoinOrNone(Objs(js).Select(c => c.Str("name") ?? "")), JoinOrNone(Objs(js).Select(c => c.Str("image") ?? "")), SelectorText(o.Path("spec.jobTemplate.spec.selector"))];
+        });
+
+    private static readonly KindPrinter Service = new(
+        [NameColumn, new("Type"), new("Cluster-IP"), new("External-IP"), new("Port(s)"), Age, Wide("Selector")],
+        (o, now) =>
+        {
+            var type = o.Path("spec.type")?.ToString() ?? "ClusterIP";
+            var external = type switch
+            {
+                "ClusterIP" or "NodePort" => (o.Path("spec.externalIPs") as JsonArray)?.Count > 0 ? string.Join(",", ((JsonArray)o.Path("spec.externalIPs")!).Select(x => Text(x))) : None,
+                "LoadBalancer" => Objs(o.Path("status.loadBalancer.ingress")).Select(i => i.Str("ip") ?? i.Str("hostname") ?? "").FirstOrDefault() ?? "<pending>",
+                "ExternalName" => o.Path("spec.externalName")?.ToString() ?? None,
+                _ => None,
+            };
+            var ports = string.Join(",", Objs(o.Path("spec.ports")).Select(p =>
+                p["nodePort"] is { } np ? $"{Num(p["port"])}:{Num(np)}/{p.Str("protocol") ?? "TCP"}" : $"{Num(p["port"])}/{p.Str("protocol") ?? "TCP"}"));
+            return [o.Name(), type, o.Path("spec.clusterIP")?.ToString() ?? None, external, ports.Length == 0 ? None : ports, TablePrinter.Age(o, now),
+                JoinOrNone(ObjectMeta.StringMap(o.Path("spec.selector")).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))];
+        });
+
+    private static readonly KindPrinter Node = new(
+        [NameColumn, new("Status"), new("Roles"), Age, new("Version"), Wide("Internal-IP"), Wide("External-IP"), Wide("OS-Image"), Wide("Kernel-Version"), Wide("Container-Runtime")],
+        (o, now) =>
+        {
+            var ready = Objs(o.Path("status.conditions")).FirstOrDefault(c => c.Str("type") == "Ready");
+            var status = ready is null ? "Unknown" : ready.Str("status") == "True" ? "Ready" : ready.Str("status") == "False" ? "NotReady" : "Unknown";
+            if (o.Path("spec.unschedulable") is JsonValue u && u.TryGetValue<bool>(out var un) && un) status += ",SchedulingDisabled";
+            var roles = o.Labels().Keys.Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal)).Select(k => k["node-role.kubernetes.io/".Length..])
+                .Concat(o.Labels().TryGetValue("kubernetes.io/role", out var r) ? [r] : []).Order(StringComparer.Ordinal).ToList();
+            string Address(string type) => Objs(o.Path("status.addresses")).FirstOrDefault(a => a.Str("type") == type)?.Str("address") ?? None;
+            return [o.Name(), status, roles.Count == 0 ? None : string.Join(",", roles), TablePrinter.Age(o, now), o.Path("status.nodeInfo.kubeletVersion")?.ToString() ?? "",
+                Address("InternalIP"), Address("ExternalIP"), o.Path("status.nodeInfo.osImage")?.ToString() ?? "<unknown>", o.Path("status.nodeInfo.kernelVersion")?.ToString() ?? "<unknown>",
+                o.Path("status.nodeInfo.containerRuntimeVersion")?.ToString() ?? "<unknown>"];
+        });
+
+    private static readonly KindPrinter Event = new(
+        [new("Last Seen"), new("Type"), new("Reason"), new("Object"), Wide("Subobject"), Wide("Source"), new("Message"), Wide("First Seen"), new("Count", "integer", "", 1), Wide("Name")],
+        (o, now) =>
+        {
+            var first = ObjectMeta.ParseTime(o.Str("firstTimestamp")) ?? ObjectMeta.ParseTime(o.Str("eventTime")) ?? ObjectMeta.ParseTime(o.Meta().Str("creationTimestamp"));
+            var last = ObjectMeta.ParseTime(o.Str("lastTimestamp")) ?? ObjectMeta.ParseTime(o.Path("series.lastObservedTime")?.ToString()) ?? first;
+            var count = o["count"].Long() ?? o.Path("series.count").Long() ?? 1;
+            var source = o.Path("source.component")?.ToString() ?? o.Str("reportingComponent") ?? "";
+            if (o.Path("source.host")?.ToString() is { Length: > 0 } host) source += ", " + host;
+            return [last is null ? "<unknown>" : HumanDuration.Format(now - last.Value), o.Str("type") ?? "", o.Str("reason") ?? "",
+                $"{(o.Path("involvedObject.kind")?.ToString() ?? "").ToLowerInvariant()}/{o.Path("involvedObject.name")}",
+                o.Path("involvedObject.fieldPath")?.ToString() ?? "", source, (o.Str("message") ?? "").Trim(),
+                first is null ? "<unknown>" : HumanDuration.Format(now - first.Value), count, o.Name()];
+        });
+
+    private static readonly KindPrinter Hpa = new(
+        [NameColumn, new("Reference"), new("Targets"), Int("MinPods"), Int("MaxPods"), Int("Replicas"), Age],
+        (o, now) =>
+        {
+            var targets = string.Join(", ", Objs(o.Path("spec.metrics")).Select(m =>
+            {
+                var name = m.Path("resource.name")?.ToString() ?? m.Str("type") ?? "";
+                var target = m.Path("resource.target.averageUtilization") is { } u ? $"{u}%" : m.Path("resource.target.averageValue")?.ToString() ?? "<unset>";
+                var current = Objs(o.Path("status.currentMetrics")).FirstOrDefault(c => c.Path("resource.name")?.ToString() == name)?.Path("resource.current.averageUtilization");
+                return $"{name}: {(current is null ? "<unknown>" : current + "%")}/{target}";
+            }));
+            return [o.Name(), $"{o.Path("spec.scaleTargetRef.kind")}/{o.Path("spec.scaleTargetRef.name")}", targets.Length == 0 ? "<none>" : targets,
+                Num(o.Path("spec.minReplicas") ?? JsonValue.Create(1)), Num(o.Path("spec.maxReplicas")), Num(o.Path("status.currentReplicas")), TablePrinter.Age(o, now)];
+        });
+
+    private static string EndpointsText(JsonObject o)
+    {
+        var list = new List<string>();
+        foreach (var subset in Objs(o["subsets"]))
+            foreach (var addr in Objs(subset["addresses"]))
+            {
+                var ports = Objs(subset["ports"]).ToList();
+                if (ports.Count == 0) list.Add(addr.Str("ip") ?? "");
+                else list.AddRange(ports.Select(p => $"{addr.Str("ip")}:{Num(p["port"])}"));
+            }
+        if (list.Count == 0) return None;
+        return list.Count > 3 ? string.Join(",", list.Take(3)) + $" + {list.Count - 3} more..." : string.Join(",", list);
+    }
+}

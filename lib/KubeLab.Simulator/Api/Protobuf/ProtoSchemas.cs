@@ -1,0 +1,67 @@
+namespace KubeLab.Simulator.Api.Protobuf;
+
+/// <summary>
+/// Field numbers (from k8s.io/api generated.proto) for the objects <c>kubectl create &lt;kind&gt;</c> sends as protobuf:
+/// namespace, configmap, secret, serviceaccount, deployment, service, job, cronjob. Fields not listed are skipped.
+/// </summary>
+internal static class ProtoSchemas
+{
+    private static ProtoField S(string json) => new(json, ProtoKind.String);
+    private static ProtoField Strings(string json) => new(json, ProtoKind.String, Repeated: true);
+    private static ProtoField I(string json) => new(json, ProtoKind.Int);
+    private static ProtoField B(string json) => new(json, ProtoKind.Bool);
+    private static ProtoField M(string json, string message, bool repeated = false) => new(json, ProtoKind.Message, repeated, message);
+    private static ProtoField MapSS(string json) => new(json, ProtoKind.MapStringString);
+
+    public static readonly Dictionary<string, Dictionary<int, ProtoField>> Messages = new()
+    {
+        ["ObjectMeta"] = new() { [1] = S("name"), [2] = S("generateName"), [3] = S("namespace"), [11] = MapSS("labels"), [12] = MapSS("annotations"), [14] = Strings("finalizers") },
+        ["Namespace"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "NamespaceSpec") },
+        ["NamespaceSpec"] = new() { [1] = Strings("finalizers") },
+        ["ConfigMap"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = MapSS("data"), [3] = new("binaryData", ProtoKind.MapStringBytes), [4] = B("immutable") },
+        ["Secret"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = new("data", ProtoKind.MapStringBytes), [3] = S("type"), [4] = MapSS("stringData"), [5] = B("immutable") },
+        ["ServiceAccount"] = new() { [1] = M("metadata", "ObjectMeta"), [4] = B("automountServiceAccountToken") },
+        ["Deployment"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "DeploymentSpec") },
+        ["DeploymentSpec"] = new()
+        {
+            [1] = I("replicas"), [2] = M("selector", "LabelSelector"), [3] = M("template", "PodTemplateSpec"), [4] = M("strategy", "DeploymentStrategy"),
+            [5] = I("minReadySeconds"), [6] = I("revisionHistoryLimit"), [7] = B("paused"), [9] = I("progressDeadlineSeconds"),
+        },
+        ["DeploymentStrategy"] = new() { [1] = S("type"), [2] = M("rollingUpdate", "RollingUpdateDeployment") },
+        ["RollingUpdateDeployment"] = new() { [1] = new("maxUnavailable", ProtoKind.IntOrString), [2] = new("maxSurge", ProtoKind.IntOrString) },
+        ["LabelSelector"] = new() { [1] = MapSS("matchLabels"), [2] = M("matchExpressions", "LabelSelectorRequirement", repeated: true) },
+        ["LabelSelectorRequirement"] = new() { [1] = S("key"), [2] = S("operator"), [3] = Strings("values") },
+        ["PodTemplateSpec"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "PodSpec") },
+        ["PodSpec"] = new()
+        {
+            [2] = M("containers", "Container", repeated: true), [3] = S("restartPolicy"), [4] = I("terminationGracePeriodSeconds"), [5] = I("activeDeadlineSeconds"),
+            [6] = S("dnsPolicy"), [7] = MapSS("nodeSelector"), [8] = S("serviceAccountName"), [10] = S("nodeName"), [19] = S("schedulerName"),
+            [20] = M("initContainers", "Container", repeated: true),
+        },
+        ["Container"] = new()
+        {
+            [1] = S("name"), [2] = S("image"), [3] = Strings("command"), [4] = Strings("args"), [5] = S("workingDir"),
+            [6] = M("ports", "ContainerPort", repeated: true), [7] = M("env", "EnvVar", repeated: true), [8] = M("resources", "ResourceRequirements"),
+            [13] = S("terminationMessagePath"), [14] = S("imagePullPolicy"),
+        },
+        ["ContainerPort"] = new() { [1] = S("name"), [2] = I("hostPort"), [3] = I("containerPort"), [4] = S("protocol"), [5] = S("hostIP") },
+        ["EnvVar"] = new() { [1] = S("name"), [2] = S("value") },
+        ["ResourceRequirements"] = new() { [1] = new("limits", ProtoKind.Quantity), [2] = new("requests", ProtoKind.Quantity) },
+        ["Service"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "ServiceSpec") },
+        ["ServiceSpec"] = new() { [1] = M("ports", "ServicePort", repeated: true), [2] = MapSS("selector"), [3] = S("clusterIP"), [4] = S("type"), [5] = Strings("externalIPs"), [10] = S("externalName") },
+        ["ServicePort"] = new() { [1] = S("name"), [2] = S("protocol"), [3] = I("port"), [4] = new("targetPort", ProtoKind.IntOrString), [5] = I("nodePort") },
+        ["Job"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "JobSpec") },
+        ["JobSpec"] = new()
+        {
+            [1] = I("parallelism"), [2] = I("completions"), [3] = I("activeDeadlineSeconds"), [4] = M("selector", "LabelSelector"), [5] = B("manualSelector"),
+            [6] = M("template", "PodTemplateSpec"), [7] = I("backoffLimit"), [8] = I("ttlSecondsAfterFinished"), [9] = S("completionMode"), [10] = B("suspend"),
+        },
+        ["CronJob"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "CronJobSpec") },
+        ["CronJobSpec"] = new()
+        {
+            [1] = S("schedule"), [2] = I("startingDeadlineSeconds"), [3] = S("concurrencyPolicy"), [4] = B("suspend"), [5] = M("jobTemplate", "JobTemplateSpec"),
+            [6] = I("successfulJobsHistoryLimit"), [7] = I("failedJobsHistoryLimit"), [8] = S("timeZone"),
+        },
+        ["JobTemplateSpec"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "JobSpec") },
+    };
+}

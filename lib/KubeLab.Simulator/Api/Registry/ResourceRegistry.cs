@@ -1,0 +1,49 @@
+namespace KubeLab.Simulator.Api.Registry;
+
+/// <summary>The table of resources the simulated API server serves – the generic handlers work off this alone.</summary>
+public static class ResourceRegistry
+{
+    private static readonly string[] All = ["all"];
+
+    public static IReadOnlyList<ResourceType> Types { get; } =
+    [
+        new("", "v1", "Namespace", "namespaces", false, ["ns"], [], HasStatus: true),
+        new("", "v1", "Node", "nodes", false, ["no"], [], HasStatus: true),
+        new("", "v1", "Pod", "pods", true, ["po"], All, HasStatus: true),
+        new("", "v1", "Event", "events", true, ["ev"], []),
+        new("", "v1", "Service", "services", true, ["svc"], All, HasStatus: true),
+        new("", "v1", "ConfigMap", "configmaps", true, ["cm"], []),
+        new("", "v1", "Secret", "secrets", true, [], []),
+        new("", "v1", "ServiceAccount", "serviceaccounts", true, ["sa"], []),
+        new("", "v1", "Endpoints", "endpoints", true, ["ep"], []),
+        new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, ["pvc"], [], HasStatus: true),
+        new("", "v1", "PersistentVolume", "persistentvolumes", false, ["pv"], [], HasStatus: true),
+        new("", "v1", "ResourceQuota", "resourcequotas", true, ["quota"], [], HasStatus: true),
+        new("", "v1", "LimitRange", "limitranges", true, ["limits"], []),
+        new("", "v1", "ReplicationController", "replicationcontrollers", true, ["rc"], All, HasStatus: true, HasScale: true),
+        new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"], All, HasStatus: true, HasScale: true),
+        new("apps", "v1", "Deployment", "deployments", true, ["deploy"], All, HasStatus: true, HasScale: true),
+        new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"], All, HasStatus: true),
+        new("apps", "v1", "StatefulSet", "statefulsets", true, ["sts"], All, HasStatus: true, HasScale: true),
+        new("batch", "v1", "Job", "jobs", true, [], All, HasStatus: true),
+        new("batch", "v1", "CronJob", "cronjobs", true, ["cj"], All, HasStatus: true),
+        new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], All, HasStatus: true),
+        new("events.k8s.io", "v1", "Event", "events", true, ["ev"], []),
+    ];
+
+    public static ResourceType Namespaces { get; } = Types.Single(t => t.Kind == "Namespace");
+
+    private static ResourceType CoreEvents { get; } = Types.Single(t => t.Kind == "Event" && t.Group.Length == 0);
+
+    public static IEnumerable<string> GroupVersions => Types.Select(t => t.GroupVersion).Distinct();
+
+    public static ResourceType? Find(string group, string version, string plural)
+        => Types.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);
+
+    public static ResourceType? FindByKind(string apiVersion, string kind)
+        => Types.FirstOrDefault(t => t.GroupVersion == apiVersion && t.Kind == kind);
+
+    /// <summary>The type whose objects are stored: events.k8s.io events share storage with core events.</summary>
+    public static ResourceType StorageType(ResourceType type)
+        => type.Group == "events.k8s.io" ? CoreEvents : type;
+}

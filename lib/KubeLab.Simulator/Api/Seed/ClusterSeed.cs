@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Server;
+
+namespace KubeLab.Simulator.Api.Seed;
+
+/// <summary>What a fresh kind cluster named "k8s-course" has: the four system namespaces and three nodes (one control plane).</summary>
+public static class ClusterSeed
+{
+    public const string KubeletVersion = "v1.32.2";
+
+    public static void Apply(RestStorage storage)
+    {
+        var ns = ResourceRegistry.Types.First(t => t.Kind == "Namespace");
+        foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+            storage.Create(ns, null, new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = name } },
+            });
+
+        // The API server's own service in "default", as in every cluster.
+        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "Service"), "default", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "kubernetes", ["labels"] = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" } },
+            ["spec"] = new JsonObject
+            {
+                ["clusterIP"] = "10.96.0.1",
+                ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = 6443 }),
+            },
+        });
+
+        var nodes = ResourceRegistry.Types.First(t => t.Kind == "Node");
+        storage.Create(nodes, null, Node("k8s-course-control-plane", "172.18.0.2", "10.244.0.0/24", controlPlane: true));
+        storage.Create(nodes, null, Node("k8s-course-worker", "172.18.0.3", "10.244.1.0/24", controlPlane: false));
+        storage.Create(nodes, null, Node("k8s-course-worker2", "172.18.0.4", "10.244.2.0/24", controlPlane: false));
+    }
+
+    private static JsonObject Node(string name, string ip, string podCidr, bool controlPlane)
+    {
+        var labels = new JsonObject
+        {
+            ["beta.kubernetes.io/arch"] = "amd64", ["beta.kubernetes.io/os"] = "linux",
+            ["kubernetes.io/arch"] = "amd64", ["kubernetes.io/hostname"] = name, ["kubernetes.io/os"] = "linux",
+        };
+        var spec = new JsonObject { ["podCIDR"] = podCidr, ["podCIDRs"] = new JsonArray(podCidr), ["providerID"] = $"kind://docker/k8s-course/{name}" };
+        if (controlPlane)
+        {
+            labels["node-role.kubernetes.io/control-plane"] = "";
+            labels["node.kubernetes.io/exclude-from-external-load-balancers"] = "";
+            spec["taints"] = new JsonArray(new JsonObject { ["key"] = "node-role.kubernetes.io/control-plane", ["effect"] = "NoSchedule" });
+        }
+        JsonObject Resources() => new()
+        {
+            ["cpu"] = "2", ["ephemeral-storage"] = "102625208Ki", ["hugepages-1Gi"] = "0", ["hugepages-2Mi"] = "0",
+            ["memory"] = "8129804Ki", ["pods"] = "110",
+        };
+        JsonObject Condition(string type, string status, string reason, string message) => new()
+        {
+            ["type"] = type, ["status"] = status, ["reason"] = reason, ["message"] = message,
+            ["lastHeartbeatTime"] = "2026-01-01T00:00:00Z", ["lastTransitionTime"] = "2026-01-01T00:00:00Z",
+        };
+        return new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name, ["labels"] = labels,
+                ["annotations"] = new JsonObject { ["node.alpha.kubernetes.io/ttl"] = "0", ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true" },
+            },
+            ["spec"] = spec,
+            ["status"] = new JsonObject
+            {
+                ["capacity"] = Resources(), ["allocatable"] = Resources(),
+                ["conditions"] = new JsonArray(
+                    Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    Condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                    Condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                    Condition("Ready", "True", "KubeletReady", "kubelet is posting ready status")),
+                ["addresses"] = new JsonArray(
+                    new JsonObject { ["type"] = "InternalIP", ["address"] = ip },
+                    new JsonObject { ["type"] = "Hostname", ["address"] = name }),
+                ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = 10250 } },
+                ["nodeInfo"] = new JsonObject
+                {
+                    ["machineID"] = Guid.NewGuid().ToString("N"), ["systemUUID"] = Guid.NewGuid().ToString(), ["bootID"] = Guid.NewGuid().ToString(),
+                    ["kernelVersion"] = "6.8.0-kubelab", ["osImage"] = "Debian GNU/Linux 12 (bookworm)", ["containerRuntimeVersion"] = "containerd://1.7.24",
+                    ["kubeletVersion"] = KubeletVersion, ["kubeProxyVersion"] = KubeletVersion, ["operatingSystem"] = "linux", ["architecture"] = "amd64",
+                },
+            },
+        };
+    }
+}

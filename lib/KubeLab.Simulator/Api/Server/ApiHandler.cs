@@ -1,0 +1,384 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Errors;
+using KubeLab.Simulator.Api.Patching;
+using KubeLab.Simulator.Api.Printing;
+using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace KubeLab.Simulator.Api.Server;
+
+/// <summary>
+/// The HTTP front of the API server: routes every request (health, version, discovery, resources) and turns
+/// every failure into a <c>kind: Status</c> response – unexpected exceptions become 500 InternalError, never a dropped connection.
+/// </summary>
+public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, CancellationToken shutdown)
+{
+    private readonly WatchStream watches = new(storage.Store, storage.Time);
+
+    public async Task Handle(HttpContext ctx)
+    {
+        try
+        {
+            await Route(ctx);
+        }
+        catch (ApiError e) when (!ctx.Response.HasStarted)
+        {
+            await HttpIO.WriteStatus(ctx, e);
+        }
+        catch (Exception) when (ctx.RequestAborted.IsCancellationRequested || shutdown.IsCancellationRequested)
+        {
+            // Client went away or server is stopping.
+        }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            await HttpIO.WriteStatus(ctx, new ApiError(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    private async Task Route(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        var seg = path.Trim('/').Split('/', StringSplitOptions.None);
+        if (seg.Length == 1 && seg[0] == "") seg = [];
+        var method = ctx.Request.Method;
+
+        switch (path.TrimEnd('/'))
+        {
+            case "/healthz" or "/readyz" or "/livez":
+                ctx.Response.ContentType = "text/plain";
+                await ctx.Response.WriteAsync("ok");
+                return;
+            case "/version":
+                await HttpIO.WriteJson(ctx, 200, Discovery.Version());
+                return;
+            case "/api":
+                await HttpIO.WriteJson(ctx, 200, Discovery.CoreVersions(serverAddress()));
+                return;
+            case "/apis":
+                await HttpIO.WriteJson(ctx, 200, Discovery.GroupList());
+                return;
+        }
+
+        if (seg.Length >= 2 && seg[0] == "openapi" && seg[1] == "v3" && method == "GET")
+        {
+            var doc = seg.Length == 2 ? OpenApi.Root() : OpenApi.GroupVersion(string.Join("/", seg[2..])) ?? throw ApiError.UnknownResource();
+            await HttpIO.WriteJson(ctx, 200, doc);
+            return;
+        }
+        if (seg.Length >= 2 && seg[0] == "api" && seg[1] == "v1")
+        {
+            if (seg.Length == 2) { await HttpIO.WriteJson(ctx, 200, Discovery.ResourceList("v1")!); return; }
+            await Resource(ctx, method, RequestInfo.Parse("", "v1", seg[2..]));
+            return;
+        }
+        if (seg.Length >= 2 && seg[0] == "apis" && Discovery.HasGroup(seg[1]))
+        {
+            if (seg.Length == 2) { await HttpIO.WriteJson(ctx, 200, Discovery.Group(seg[1])); return; }
+            var gv = $"{seg[1]}/{seg[2]}";
+            var list = Discovery.ResourceList(gv) ?? throw ApiError.UnknownResource();
+            if (seg.Length == 3) { await HttpIO.WriteJson(ctx, 200, list); return; }
+            await Resource(ctx, method, RequestInfo.Parse(seg[1], seg[2], seg[3..]));
+            return;
+        }
+        throw ApiError.UnknownResource();
+    }
+
+    private static bool WantsTable(HttpContext ctx) => ctx.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
+
+    private async Task Resource(HttpContext ctx, string method, RequestInfo info)
+    {
+        var t = info.Resource;
+        var ns = info.Namespace;
+        // Namespaced kinds are only listed/watched across namespaces (/api/v1/pods); everything else needs /namespaces/{ns}/.
+        if (t.Namespaced && ns is null)
+        {
+            if (info.Name is not null) throw ApiError.UnknownResource();
+            if (method != "GET") throw ApiError.MethodNotAllowed();
+        }
+
+        var watch = info.LegacyWatch || HttpIO.Query(ctx, "watch") is "true" or "1";
+        if (info.Subresource == "scale") { await Scale(ctx, method, info); return; }
+        if (info.Subresource == "binding")
+        {
+            if (method != "POST") throw ApiError.MethodNotAllowed();
+            await Bind(ctx, info);
+            return;
+        }
+
+        switch (method)
+        {
+            case "GET" when watch:
+            {
+                var (labels, fields) = Selectors(ctx, t);
+                await watches.Serve(ctx, info, labels, fields, WantsTable(ctx), HttpIO.Query(ctx, "includeObject") ?? "PartialObjectMetadata", shutdown);
+                return;
+            }
+            case "GET" when info.Name is null:
+            {
+                var (labels, fields) = Selectors(ctx, t);
+                var (items, rv) = storage.Store.List(t, ns);
+                items = items.Where(o => labels.Matches(o.Labels()) && fields.Matches(o)).Select(o => Present(t, o)).ToList();
+                await WriteObjects(ctx, t, items, rv.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return;
+            }
+            case "GET":
+            {
+                var obj = Present(t, storage.Get(t, ns, info.Name!));
+                if (WantsTable(ctx)) await WriteObjects(ctx, t, [obj], obj.Meta().Str("resourceVersion") ?? "");
+                else await HttpIO.WriteJson(ctx, 200, obj);
+                return;
+            }
+            case "POST" when info.Name is null && info.Subresource is null:
+            {
+                var body = await HttpIO.ReadObject(ctx);
+                Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
+                var (st, sb) = Stored(t, body);
+                var created = storage.Create(st, ns, sb, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
+                await HttpIO.WriteJson(ctx, 201, Present(t, created));
+                return;
+            }
+            case "PUT" when info.Name is not null:
+            {
+                var body = await HttpIO.ReadObject(ctx);
+                Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
+                var (st, sb) = Stored(t, body);
+                var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
+                await HttpIO.WriteJson(ctx, 200, Present(t, updated));
+                return;
+            }
+            case "PATCH" when info.Name is not null:
+            {
+                var result = await Patch(ctx, info);
+                await HttpIO.WriteJson(ctx, result.Created ? 201 : 200, Present(t, result.Object));
+                return;
+            }
+            case "DELETE" when info.Name is not null && info.Subresource is null:
+            {
+                var options = await ReadDeleteOptions(ctx);
+                var (obj, gone) = storage.Delete(t, ns, info.Name, options);
+                // A finished deletion answers with the final object (or a Success Status for some kinds); a pending one with the object itself (202).
+                await HttpIO.WriteJson(ctx, gone ? 200 : 202, Present(t, obj));
+                return;
+            }
+            case "DELETE" when info.Name is null:
+            {
+                var options = await ReadDeleteOptions(ctx);
+                var (labels, fields) = Selectors(ctx, t);
+                var (items, rv) = storage.Store.List(t, ns);
+                var deleted = new List<JsonObject>();
+                foreach (var o in items.Where(o => labels.Matches(o.Labels()) && fields.Matches(o)))
+                {
+                    try { deleted.Add(storage.Delete(t, o.Namespace(), o.Name(), options).Object); }
+                    catch (ApiError e) when (e.Code == 404) { }
+                }
+                await WriteObjects(ctx, t, deleted.Select(o => Present(t, o)).ToList(), rv.ToString(System.Globalization.CultureInfo.InvariantCulture), allowTable: false);
+                return;
+            }
+            default:
+                throw ApiError.MethodNotAllowed();
+        }
+    }
+
+    /// <summary>Objects are stored without kind/apiVersion guarantees for events.k8s.io; present them in the requested group version.</summary>
+    internal static JsonObject Present(ResourceType t, JsonObject obj)
+    {
+        if (EventConversion.Applies(t)) return EventConversion.ToEventsV1(obj);
+        obj["kind"] = t.Kind;
+        obj["apiVersion"] = t.GroupVersion;
+        return obj;
+    }
+
+    /// <summary>The type objects are written as, and the body converted to it (events.k8s.io bodies become core Events).</summary>
+    private static (ResourceType Type, JsonObject Body) Stored(ResourceType t, JsonObject body)
+        => EventConversion.Applies(t) ? (ResourceRegistry.StorageType(t), EventConversion.ToCore(body)) : (t, body);
+
+    private async Task WriteObjects(HttpContext ctx, ResourceType t, List<JsonObject> items, string rv, bool allowTable = true)
+    {
+        if (allowTable && WantsTable(ctx))
+        {
+            await HttpIO.WriteJson(ctx, 200, TablePrinter.ToTable(t, items, rv, HttpIO.Query(ctx, "includeObject") ?? "PartialObjectMetadata", storage.Time.GetUtcNow()));
+            return;
+        }
+        var list = new JsonObject
+        {
+            ["kind"] = t.Kind + "List", ["apiVersion"] = t.GroupVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
+            ["items"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
+        };
+        await HttpIO.WriteJson(ctx, 200, list);
+    }
+
+    private static (LabelSelector, FieldSelector) Selectors(HttpContext ctx, ResourceType t)
+    {
+        LabelSelector labels;
+        try { labels = LabelSelector.Parse(HttpIO.Query(ctx, "labelSelector")); }
+        catch (FormatException e) { throw ApiError.BadRequest(e.Message); }
+        var fieldText = HttpIO.Query(ctx, "fieldSelector");
+        if (EventConversion.Applies(t)) fieldText = EventConversion.CoreFieldSelector(fieldText);
+        return (labels, FieldSelector.Parse(fieldText, t));
+    }
+
+    private static async Task<DeleteOptions> ReadDeleteOptions(HttpContext ctx)
+    {
+        JsonObject body;
+        try { body = await HttpIO.ReadBody(ctx, allowEmpty: true) as JsonObject ?? new JsonObject(); }
+        catch (ApiError) { throw; }
+        long? grace = body["gracePeriodSeconds"].Long();
+        if (HttpIO.Query(ctx, "gracePeriodSeconds") is { } g)
+            grace = long.TryParse(g, out var gv) ? gv : throw ApiError.BadRequest($"invalid gracePeriodSeconds: {g}");
+        var policy = body.Str("propagationPolicy") ?? HttpIO.Query(ctx, "propagationPolicy");
+        if (body["orphanDependents"] is JsonValue od && od.TryGetValue<bool>(out var orphan)) policy ??= orphan ? "Orphan" : "Background";
+        var dry = body["dryRun"] is JsonArray d && d.Any(x => x?.ToString() == "All") || HttpIO.DryRun(ctx);
+        return new DeleteOptions(grace, policy, body.Path("preconditions.uid")?.ToString(), body.Path("preconditions.resourceVersion")?.ToString(), dry);
+    }
+
+    private async Task<(JsonObject Object, bool Created)> Patch(HttpContext ctx, RequestInfo info)
+    {
+        var t = info.Resource;
+        var media = HttpIO.MediaType(ctx);
+        var patch = await HttpIO.ReadBody(ctx);
+        var dryRun = HttpIO.DryRun(ctx);
+        var manager = HttpIO.Query(ctx, "fieldManager");
+        var current = storage.Store.Get(t, info.Namespace, info.Name!);
+
+        if (media == "application/apply-patch+yaml")
+        {
+            if (string.IsNullOrEmpty(manager))
+                throw new ApiError(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+            if (patch is not JsonObject applied) throw ApiError.BadRequest("the apply configuration must be an object");
+            if (applied.Meta().Str("name") is { } n && n != info.Name)
+                throw ApiError.BadRequest($"the name of the object ({n}) does not match the name on the URL ({info.Name})");
+            applied.Meta()["name"] = info.Name;
+            Validation.StrictFieldValidation.Check(t, applied, HttpIO.Query(ctx, "fieldValidation"));
+            if (current is null)
+            {
+                if (info.Subresource is not null) throw ApiError.NotFound(t, info.Name!);
+                var toCreate = applied.CloneObject();
+                ManagedFields.Record(toCreate, manager, "Apply", storage.Now());
+                return (storage.Create(t, info.Namespace, toCreate, dryRun), true);
+            }
+            var merged = (JsonObject)StrategicMergePatch.Apply(current, applied)!;
+            ManagedFields.Record(merged, manager, "Apply", storage.Now());
+            return (storage.Update(t, info.Namespace, info.Name!, merged, info.Subresource, dryRun), false);
+        }
+
+        // Like the real server (GuaranteedUpdate), a patch without its own resourceVersion is re-applied when a concurrent write wins.
+        for (var attempt = 0; ; attempt++)
+        {
+            if (current is null) throw ApiError.NotFound(t, info.Name!);
+            try { return (ApplyPatch(t, info, media, patch, current, manager, dryRun, HttpIO.Query(ctx, "fieldValidation")), false); }
+            catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < 10 && (patch as JsonObject)?.Path("metadata.resourceVersion") is null)
+            {
+                current = storage.Store.Get(t, info.Namespace, info.Name!);
+            }
+        }
+    }
+
+    private JsonObject ApplyPatch(ResourceType t, RequestInfo info, string media, JsonNode? patch, JsonObject current, string? manager, bool dryRun, string? fieldValidation)
+    {
+        JsonNode? result;
+        var basis = EventConversion.Applies(t) ? EventConversion.ToEventsV1(current) : current;
+        try
+        {
+            result = media switch
+            {
+                "application/merge-patch+json" => MergePatch.Apply(basis, patch),
+                "application/strategic-merge-patch+json" => StrategicMergePatch.Apply(basis, patch),
+                "application/json-patch+json" => patch is JsonArray ops ? JsonPatch.Apply(basis, ops) : throw new FormatException("a JSON patch must be an array of operations"),
+                _ => throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"),
+            };
+        }
+        catch (FormatException e)
+        {
+            throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw ApiError.BadRequest($"the patch could not be applied: {e.Message}");
+        }
+        if (result is not JsonObject obj) throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request: the patched document is not an object");
+        Validation.StrictFieldValidation.Check(t, obj, fieldValidation);
+        if (EventConversion.Applies(t)) (t, obj) = Stored(t, obj);
+        // A patch only checks the resourceVersion when it carries one itself.
+        var patchRv = (patch as JsonObject)?.Path("metadata.resourceVersion")?.ToString();
+        obj.Meta()["resourceVersion"] = patchRv ?? current.Meta().Str("resourceVersion");
+        if (manager is not null) ManagedFields.Record(obj, manager, "Update", storage.Now());
+        return storage.Update(t, info.Namespace, info.Name!, obj, info.Subresource, dryRun);
+    }
+
+    /// <summary>pods/binding (what the scheduler posts): sets spec.nodeName once; a pod already bound is a 409 Conflict.</summary>
+    private async Task Bind(HttpContext ctx, RequestInfo info)
+    {
+        var body = await HttpIO.ReadObject(ctx);
+        var node = body.Path("target.name")?.ToString();
+        if (string.IsNullOrEmpty(node))
+            throw new ApiError(422, "Invalid", $"Binding.core \"{info.Name}\" is invalid: target.name: Required value");
+        var t = info.Resource;
+        // Like the real registry (GuaranteedUpdate), retry when another writer (kubelet, controllers) changed the pod meanwhile.
+        for (var attempt = 0; ; attempt++)
+        {
+            var pod = storage.Get(t, info.Namespace, info.Name!);
+            if (body.Path("metadata.uid")?.ToString() is { Length: > 0 } uid && uid != pod.Uid())
+                throw ApiError.Conflict(t, info.Name!, "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + pod.Uid());
+            if (pod.IsDeleting()) throw ApiError.Conflict(t, info.Name!, "pod is being deleted, cannot be assigned to a host");
+            var current = pod.Path("spec.nodeName")?.ToString();
+            if (!string.IsNullOrEmpty(current))
+                throw ApiError.Conflict(t, info.Name!, $"pod {info.Name} is already assigned to node \"{current}\"");
+            ((JsonObject)pod["spec"]!)["nodeName"] = node;
+            try
+            {
+                storage.Update(t, info.Namespace, info.Name!, pod, null, HttpIO.DryRun(ctx), allowPodSpecChange: true);
+                break;
+            }
+            catch (ApiError e) when (e.Code == 409 && attempt < 10) { }
+        }
+        await HttpIO.WriteJson(ctx, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 });
+    }
+
+    /// <summary>The autoscaling/v1 Scale subresource: spec.replicas in, spec/status replicas and selector out.</summary>
+    private async Task Scale(HttpContext ctx, string method, RequestInfo info)
+    {
+        var t = info.Resource;
+        var obj = storage.Get(t, info.Namespace, info.Name!);
+        JsonObject ToScale(JsonObject o)
+        {
+            var selectorNode = o.Path("spec.selector");
+            string selector = "";
+            if (selectorNode is JsonObject so)
+                selector = so.ContainsKey("matchLabels") || so.ContainsKey("matchExpressions")
+                    ? LabelSelector.FromV1(k8s.KubernetesJson.Deserialize<k8s.Models.V1LabelSelector>(so.ToJsonString())).ToString()
+                    : string.Join(",", ObjectMeta.StringMap(so).Select(kv => $"{kv.Key}={kv.Value}"));
+            var m = o.Meta();
+            return new JsonObject
+            {
+                ["kind"] = "Scale", ["apiVersion"] = "autoscaling/v1",
+                ["metadata"] = new JsonObject { ["name"] = m.Str("name"), ["namespace"] = m.Str("namespace"), ["uid"] = m.Str("uid"), ["resourceVersion"] = m.Str("resourceVersion"), ["creationTimestamp"] = m.Str("creationTimestamp") },
+                ["spec"] = new JsonObject { ["replicas"] = o.Path("spec.replicas").Long() ?? 0 },
+                ["status"] = new JsonObject { ["replicas"] = o.Path("status.replicas").Long() ?? 0, ["selector"] = selector },
+            };
+        }
+        if (method == "GET") { await HttpIO.WriteJson(ctx, 200, ToScale(obj)); return; }
+        JsonObject scale;
+        if (method == "PUT") scale = await HttpIO.ReadObject(ctx);
+        else if (method == "PATCH")
+        {
+            var patch = await HttpIO.ReadBody(ctx);
+            var media = HttpIO.MediaType(ctx);
+            try
+            {
+                scale = (media == "application/json-patch+json" && patch is JsonArray ops ? JsonPatch.Apply(ToScale(obj), ops) : MergePatch.Apply(ToScale(obj), patch)) as JsonObject
+                        ?? throw ApiError.BadRequest("the patched Scale is not an object");
+            }
+            catch (FormatException e) { throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}"); }
+        }
+        else throw ApiError.MethodNotAllowed();
+        var replicas = scale.Path("spec.replicas").Long() ?? throw new ApiError(422, "Invalid", "Scale.autoscaling \"" + info.Name + "\" is invalid: spec.replicas: Required value");
+        if (replicas < 0) throw ApiError.Invalid(t, info.Name!, [FieldError.Invalid("spec.replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0")]);
+        if (scale.Path("metadata.resourceVersion")?.ToString() is { Length: > 0 } rv && method == "PUT" && rv != obj.Meta().Str("resourceVersion"))
+            throw ApiError.Conflict(t, info.Name!);
+        ((JsonObject)obj["spec"]!)["replicas"] = replicas;
+        var updated = storage.Update(t, info.Namespace, info.Name!, obj, null, HttpIO.DryRun(ctx));
+        await HttpIO.WriteJson(ctx, 200, ToScale(updated));
+    }
+}

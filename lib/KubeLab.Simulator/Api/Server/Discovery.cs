@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Registry;
+
+namespace KubeLab.Simulator.Api.Server;
+
+/// <summary>Legacy (unaggregated) discovery documents: /api, /apis, /api/v1, /apis/{group}/{version}, and /version.</summary>
+public static class Discovery
+{
+    public const string GitVersion = "v1.32.2-kubelab";
+
+    public static JsonObject Version() => new()
+    {
+        ["major"] = "1", ["minor"] = "32", ["gitVersion"] = GitVersion, ["gitCommit"] = "0000000000000000000000000000000000000000",
+        ["gitTreeState"] = "clean", ["buildDate"] = "2025-02-12T21:26:09Z", ["goVersion"] = "go1.23.6", ["compiler"] = "gc",
+        ["platform"] = "linux/amd64",
+    };
+
+    public static JsonObject CoreVersions(string serverAddress) => new()
+    {
+        ["kind"] = "APIVersions", ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
+    };
+
+    private static IEnumerable<string> Groups => ResourceRegistry.Types.Where(t => t.Group.Length > 0).Select(t => t.Group).Distinct();
+
+    public static JsonObject Group(string group)
+    {
+        var versions = ResourceRegistry.Types.Where(t => t.Group == group).Select(t => t.Version).Distinct().ToList();
+        JsonObject Gv(string v) => new() { ["groupVersion"] = $"{group}/{v}", ["version"] = v };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup", ["apiVersion"] = "v1", ["name"] = group,
+            ["versions"] = new JsonArray(versions.Select(v => (JsonNode?)Gv(v)).ToArray()),
+            ["preferredVersion"] = Gv(versions[0]),
+        };
+    }
+
+    public static JsonObject GroupList()
+    {
+        var groups = new JsonArray();
+        foreach (var g in Groups)
+        {
+            var grp = Group(g);
+            grp.Remove("kind");
+            grp.Remove("apiVersion");
+            groups.Add(grp);
+        }
+        return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
+    }
+
+    public static bool HasGroup(string group) => Groups.Contains(group);
+
+    public static JsonObject? ResourceList(string groupVersion)
+    {
+        var types = ResourceRegistry.Types.Where(t => t.GroupVersion == groupVersion).ToList();
+        if (types.Count == 0) return null;
+        var resources = new JsonArray();
+        foreach (var t in types)
+        {
+            var r = new JsonObject
+            {
+                ["name"] = t.Plural, ["singularName"] = t.Singular, ["namespaced"] = t.Namespaced, ["kind"] = t.Kind,
+                ["verbs"] = Verbs("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
+            };
+            if (t.ShortNames.Length > 0) r["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode?)s).ToArray());
+            if (t.Categories.Length > 0) r["categories"] = new JsonArray(t.Categories.Select(s => (JsonNode?)s).ToArray());
+            resources.Add(r);
+            if (t.HasStatus)
+                resources.Add(new JsonObject { ["name"] = $"{t.Plural}/status", ["singularName"] = "", ["namespaced"] = t.Namespaced, ["kind"] = t.Kind, ["verbs"] = Verbs("get", "patch", "update") });
+            if (t.HasScale)
+                resources.Add(new JsonObject { ["name"] = $"{t.Plural}/scale", ["singularName"] = "", ["namespaced"] = t.Namespaced, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = Verbs("get", "patch", "update") });
+            if (t.Kind == "Pod")
+                resources.Add(new JsonObject { ["name"] = "pods/binding", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Binding", ["verbs"] = Verbs("create") });
+            if (t.Kind == "Namespace")
+                resources.Add(new JsonObject { ["name"] = "namespaces/finalize", ["singularName"] = "", ["namespaced"] = false, ["kind"] = "Namespace", ["verbs"] = Verbs("update") });
+        }
+        return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = resources };
+    }
+
+    private static JsonArray Verbs(params string[] verbs) => new(verbs.Select(v => (JsonNode?)v).ToArray());
+}

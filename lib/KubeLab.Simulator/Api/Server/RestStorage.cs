@@ -1,0 +1,281 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Errors;
+using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Storage;
+using KubeLab.Simulator.Api.Validation;
+
+namespace KubeLab.Simulator.Api.Server;
+
+/// <summary>
+/// The generic registry logic between REST handlers and the store (apiserver's registry/generic Store):
+/// metadata on create, optimistic concurrency, status subresource rules, generation, graceful deletion and finalizers.
+/// </summary>
+public sealed class RestStorage(ObjectStore store, TimeProvider time)
+{
+    private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    public ObjectStore Store => store;
+    public TimeProvider Time => time;
+    public string Now() => ObjectMeta.Timestamp(time.GetUtcNow());
+
+    public JsonObject Get(ResourceType t, string? ns, string name)
+        => store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+
+    public JsonObject Create(ResourceType t, string? ns, JsonObject obj, bool dryRun = false, string? fieldManager = null)
+    {
+        CheckKind(t, obj);
+        var meta = obj.Meta();
+        if (t.Namespaced)
+        {
+            var bodyNs = meta.Str("namespace");
+            if (!string.IsNullOrEmpty(bodyNs) && ns is not null && bodyNs != ns)
+                throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            ns ??= bodyNs ?? "default";
+            meta["namespace"] = ns;
+            var nsObj = store.Get(ResourceRegistry.Namespaces, null, ns) ?? throw ApiError.NamespaceNotFound(ns);
+            if (nsObj.IsDeleting())
+                throw ApiError.Forbidden(t, meta.Str("name") ?? meta.Str("generateName") ?? "",
+                    $"unable to create new content in namespace {ns} because it is being terminated");
+        }
+        else meta.Remove("namespace");
+
+        if (string.IsNullOrEmpty(meta.Str("name")) && meta.Str("generateName") is { Length: > 0 } prefix)
+            meta["name"] = GenerateName(prefix);
+
+        foreach (var k in new[] { "uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink" })
+            meta.Remove(k);
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta["creationTimestamp"] = Now();
+        // Pods carry no metadata.generation in 1.32 (pod generation arrived later).
+        if (t.HasSpec && t.Kind != "Pod" && obj["spec"] is not null) meta["generation"] = 1;
+        if (fieldManager is not null) ManagedFields.Record(obj, fieldManager, "Update", Now());
+
+        ObjectDefaulter.PrepareForCreate(t, obj);
+        if (t.Kind == "Service") AllocateClusterIp(obj);
+        ObjectDefaulter.Default(t, obj);
+        var errors = ObjectValidator.Validate(t, obj);
+        if (errors.Count > 0) throw ApiError.Invalid(t, meta.Str("name") ?? "", errors);
+
+        if (dryRun)
+        {
+            if (store.Get(t, obj.Namespace(), obj.Name()) is not null) throw ApiError.AlreadyExists(t, obj.Name());
+            return obj;
+        }
+        return store.Create(t, obj) ?? throw ApiError.AlreadyExists(t, obj.Name());
+    }
+
+    private int nextServiceIp = 1;
+
+    /// <summary>Services get a ClusterIP from the kind default range 10.96.0.0/12 (10.96.0.1 is the kubernetes service); headless ("None") and ExternalName get none.</summary>
+    private void AllocateClusterIp(JsonObject svc)
+    {
+        if (svc["spec"] is not JsonObject spec) svc["spec"] = spec = new JsonObject();
+        if (spec.Str("type") == "ExternalName" || spec.Str("clusterIP") is { Length: > 0 }) return;
+        var used = store.List(ResourceRegistry.Types.First(x => x.Kind == "Service"), null).Items.Select(s => s.Path("spec.clusterIP")?.ToString()).ToHashSet();
+        string ip;
+        do
+        {
+            var n = Interlocked.Increment(ref nextServiceIp);
+            ip = $"10.96.{(n >> 8) & 0xff}.{n & 0xff}";
+        } while (used.Contains(ip) || ip.EndsWith(".0", StringComparison.Ordinal));
+        spec["clusterIP"] = ip;
+        spec["clusterIPs"] = new JsonArray(ip);
+    }
+
+    private static string GenerateName(string prefix)
+    {
+        // Kubernetes truncates the prefix so the result fits 63 characters, then appends 5 random characters.
+        if (prefix.Length > 58) prefix = prefix[..58];
+        var chars = new char[5];
+        for (var i = 0; i < 5; i++) chars[i] = NameAlphabet[Random.Shared.Next(NameAlphabet.Length)];
+        return prefix + new string(chars);
+    }
+
+    private static void CheckKind(ResourceType t, JsonObject obj)
+    {
+        var kind = obj.Str("kind");
+        var apiVersion = obj.Str("apiVersion");
+        if (kind is not null && kind != t.Kind)
+            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({t.GroupVersion}) or kind {kind} does not match {t.Kind}");
+        if (apiVersion is not null && apiVersion != t.GroupVersion)
+            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({t.GroupVersion})");
+        obj["kind"] = t.Kind;
+        obj["apiVersion"] = t.GroupVersion;
+    }
+
+    /// <summary>PUT semantics. <paramref name="subresource"/> "status" only changes status; the main resource ignores status for kinds with a status subresource.</summary>
+    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false)
+    {
+        // An unconditional update (no resourceVersion in the body) must not fail because another writer got in between.
+        var unconditional = string.IsNullOrEmpty(obj.Meta().Str("resourceVersion"));
+        for (var attempt = 0; ; attempt++)
+        {
+            try { return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange); }
+            catch (ApiError e) when (unconditional && e.Code == 409 && e.Reason == "Conflict" && attempt < 10) { }
+        }
+    }
+
+    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange)
+    {
+        CheckKind(t, obj);
+        var meta = obj.Meta();
+        var bodyName = meta.Str("name");
+        if (string.IsNullOrEmpty(bodyName)) meta["name"] = bodyName = name;
+        if (bodyName != name) throw ApiError.BadRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
+        if (t.Namespaced)
+        {
+            var bodyNs = meta.Str("namespace");
+            if (!string.IsNullOrEmpty(bodyNs) && bodyNs != ns)
+                throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            meta["namespace"] = ns;
+        }
+        var expected = meta.Str("resourceVersion");
+        if (string.IsNullOrEmpty(expected)) expected = null;
+
+        var current = store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+        if (expected is not null && current.Meta().Str("resourceVersion") != expected) throw ApiError.Conflict(t, name);
+
+        JsonObject next;
+        if (subresource == "status")
+        {
+            next = current.CloneObject();
+            next["status"] = obj["status"]?.DeepClone();
+        }
+        else
+        {
+            next = obj.CloneObject();
+            if (t.HasStatus) next["status"] = current["status"]?.DeepClone();
+            // Immutable or server-owned metadata.
+            var nm = next.Meta();
+            var cm = current.Meta();
+            foreach (var k in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "generateName" })
+            {
+                if (cm[k] is { } v) nm[k] = v.DeepClone(); else nm.Remove(k);
+            }
+            if (fieldManager is not null) ManagedFields.Record(next, fieldManager, "Update", Now());
+            else if (cm["managedFields"] is { } mf && nm["managedFields"] is null) nm["managedFields"] = mf.DeepClone();
+            ObjectDefaulter.Default(t, next);
+            if (t.HasSpec && t.Kind != "Pod" && !JsonNode.DeepEquals(current["spec"], next["spec"]))
+                nm["generation"] = (current.Meta()["generation"].Long() ?? 0) + 1;
+            var errors = ObjectValidator.Validate(t, next);
+            if (t.Kind == "Pod" && !allowPodSpecChange) errors.AddRange(ObjectValidator.ValidatePodUpdate(current, next));
+            if (errors.Count > 0) throw ApiError.Invalid(t, name, errors);
+            if (t.Kind == "Namespace" && current.IsDeleting()) next["status"] = current["status"]?.DeepClone();
+        }
+        if (dryRun) return next;
+        next.Meta()["resourceVersion"] = current.Meta()["resourceVersion"]?.DeepClone();
+        var result = store.Update(t, next, current.Meta().Str("resourceVersion"));
+        return result.Outcome switch
+        {
+            UpdateOutcome.NotFound => throw ApiError.NotFound(t, name),
+            UpdateOutcome.Conflict => throw ApiError.Conflict(t, name),
+            _ => FinishIfReleased(t, result.Object!),
+        };
+    }
+
+    /// <summary>An object that is being deleted goes away once its last finalizer is removed.</summary>
+    private JsonObject FinishIfReleased(ResourceType t, JsonObject obj)
+    {
+        if (obj.IsDeleting() && obj.Finalizers().Count == 0 && !(t.Kind == "Pod" && PodWaitsForGrace(obj))
+            && !(t.Kind == "Namespace" && (obj.Path("spec.finalizers") as JsonArray)?.Count > 0))
+            return store.Delete(t, obj.Namespace(), obj.Name(), obj.Uid()) ?? obj;
+        return obj;
+    }
+
+    private bool PodWaitsForGrace(JsonObject pod)
+    {
+        var grace = pod.Meta()["deletionGracePeriodSeconds"].Long() ?? 0;
+        var at = ObjectMeta.ParseTime(pod.Meta().Str("deletionTimestamp"));
+        return grace > 0 && at is not null && at > time.GetUtcNow();
+    }
+
+    /// <summary>
+    /// DELETE. Returns the object as the server reports it: either the final state (gone) or the object now carrying a deletionTimestamp.
+    /// </summary>
+    public (JsonObject Object, bool Gone) Delete(ResourceType t, string? ns, string name, DeleteOptions options)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try { return DeleteOnce(t, ns, name, options); }
+            catch (ConcurrentWrite) when (attempt < 10) { }
+        }
+    }
+
+    /// <summary>Another writer changed the object between our read and write; the operation is simply retried.</summary>
+    private sealed class ConcurrentWrite : Exception;
+
+    private (JsonObject Object, bool Gone) DeleteOnce(ResourceType t, string? ns, string name, DeleteOptions options)
+    {
+        var current = store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+        if (options.PreconditionUid is { } uid && current.Uid() != uid)
+            throw ApiError.Conflict(t, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid()}");
+        if (options.PreconditionResourceVersion is { } rv && current.Meta().Str("resourceVersion") != rv)
+            throw ApiError.Conflict(t, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current.Meta().Str("resourceVersion")}");
+        if (options.DryRun) return (current, false);
+
+        var policy = options.PropagationPolicy ?? DefaultPropagation(t, current);
+        if (policy is not ("Background" or "Foreground" or "Orphan"))
+            throw ApiError.BadRequest($"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+
+        var next = current.CloneObject();
+        var finalizers = next.Finalizers();
+        if (policy == "Foreground" && !finalizers.Contains("foregroundDeletion")) finalizers.Add("foregroundDeletion");
+        if (policy == "Orphan" && !finalizers.Contains("orphan")) finalizers.Add("orphan");
+        if (t.Kind == "Namespace" && !next.IsDeleting())
+        {
+            // Namespace deletion: phase Terminating; the namespace controller empties it and then removes it.
+            next["status"] = new JsonObject { ["phase"] = "Terminating" };
+            if (!finalizers.Contains("kubernetes") && next.Path("spec.finalizers") is null)
+                next["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+        }
+        next.SetFinalizers(finalizers);
+
+        var grace = t.Kind == "Pod" ? PodGrace(next, options.GracePeriodSeconds) : 0;
+        var namespaceWaits = t.Kind == "Namespace" && (next.Path("spec.finalizers") as JsonArray)?.Count > 0;
+        if (finalizers.Count == 0 && grace == 0 && !namespaceWaits)
+        {
+            var gone = store.Delete(t, ns, name, current.Uid()) ?? throw ApiError.NotFound(t, name);
+            return (gone, true);
+        }
+
+        var m = next.Meta();
+        var now = time.GetUtcNow();
+        if (m["deletionTimestamp"] is null || (t.Kind == "Pod" && grace < (m["deletionGracePeriodSeconds"].Long() ?? long.MaxValue)))
+        {
+            m["deletionTimestamp"] = ObjectMeta.Timestamp(now.AddSeconds(grace));
+            m["deletionGracePeriodSeconds"] = grace;
+        }
+        var result = store.Update(t, next, current.Meta().Str("resourceVersion"));
+        if (result.Outcome == UpdateOutcome.Conflict) throw new ConcurrentWrite();
+        if (result.Object is null) throw ApiError.NotFound(t, name);
+        if (t.Kind == "Pod" && grace == 0 && finalizers.Count == 0)
+            return (store.Delete(t, ns, name, current.Uid()) ?? result.Object, true);
+        return (result.Object, false);
+    }
+
+    /// <summary>Pods on a node get a graceful deletion period (spec.terminationGracePeriodSeconds, default 30); unscheduled pods go at once.</summary>
+    private static long PodGrace(JsonObject pod, long? requested)
+    {
+        if (string.IsNullOrEmpty(pod.Path("spec.nodeName")?.GetValue<string>())) return 0;
+        if (pod.Path("status.phase")?.GetValue<string>() is "Succeeded" or "Failed") return 0;
+        var g = requested ?? pod.Path("spec.terminationGracePeriodSeconds").Long() ?? 30;
+        return Math.Max(0, g);
+    }
+
+    private static string DefaultPropagation(ResourceType t, JsonObject obj)
+    {
+        // The object's own finalizers can request orphaning; otherwise the default is Background
+        // (the legacy orphan default of extensions/v1beta1 and RC clients is not modelled).
+        return obj.Finalizers().Contains("orphan") ? "Orphan" : "Background";
+    }
+
+    /// <summary>Direct removal used by controllers in this process (GC, namespace lifecycle).</summary>
+    public JsonObject? ForceRemove(ResourceType t, JsonObject obj) => store.Delete(t, obj.Namespace(), obj.Name(), obj.Uid());
+
+    /// <summary>Write an object back (used by in-process controllers); releases it if it is deleting and has no finalizers.</summary>
+    public JsonObject? Write(ResourceType t, JsonObject obj)
+    {
+        var r = store.Update(t, obj, obj.Meta().Str("resourceVersion"));
+        return r.Object is null ? null : FinishIfReleased(t, r.Object);
+    }
+}

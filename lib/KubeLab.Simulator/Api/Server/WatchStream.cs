@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Printing;
+using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace KubeLab.Simulator.Api.Server;
+
+/// <summary>
+/// A watch response: newline-delimited JSON events, flushed one by one. Without a resourceVersion (or "0") it starts with
+/// synthetic ADDED events for existing objects; with one it replays history after it, or sends a 410 Expired ERROR event.
+/// </summary>
+public sealed class WatchStream(ObjectStore store, TimeProvider time)
+{
+    public async Task Serve(HttpContext ctx, RequestInfo info, LabelSelector labels, FieldSelector fields, bool table, string includeObject, CancellationToken shutdown)
+    {
+        var rvText = HttpIO.Query(ctx, "resourceVersion");
+        long rv = 0;
+        var fromVersion = !string.IsNullOrEmpty(rvText) && rvText != "0";
+        if (fromVersion && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out rv))
+            throw Errors.ApiError.BadRequest($"invalid resource version: {rvText}");
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        var timeout = long.TryParse(HttpIO.Query(ctx, "timeoutSeconds"), out var t) && t > 0 ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, shutdown);
+        if (timeout != Timeout.InfiniteTimeSpan) cts.CancelAfter(timeout);
+        var token = cts.Token;
+
+        var type = ResourceRegistry.StorageType(info.Resource);
+        System.Threading.Channels.Channel<WatchEvent>? channel;
+        var first = true;
+        bool Wanted(JsonObject o) => (info.Namespace is null || o.Namespace() == info.Namespace) && (info.Name is null || o.Name() == info.Name)
+                                       && labels.Matches(o.Labels()) && fields.Matches(o);
+        async Task Send(string evType, JsonObject obj)
+        {
+            JsonNode payload = ApiHandler.Present(info.Resource, obj);
+            if (table)
+            {
+                payload = TablePrinter.ToTable(info.Resource, [obj], obj.Meta().Str("resourceVersion") ?? "", includeObject, time.GetUtcNow(), withColumns: first);
+                first = false;
+            }
+            var line = new JsonObject { ["type"] = evType, ["object"] = payload }.ToJsonString() + "\n";
+            await ctx.Response.WriteAsync(line, token);
+            await ctx.Response.Body.FlushAsync(token);
+        }
+
+        try
+        {
+            await ctx.Response.Body.FlushAsync(token);
+            if (!fromVersion)
+            {
+                var (existing, ch) = store.ListAndWatch(type, info.Namespace);
+                channel = ch;
+                foreach (var o in existing.Where(Wanted)) await Send("ADDED", o);
+            }
+            else
+            {
+                channel = store.Watch(rv, out var oldest);
+                if (channel is null)
+                {
+                    var status = Errors.ApiError.StatusBody(410, "Expired", $"too old resource version: {rv} ({oldest})", null);
+                    await ctx.Response.WriteAsync(new JsonObject { ["type"] = "ERROR", ["object"] = status }.ToJsonString() + "\n", token);
+                    return;
+                }
+            }
+            try
+            {
+                await foreach (var ev in channel.Reader.ReadAllAsync(token))
+                {
+                    if (ev.Resource != type) continue;
+                    var now = Wanted(ev.Object);
+                    var before = ev.Type == "MODIFIED" && ev.Previous is not null ? Wanted(ev.Previous) : now;
+                    if (now && before) await Send(ev.Type, ev.Object);
+                    else if (now) await Send("ADDED", ev.Object);
+                    else if (before) await Send("DELETED", ev.Object);
+                }
+            }
+            finally { store.Unwatch(channel); }
+        }
+        catch (OperationCanceledException) { }
+        catch (IOException) { }
+    }
+}

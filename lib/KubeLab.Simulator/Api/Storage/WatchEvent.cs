@@ -1,0 +1,11 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Registry;
+
+namespace KubeLab.Simulator.Api.Storage;
+
+/// <summary>
+/// A change recorded by the store: what a watch stream delivers (ADDED, MODIFIED, DELETED).
+/// <see cref="Previous"/> is the object before a modification, so a filtered watch can turn a change that leaves
+/// (or enters) its selector into DELETED (or ADDED), as the real watch cache does.
+/// </summary>
+public sealed record WatchEvent(long ResourceVersion, string Type, ResourceType Resource, JsonObject Object, JsonObject? Previous = null);

@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Errors;
+using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Storage;
+
+namespace KubeLab.Simulator.Api.Validation;
+
+/// <summary>The validation (pkg/apis/*/validation) the course relies on; errors use Kubernetes' field paths and wording.</summary>
+public static class ObjectValidator
+{
+    public static List<FieldError> Validate(ResourceType t, JsonObject obj)
+    {
+        var errors = new List<FieldError>();
+        ValidateName(t, obj, errors);
+        ValidateLabels(obj, errors);
+        switch (t.Kind)
+        {
+            case "Pod":
+                ValidatePodSpec(obj["spec"] as JsonObject, "spec", errors);
+                break;
+            case "ReplicaSet" or "Deployment" or "DaemonSet" or "StatefulSet":
+                ValidateSelectorWorkload(obj, errors, requireSelector: true);
+                break;
+            case "ReplicationController":
+                ValidateSelectorWorkload(obj, errors, requireSelector: false);
+                break;
+            case "Job":
+                ValidateSelectorWorkload(obj, errors, requireSelector: true);
+                if (obj.Path("spec.template.spec.restartPolicy")?.ToString() is "Always")
+                    errors.Add(new FieldError("spec.template.spec.restartPolicy", "FieldValueNotSupported", "supported values: \"OnFailure\", \"Never\"", "\"Always\""));
+                break;
+        }
+        return errors;
+    }
+
+    private static void ValidateName(ResourceType t, JsonObject obj, List<FieldError> errors)
+    {
+        var name = obj.Meta().Str("name");
+        if (string.IsNullOrEmpty(name))
+        {
+            errors.Add(FieldError.Required("metadata.name", "name or generateName is required"));
+            return;
+        }
+        // Namespaces and services need DNS-1123 labels; most other kinds DNS-1123 subdomains.
+        var err = t.Kind switch
+        {
+            "Namespace" => LabelValidation.Dns1123LabelError(name),
+            "Service" => LabelValidation.Dns1035LabelError(name),
+            _ => LabelValidation.Dns1123SubdomainError(name),
+        };
+        if (err is not null) errors.Add(FieldError.Invalid("metadata.name", Quote(name), err));
+    }
+
+    private static void ValidateLabels(JsonObject obj, List<FieldError> errors)
+    {
+        foreach (var (k, v) in obj.Labels())
+        {
+            if (LabelValidation.QualifiedNameError(k) is { } ke) errors.Add(FieldError.Invalid("metadata.labels", Quote(k), ke));
+            if (LabelValidation.LabelValueError(v) is { } ve) errors.Add(FieldError.Invalid("metadata.labels", Quote(v), ve));
+        }
+    }
+
+    private static void ValidatePodSpec(JsonObject? spec, string path, List<FieldError> errors)
+    {
+        if (spec?["containers"] is not JsonArray containers || containers.Count == 0)
+        {
+            errors.Add(FieldError.Required($"{path}.containers"));
+            return;
+        }
+        var names = new HashSet<string>();
+        for (var i = 0; i < containers.Count; i++)
+        {
+            var c = containers[i] as JsonObject;
+            var p = $"{path}.containers[{i}]";
+            var name = c.Str("name");
+            if (string.IsNullOrEmpty(name)) errors.Add(FieldError.Required($"{p}.name"));
+            else if (LabelValidation.Dns1123LabelError(name) is { } ne) errors.Add(FieldError.Invalid($"{p}.name", Quote(name), ne));
+            else if (!names.Add(name)) errors.Add(new FieldError($"{p}.name", "FieldValueDuplicate", $"Duplicate value: {Quote(name)}"));
+            if (string.IsNullOrWhiteSpace(c.Str("image"))) errors.Add(FieldError.Required($"{p}.image"));
+        }
+        var restart = spec.Str("restartPolicy");
+        if (restart is not null and not ("Always" or "OnFailure" or "Never"))
+            errors.Add(new FieldError($"{path}.restartPolicy", "FieldValueNotSupported", "supported values: \"Always\", \"Never\", \"OnFailure\"", Quote(restart)));
+    }
+
+    private static void ValidateSelectorWorkload(JsonObject obj, List<FieldError> errors, bool requireSelector)
+    {
+        var spec = obj["spec"] as JsonObject;
+        if (spec?["replicas"].Long() is < 0 and var replicas)
+            errors.Add(FieldError.Invalid("spec.replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
+        var selectorNode = spec?["selector"];
+        var templateLabels = ObjectMeta.StringMap(spec.Path("template.metadata.labels"));
+        if (spec?["template"] is JsonObject tmpl && tmpl["spec"] is JsonObject tps) ValidatePodSpec(tps, "spec.template.spec", errors);
+        if (selectorNode is null)
+        {
+            if (requireSelector) errors.Add(FieldError.Required("spec.selector"));
+            return;
+        }
+        LabelSelector selector;
+        string shown;
+        try
+        {
+            if (requireSelector)
+            {
+                var v1 = k8s.KubernetesJson.Deserialize<k8s.Models.V1LabelSelector>(selectorNode.ToJsonString());
+                selector = LabelSelector.FromV1(v1);
+                if (selector.IsEmpty)
+                {
+                    errors.Add(FieldError.Invalid("spec.selector", selectorNode.ToJsonString(), "empty selector is invalid for deployment"));
+                    return;
+                }
+            }
+            else selector = LabelSelector.Parse(string.Join(",", ObjectMeta.StringMap(selectorNode).Select(kv => $"{kv.Key}={kv.Value}")));
+            shown = selector.ToString();
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            errors.Add(FieldError.Invalid("spec.selector", selectorNode.ToJsonString(), e.Message));
+            return;
+        }
+        if (!selector.Matches(templateLabels))
+        {
+            var labels = "map[" + string.Join(" ", templateLabels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value}")) + "]";
+            errors.Add(FieldError.Invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"));
+        }
+        _ = shown;
+    }
+
+    /// <summary>
+    /// Pods are mostly immutable (ValidatePodUpdate): only container images, activeDeadlineSeconds, added tolerations and
+    /// terminationGracePeriodSeconds may change. The node is set through the binding subresource, not an update.
+    /// </summary>
+    public static List<FieldError> ValidatePodUpdate(JsonObject oldPod, JsonObject newPod)
+    {
+        static JsonObject Mutable(JsonObject pod)
+        {
+            var spec = pod["spec"]?.DeepClone() as JsonObject ?? new JsonObject();
+            foreach (var list in new[] { "containers", "initContainers" })
+                if (spec[list] is JsonArray cs)
+                    foreach (var c in cs.OfType<JsonObject>()) c.Remove("image");
+            spec.Remove("activeDeadlineSeconds");
+            spec.Remove("terminationGracePeriodSeconds");
+            spec.Remove("tolerations");
+            return spec;
+        }
+        if (JsonNode.DeepEquals(Mutable(oldPod), Mutable(newPod))) return [];
+        return [new FieldError("spec", "FieldValueForbidden",
+            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")];
+    }
+
+    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+}

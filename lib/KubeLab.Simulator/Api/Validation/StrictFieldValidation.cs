@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using k8s.Models;
+using KubeLab.Simulator.Api.Errors;
+using KubeLab.Simulator.Api.Registry;
+
+namespace KubeLab.Simulator.Api.Validation;
+
+/// <summary>
+/// Server-side field validation (<c>?fieldValidation=Strict</c>, what kubectl 1.32 sends by default): unknown fields are
+/// rejected with <c>strict decoding error: unknown field "spec.containers[0].imagee"</c>. The schema is taken from
+/// KubernetesClient's model classes (their JSON property names mirror the API).
+/// </summary>
+public static class StrictFieldValidation
+{
+    private static readonly Dictionary<string, Type> ModelTypes = new()
+    {
+        ["v1/Namespace"] = typeof(V1Namespace), ["v1/Node"] = typeof(V1Node), ["v1/Pod"] = typeof(V1Pod), ["v1/Event"] = typeof(Corev1Event),
+        ["v1/Service"] = typeof(V1Service), ["v1/ConfigMap"] = typeof(V1ConfigMap), ["v1/Secret"] = typeof(V1Secret),
+        ["v1/ServiceAccount"] = typeof(V1ServiceAccount), ["v1/Endpoints"] = typeof(V1Endpoints),
+        ["v1/PersistentVolumeClaim"] = typeof(V1PersistentVolumeClaim), ["v1/PersistentVolume"] = typeof(V1PersistentVolume),
+        ["v1/ReplicationController"] = typeof(V1ReplicationController), ["apps/v1/ReplicaSet"] = typeof(V1ReplicaSet),
+        ["apps/v1/Deployment"] = typeof(V1Deployment), ["apps/v1/DaemonSet"] = typeof(V1DaemonSet), ["apps/v1/StatefulSet"] = typeof(V1StatefulSet),
+        ["batch/v1/Job"] = typeof(V1Job), ["batch/v1/CronJob"] = typeof(V1CronJob),
+        ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler), ["events.k8s.io/v1/Event"] = typeof(Eventsv1Event),
+    };
+
+    private static readonly ConcurrentDictionary<Type, Dictionary<string, Type>> Properties = new();
+
+    public static Type? ModelType(ResourceType t) => ModelTypes.GetValueOrDefault($"{t.GroupVersion}/{t.Kind}");
+
+    /// <summary>Throws 400 BadRequest when <paramref name="obj"/> has fields the kind does not define (Strict mode).</summary>
+    public static void Check(ResourceType t, JsonObject obj, string? mode)
+    {
+        if (mode is not "Strict" || !ModelTypes.TryGetValue($"{t.GroupVersion}/{t.Kind}", out var type)) return;
+        var unknown = new List<string>();
+        Walk(obj, type, "", unknown);
+        if (unknown.Count == 0) return;
+        var fields = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
+        throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: strict decoding error: {fields}");
+    }
+
+    private static void Walk(JsonNode? node, Type type, string path, List<string> unknown)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        switch (node)
+        {
+            case JsonObject o:
+            {
+                if (IsDictionary(type)) return;
+                var props = Properties.GetOrAdd(type, PropertiesOf);
+                if (props.Count == 0) return;   // free-form (object, IntOrString, quantities...)
+                foreach (var (key, value) in o)
+                {
+                    var p = path.Length == 0 ? key : $"{path}.{key}";
+                    if (props.TryGetValue(key, out var propType)) Walk(value, propType, p, unknown);
+                    else unknown.Add(p);
+                }
+                break;
+            }
+            case JsonArray a when ElementType(type) is { } element:
+                for (var i = 0; i < a.Count; i++) Walk(a[i], element, $"{path}[{i}]", unknown);
+                break;
+        }
+    }
+
+    private static Dictionary<string, Type> PropertiesOf(Type type)
+    {
+        if (type == typeof(object) || type.IsPrimitive || type == typeof(string) || type == typeof(IntOrString) || type == typeof(ResourceQuantity))
+            return [];
+        var result = new Dictionary<string, Type>();
+        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            if (p.GetCustomAttribute<JsonPropertyNameAttribute>() is { } name) result[name.Name] = p.PropertyType;
+        return result;
+    }
+
+    private static bool IsDictionary(Type type)
+        => type.IsGenericType && type.GetGenericTypeDefinition() is var g && (g == typeof(IDictionary<,>) || g == typeof(Dictionary<,>) || g == typeof(IReadOnlyDictionary<,>));
+
+    private static Type? ElementType(Type type)
+    {
+        if (type.IsArray) return type.GetElementType();
+        if (type.IsGenericType && type.GetGenericArguments().Length == 1) return type.GetGenericArguments()[0];
+        return null;
+    }
+}

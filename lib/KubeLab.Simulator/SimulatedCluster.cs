@@ -1,0 +1,131 @@
+using System.Net;
+using k8s;
+using KubeLab.Simulator.Api.Lifecycle;
+using KubeLab.Simulator.Api.Seed;
+using KubeLab.Simulator.Api.Server;
+using KubeLab.Simulator.Api.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeLab.Simulator;
+
+/// <summary>
+/// An in-process Kubernetes control plane: an API server speaking the real REST API over plain HTTP on 127.0.0.1
+/// (usable by KubernetesClient and the real kubectl), plus the controllers started by <see cref="Controllers.ControllerManager"/>.
+/// </summary>
+public sealed class SimulatedCluster : IAsyncDisposable
+{
+    public const string ContextName = "kubelab-sim";
+
+    private readonly WebApplication app;
+    private readonly CancellationTokenSource shutdown;
+    private readonly GarbageCollector gc;
+    private IAsyncDisposable? controllers;
+    private int disposed;
+
+    private SimulatedCluster(WebApplication app, CancellationTokenSource shutdown, GarbageCollector gc, Uri url, ObjectStore store)
+    {
+        Store = store;
+        this.app = app;
+        this.shutdown = shutdown;
+        this.gc = gc;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>The backing store, for tests that need to drive it directly (e.g. to overflow the watch history).</summary>
+    internal ObjectStore Store { get; }
+
+    public string KubeconfigYaml => $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: {ContextName}
+          cluster:
+            server: {Url.ToString().TrimEnd('/')}
+        users:
+        - name: {ContextName}
+          user:
+            token: kubelab-simulator
+        contexts:
+        - name: {ContextName}
+          context:
+            cluster: {ContextName}
+            user: {ContextName}
+            namespace: default
+        current-context: {ContextName}
+        preferences: {"{}"}
+
+        """;
+
+    public void WriteKubeconfig(string path)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, KubeconfigYaml);
+    }
+
+    public IKubernetes CreateClient()
+        => new Kubernetes(new KubernetesClientConfiguration { Host = Url.ToString().TrimEnd('/'), AccessToken = "kubelab-simulator" });
+
+    public static async Task<SimulatedCluster> StartAsync(SimulatorOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new SimulatorOptions();
+        if (options.Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 and 65535.");
+
+        var store = new ObjectStore();
+        var storage = new RestStorage(store, options.Time);
+        ClusterSeed.Apply(storage);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port);
+            k.AllowSynchronousIO = false;
+        });
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        // The cluster is embedded in someone else's process (notebook kernel, CLI, tests): leave Ctrl+C / SIGTERM handling to them.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        var app = builder.Build();
+
+        var shutdown = new CancellationTokenSource();
+        Uri? url = null;
+        var handler = new ApiHandler(storage, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
+        app.Run(handler.Handle);
+        await app.StartAsync(ct);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        url = new Uri(address.Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+        var gc = new GarbageCollector(storage);
+        var cluster = new SimulatedCluster(app, shutdown, gc, url, store);
+        try
+        {
+            cluster.controllers = await Controllers.ControllerManager.StartAsync(cluster.CreateClient(), options.Time, ct);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        if (controllers is not null) await controllers.DisposeAsync();
+        await gc.DisposeAsync();
+        await shutdown.CancelAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        shutdown.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+
+namespace KubeLab.Connection;
+
+/// <summary>
+/// The official client plus one extra: raw requests through the same authenticated pipeline.
+/// Needed for discovery of arbitrary groups and for server-side apply of any kind (GenericClient cannot do SSA).
+/// </summary>
+internal sealed class LabKubernetes(KubernetesClientConfiguration config) : Kubernetes(config)
+{
+    public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? body = null,
+        string? contentType = null, CancellationToken ct = default)
+    {
+        var baseUri = BaseUri.ToString().TrimEnd('/');
+        using var request = new HttpRequestMessage(method, baseUri + "/" + path.TrimStart('/'));
+        request.Headers.Accept.ParseAdd("application/json");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType ?? "application/json");
+        }
+        try
+        {
+            using var response = await SendRequestRaw(body ?? "", request, ct).ConfigureAwait(false);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+        }
+        catch (HttpOperationException e)
+        {
+            return (e.Response.StatusCode, e.Response.Content ?? "");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using k8s;
+using k8s.Models;
+using KubeLab.Observe;
+
+namespace KubeLab;
+
+/// <summary>Watch-based waits. On timeout they throw <see cref="WaitTimeoutException"/> explaining what the pods were doing.</summary>
+public sealed partial class Lab
+{
+    /// <summary>Waits until status.readyReplicas == spec.replicas (and the status reflects the latest spec).</summary>
+    public async Task<V1ReplicaSet> WaitForReplicaSetReadyAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var t = timeout ?? DefaultTimeout;
+        string? selector = null;
+        return await ListWatch.WithTimeoutAsync(
+            token => ListWatch.UntilAsync<V1ReplicaSet, V1ReplicaSetList, V1ReplicaSet>(
+                (rv, watch, c) => _client.AppsV1.ListNamespacedReplicaSetWithHttpMessagesAsync(Namespace, fieldSelector: $"metadata.name={name}", resourceVersion: rv, watch: watch, cancellationToken: c),
+                items =>
+                {
+                    var rs = items.FirstOrDefault();
+                    if (rs?.Spec?.Selector?.MatchLabels is { Count: > 0 } ml) selector = string.Join(",", ml.Select(kv => $"{kv.Key}={kv.Value}"));
+                    return (rs is not null && IsReplicaSetReady(rs), rs!);
+                }, token),
+            t, $"ReplicaSet {name} to have all replicas ready",
+            async () => await DescribeReplicaSetAsync(name).ConfigureAwait(false) + "\n" + await WaitDiagnostics.DescribeAsync(_client, Namespace, selector).ConfigureAwait(false),
+            ct).ConfigureAwait(false);
+    }
+
+    internal static bool IsReplicaSetReady(V1ReplicaSet rs)
+        => (rs.Status?.ReadyReplicas ?? 0) == (rs.Spec?.Replicas ?? 1)
+           && (rs.Status?.Replicas ?? 0) == (rs.Spec?.Replicas ?? 1)
+           && (rs.Status?.ObservedGeneration ?? 0) >= (rs.Metadata.Generation ?? 0);
+
+    private async Task<string> DescribeReplicaSetAsync(string name)
+    {
+        try
+        {
+            var rs = await _client.AppsV1.ReadNamespacedReplicaSetAsync(name, Namespace).ConfigureAwait(false);
+            return $"  ReplicaSet {name}: desired {rs.Spec?.Replicas ?? 1}, current {rs.Status?.Replicas ?? 0}, ready {rs.Status?.ReadyReplicas ?? 0}.";
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return $"  ReplicaSet {name} does not exist in namespace {Namespace} (was it applied?).";
+        }
+    }
+
+    /// <summary>Waits until the pod's phase is Running. Fails fast if it ends (Succeeded/Failed) instead.</summary>
+    public async Task<V1Pod> WaitForPodRunningAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var t = timeout ?? DefaultTimeout;
+        var pod = await ListWatch.WithTimeoutAsync(
+            token => ListWatch.UntilAsync<V1Pod, V1PodList, V1Pod>(
+                (rv, watch, c) => _client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(Namespace, fieldSelector: $"metadata.name={name}", resourceVersion: rv, watch: watch, cancellationToken: c),
+                items =>
+                {
+                    var p = items.FirstOrDefault();
+                    return (p?.Status?.Phase is "Running" or "Succeeded" or "Failed", p!);
+                }, token),
+            t, $"pod {name} to be Running",
+            () => WaitDiagnostics.DescribeAsync(_client, Namespace, null), ct).ConfigureAwait(false);
+        if (pod.Status?.Phase != "Running")
+            throw new WaitTimeoutException($"pod {name} to be Running", TimeSpan.Zero,
+                $"  The pod finished instead (phase {pod.Status?.Phase}) and will never be Running.\n  {WaitDiagnostics.DescribePod(pod)}");
+        return pod;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the pods matching <paramref name="labelSelector"/>.</summary>
+    public async Task<IReadOnlyList<V1Pod>> WaitForPodsAsync(string labelSelector, Func<IReadOnlyList<V1Pod>, bool> condition, string description,
+        TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return await ListWatch.WithTimeoutAsync(
+            token => ListWatch.UntilAsync<V1Pod, V1PodList, IReadOnlyList<V1Pod>>(
+                (rv, watch, c) => _client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(Namespace, labelSelector: labelSelector, resourceVersion: rv, watch: watch, cancellationToken: c),
+                items =>
+                {
+                    var pods = items.OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+                    return (condition(pods), pods);
+                }, token),
+            timeout ?? DefaultTimeout, description,
+            () => WaitDiagnostics.DescribeAsync(_client, Namespace, labelSelector), ct).ConfigureAwait(false);
+    }
+}

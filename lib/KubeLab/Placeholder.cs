@@ -1,1 +1,0 @@
-namespace KubeLab; internal static class Placeholder {}
