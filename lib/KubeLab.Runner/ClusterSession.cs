@@ -11,11 +11,13 @@ public sealed class ClusterSession : IAsyncDisposable
     public const string ContextVariable = "KUBELAB_CONTEXT";
 
     private readonly SimulatedCluster? _simulator;
+    private readonly double _initialClockSpeed;
     private readonly string? _previousKubeconfig = Environment.GetEnvironmentVariable(KubeconfigVariable);
     private readonly string? _previousContext = Environment.GetEnvironmentVariable(ContextVariable);
 
     private ClusterSession(ClusterChoice kind, string context, string kubeconfigPath, Uri? server, SimulatedCluster? simulator)
     {
+        _initialClockSpeed = simulator?.Clock.Speed ?? 1;
         Kind = kind;
         Context = context;
         KubeconfigPath = kubeconfigPath;
@@ -36,11 +38,12 @@ public sealed class ClusterSession : IAsyncDisposable
     /// <summary>The in-process simulator, or null for kind.</summary>
     public SimulatedCluster? Simulator => _simulator;
 
-    /// <summary>Starts the embedded simulator and writes its kubeconfig (context <c>kubelab-sim</c>) to <paramref name="kubeconfigPath"/>.</summary>
-    public static async Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port = 0, CancellationToken ct = default)
+    /// <summary>Starts the embedded simulator and writes its kubeconfig (context <c>kubelab-sim</c>) to <paramref name="kubeconfigPath"/>.
+    /// <paramref name="clockSpeed"/> is the simulated clock's initial speed (notebooks may change it through <c>lab.Clock</c>).</summary>
+    public static async Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port = 0, double clockSpeed = 1, CancellationToken ct = default)
     {
         kubeconfigPath = Path.GetFullPath(kubeconfigPath);
-        var simulator = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = port }, ct);
+        var simulator = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = port, ClockSpeed = clockSpeed }, ct);
         try
         {
             simulator.WriteKubeconfig(kubeconfigPath);
@@ -66,22 +69,31 @@ public sealed class ClusterSession : IAsyncDisposable
 
     /// <summary>Resolves <paramref name="choice"/>: Auto takes kind when its context answers within ~2 s, else the simulator,
     /// whose kubeconfig is written to <c>&lt;outputDirectory&gt;/kubeconfig-sim.yaml</c>.</summary>
-    public static async Task<ClusterSession> OpenAsync(ClusterChoice choice, string outputDirectory, CancellationToken ct = default)
+    public static Task<ClusterSession> OpenAsync(ClusterChoice choice, string outputDirectory, CancellationToken ct = default)
+        => OpenAsync(choice, outputDirectory, 1, ct);
+
+    /// <summary>As <see cref="OpenAsync(ClusterChoice, string, CancellationToken)"/>; a simulator starts with its clock at
+    /// <paramref name="clockSpeed"/>× (kind's clock is real time and ignores it).</summary>
+    public static async Task<ClusterSession> OpenAsync(ClusterChoice choice, string outputDirectory, double clockSpeed, CancellationToken ct = default)
     {
         var simKubeconfig = Path.Combine(outputDirectory, "kubeconfig-sim.yaml");
         switch (choice)
         {
             case ClusterChoice.Sim:
-                return await StartSimulatorAsync(simKubeconfig, ct: ct);
+                return await StartSimulatorAsync(simKubeconfig, clockSpeed: clockSpeed, ct: ct);
             case ClusterChoice.Kind:
                 return await UseKindAsync(ct: ct);
             default:
                 var userKubeconfig = KindCluster.DefaultKubeconfigPath();
                 return await KindCluster.IsReachableAsync(userKubeconfig, TimeSpan.FromSeconds(2), ct)
                     ? new ClusterSession(ClusterChoice.Kind, KindCluster.ContextName, Path.GetFullPath(userKubeconfig), null, null)
-                    : await StartSimulatorAsync(simKubeconfig, ct: ct);
+                    : await StartSimulatorAsync(simKubeconfig, clockSpeed: clockSpeed, ct: ct);
         }
     }
+
+    /// <summary>Called before each notebook: a notebook that failed half-way may have left the shared simulator's clock fast
+    /// (chapters raise it for CronJob minutes and HPA windows); the next notebook must start at the run's own speed.</summary>
+    public void PrepareForNextNotebook() => _simulator?.Clock.SetSpeed(_initialClockSpeed);
 
     public async ValueTask DisposeAsync()
     {

@@ -4,6 +4,7 @@ using KubeLab.Simulator.Api.Lifecycle;
 using KubeLab.Simulator.Api.Seed;
 using KubeLab.Simulator.Api.Server;
 using KubeLab.Simulator.Api.Storage;
+using KubeLab.Simulator.Clock;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,9 +29,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private IAsyncDisposable? controllers;
     private int disposed;
 
-    private SimulatedCluster(WebApplication app, CancellationTokenSource shutdown, GarbageCollector gc, Uri url, ObjectStore store)
+    private SimulatedCluster(WebApplication app, CancellationTokenSource shutdown, GarbageCollector gc, Uri url, ObjectStore store, SimulatedClock clock)
     {
         Store = store;
+        Clock = clock;
         this.app = app;
         this.shutdown = shutdown;
         this.gc = gc;
@@ -38,6 +40,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     }
 
     public Uri Url { get; }
+
+    /// <summary>The cluster's clock: read it, or change its speed (also served at <c>GET/PUT /kubelab/v1/clock</c>).</summary>
+    public SimulatedClock Clock { get; }
 
     /// <summary>The backing store, for tests that need to drive it directly (e.g. to overflow the watch history).</summary>
     internal ObjectStore Store { get; }
@@ -78,10 +83,13 @@ public sealed class SimulatedCluster : IAsyncDisposable
     {
         options ??= new SimulatorOptions();
         if (options.Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 and 65535.");
+        if (options.WorkerNodes is < 0 or > 250) throw new ArgumentOutOfRangeException(nameof(options), options.WorkerNodes, "WorkerNodes must be between 0 and 250 (one /24 pod range each under 10.244.0.0/16).");
 
+        SimulatedClock.Validate(options.ClockSpeed);
+        var clock = new SimulatedClock(options.ClockSpeed, options.Time);
         var store = new ObjectStore();
-        var storage = new RestStorage(store, options.Time);
-        ClusterSeed.Apply(storage);
+        var storage = new RestStorage(store, clock);
+        ClusterSeed.Apply(storage, options.WorkerNodes);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -99,16 +107,16 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var shutdown = new CancellationTokenSource();
         Uri? url = null;
         var handler = new ApiHandler(storage, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
-        app.Run(handler.Handle);
+        app.Run(ctx => ClockEndpoint.Matches(ctx) ? ClockEndpoint.Handle(ctx, clock) : handler.Handle(ctx));
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         url = new Uri(address.Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         var gc = new GarbageCollector(storage);
-        var cluster = new SimulatedCluster(app, shutdown, gc, url, store);
+        var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock);
         try
         {
-            cluster.controllers = await Controllers.ControllerManager.StartAsync(cluster.CreateClient(), options.Time, ct);
+            cluster.controllers = await Controllers.ControllerManager.StartAsync(cluster.CreateClient(), clock, ct);
         }
         catch
         {

@@ -6,6 +6,21 @@ public sealed record SimulatorOptions
     /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
     public int Port { get; init; } = 0;
 
-    /// <summary>Clock for timestamps, ages and grace periods (a fake TimeProvider makes tests deterministic).</summary>
+    /// <summary>
+    /// The real clock beneath the cluster's clock (a fake TimeProvider makes tests deterministic). The cluster runs on a
+    /// <see cref="Clock.SimulatedClock"/> on top of it, <see cref="ClockSpeed"/> times faster.
+    /// </summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Simulated seconds per real second (default 1, at most 1000). Timestamps, controller and kubelet delays all follow it;
+    /// it can be changed while running through <c>PUT /kubelab/v1/clock</c> or <see cref="SimulatedCluster.Clock"/>.
+    /// </summary>
+    public double ClockSpeed { get; init; } = 1;
+
+    /// <summary>
+    /// Worker nodes besides the control plane: k8s-course-worker, k8s-course-worker2, … as kind names them (default 2, like
+    /// environment/kind-cluster.yaml; at most 250). Each takes 110 pods, so benchmarks with many replicas ask for more.
+    /// </summary>
+    public int WorkerNodes { get; init; } = 2;
 }

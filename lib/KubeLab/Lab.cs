@@ -32,6 +32,12 @@ public sealed partial class Lab : IAsyncDisposable
     /// <summary>Which cluster this lab uses (kind or the embedded simulator), its context, server, version and nodes.</summary>
     public ClusterInfo Cluster { get; }
 
+    /// <summary>
+    /// The cluster's clock: <c>Speed</c>, <c>NowAsync()</c>, <c>SetSpeedAsync(20)</c> (simulator only; returns false on kind).
+    /// Recordings, ages and measurements use it, so they are in cluster seconds.
+    /// </summary>
+    public ClusterClock Clock { get; private init; } = ClusterClock.Real;
+
     /// <summary>The official KubernetesClient, for anything the helpers do not cover.</summary>
     public IKubernetes Client => _client;
 
@@ -51,10 +57,11 @@ public sealed partial class Lab : IAsyncDisposable
         {
             await RecreateNamespaceAsync(connection.Client, ns, ct).ConfigureAwait(false);
             var nodes = await connection.Client.CoreV1.ListNodeAsync(cancellationToken: ct).ConfigureAwait(false);
-            var now = TimeProvider.System.GetUtcNow();
+            var clock = await ClusterClock.DetectAsync(connection.Client, ct).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
             var info = new ClusterInfo(connection.Flavor, connection.Context, connection.Server, connection.Version,
                 new NodeTable(nodes.Items.ToList(), now).Rows, ns);
-            return new Lab(connection, ns, Path.Combine(FindManifestsRoot(options), lesson), info);
+            return new Lab(connection, ns, Path.Combine(FindManifestsRoot(options), lesson), info) { Clock = clock };
         }
         catch
         {
@@ -132,14 +139,14 @@ public sealed partial class Lab : IAsyncDisposable
     public async Task<PodTable> PodsAsync(string? labelSelector = null, CancellationToken ct = default)
     {
         var pods = await _client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: labelSelector, cancellationToken: ct).ConfigureAwait(false);
-        return new PodTable(Namespace, labelSelector, pods.Items.ToList(), TimeProvider.System.GetUtcNow());
+        return new PodTable(Namespace, labelSelector, pods.Items.ToList(), Clock.GetUtcNow());
     }
 
     /// <summary>The cluster's nodes as `kubectl get nodes -o wide` shows them.</summary>
     public async Task<NodeTable> NodesAsync(CancellationToken ct = default)
     {
         var nodes = await _client.CoreV1.ListNodeAsync(cancellationToken: ct).ConfigureAwait(false);
-        return new NodeTable(nodes.Items.ToList(), TimeProvider.System.GetUtcNow());
+        return new NodeTable(nodes.Items.ToList(), Clock.GetUtcNow());
     }
 
     /// <summary>Kinds the cluster serves (live discovery, preferred versions) grouped into the notes' five categories.</summary>
@@ -156,7 +163,7 @@ public sealed partial class Lab : IAsyncDisposable
     public Recorder StartRecording()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var recorder = new Recorder(_client, Namespace, Cluster.Flavor);
+        var recorder = new Recorder(_client, Namespace, Cluster.Flavor, Clock);
         lock (_recorders) _recorders.Add(recorder);
         return recorder;
     }

@@ -20,6 +20,7 @@ public sealed class ChapterNotebookTests(SimulatorFixture cluster, ITestOutputHe
     [MemberData(nameof(Chapters))]
     public async Task Chapter_runs_end_to_end_on_the_simulator(string chapter)
     {
+        cluster.Session.PrepareForNextNotebook();
         var result = await NotebookRunner.RunAsync(
             Path.Combine(TestPaths.NotebooksDirectory, chapter + ".ipynb"),
             new RunOptions { OutputDirectory = cluster.OutputDirectory, WorkingDirectory = TestPaths.NotebooksDirectory, CellTimeout = TimeSpan.FromMinutes(3) });

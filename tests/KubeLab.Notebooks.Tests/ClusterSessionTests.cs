@@ -35,6 +35,15 @@ public sealed class ClusterSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_notebook_that_left_the_clock_fast_does_not_speed_up_the_next_one()
+    {
+        await using var session = await ClusterSession.OpenAsync(ClusterChoice.Sim, _temp, clockSpeed: 2);
+        session.Simulator!.Clock.SetSpeed(60); // e.g. a CronJob section that failed before its last cell set 1× back
+        session.PrepareForNextNotebook();
+        Assert.Equal(2, session.Simulator.Clock.Speed);
+    }
+
+    [Fact]
     public async Task Auto_takes_the_kind_context_when_it_answers_and_the_simulator_when_it_does_not()
     {
         await using var standIn = await ClusterSession.StartSimulatorAsync(Path.Combine(_temp, "sim.yaml"));

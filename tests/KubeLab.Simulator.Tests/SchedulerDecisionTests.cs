@@ -49,6 +49,25 @@ public class SchedulerDecisionTests
         Assert.Equal("k8s-course-control-plane", result.NodeName);
     }
 
+    private static V1Node WithPodCapacity(V1Node node, int pods)
+    {
+        node.Status = new V1NodeStatus { Allocatable = new Dictionary<string, ResourceQuantity> { ["pods"] = new ResourceQuantity(pods.ToString()) } };
+        return node;
+    }
+
+    [Fact]
+    public void A_full_node_is_filtered_out_with_kube_schedulers_Too_many_pods_reason()
+    {
+        // kubelet maxPods (110 on kind) becomes status.allocatable.pods; NodeResourcesFit counts the pods already bound.
+        var nodes = new[] { Node("k8s-course-control-plane", controlPlane: true), WithPodCapacity(Node("k8s-course-worker"), 110), WithPodCapacity(Node("k8s-course-worker2"), 110) };
+        var onlyWorker2HasRoom = SchedulingDecision.Decide(Pod(), nodes, n => n == "k8s-course-worker" ? 110 : 109);
+        Assert.Equal("k8s-course-worker2", onlyWorker2HasRoom.NodeName);
+
+        var full = SchedulingDecision.Decide(Pod(), nodes, _ => 110);
+        Assert.False(full.Scheduled);
+        Assert.StartsWith("0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Too many pods.", full.FailureMessage);
+    }
+
     [Fact]
     public void Spreading_picks_the_node_with_the_fewest_pods()
     {

@@ -15,17 +15,19 @@ internal static class RunCommand
         var output = new Option<string?>("--out") { Description = "Folder for executed notebooks and charts (default: artifacts/ in the course folder)." };
         var timeout = new Option<double>("--cell-timeout") { Description = "Minutes a single cell may run.", DefaultValueFactory = _ => 10 };
         var notebooks = new Argument<string[]>("notebook") { Description = "Notebook paths or names such as 02-replicasets (default: all).", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("run", "Run notebooks headless and report which pass.") { cluster, output, timeout, notebooks };
+        var speed = ClockSpeedOption.Create();
+        var command = new Command("run", "Run notebooks headless and report which pass.") { cluster, output, timeout, speed, notebooks };
         command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(
             Enum.Parse<ClusterChoice>(parse.GetValue(cluster)!, ignoreCase: true), parse.GetValue(output),
-            TimeSpan.FromMinutes(parse.GetValue(timeout)), parse.GetValue(notebooks) ?? [], ct)));
+            TimeSpan.FromMinutes(parse.GetValue(timeout)), parse.GetValue(speed), parse.GetValue(notebooks) ?? [], ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ClusterChoice choice, string? output, TimeSpan cellTimeout, string[] requested, CancellationToken ct)
+    private static async Task<int> RunAsync(ClusterChoice choice, string? output, TimeSpan cellTimeout, double clockSpeed, string[] requested, CancellationToken ct)
     {
         if (cellTimeout <= TimeSpan.Zero)
             throw new UserError("--cell-timeout must be more than 0 minutes.");
+        ClockSpeedOption.Validate(clockSpeed);
         var root = RepoRoot.Find(Environment.CurrentDirectory);
         var notebooksDir = Path.Combine(root, "notebooks");
         var selected = NotebookSelection.Resolve(notebooksDir, requested);
@@ -33,13 +35,14 @@ internal static class RunCommand
         Directory.CreateDirectory(outDir);
 
         var total = Stopwatch.StartNew();
-        await using var session = await ClusterSession.OpenAsync(choice, outDir, ct);
+        await using var session = await ClusterSession.OpenAsync(choice, outDir, clockSpeed, ct);
         ConsoleOutput.Line($"cluster: {session.Label} (context {session.Context}{(session.Server is { } s ? $", {s}" : "")})");
 
         var results = new List<NotebookResult>();
         foreach (var path in selected)
         {
             var options = new RunOptions { OutputDirectory = outDir, WorkingDirectory = notebooksDir, CellTimeout = cellTimeout };
+            session.PrepareForNextNotebook();
             var result = await RunOneAsync(path, options, ct);
             results.Add(result);
             ConsoleOutput.Line($"{result.Name,-28} {session.Label,-5} {(result.Succeeded ? "PASS" : "FAIL")} {result.Duration.TotalSeconds,7:0.0} s");

@@ -10,21 +10,24 @@ internal static class SimCommand
     {
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Where to write the kubeconfig (default: artifacts/kubeconfig-sim.yaml in the course folder)." };
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (default: a free port).", DefaultValueFactory = _ => 0 };
-        var command = new Command("sim", "Start the simulated Kubernetes cluster and serve it until Ctrl-C.") { kubeconfig, port };
-        command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(parse.GetValue(kubeconfig), parse.GetValue(port), ct)));
+        var speed = ClockSpeedOption.Create();
+        var command = new Command("sim", "Start the simulated Kubernetes cluster and serve it until Ctrl-C.") { kubeconfig, port, speed };
+        command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(parse.GetValue(kubeconfig), parse.GetValue(port), parse.GetValue(speed), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? kubeconfig, int port, CancellationToken ct)
+    private static async Task<int> RunAsync(string? kubeconfig, int port, double clockSpeed, CancellationToken ct)
     {
         if (port is < 0 or > 65535)
             throw new UserError($"--port must be between 0 and 65535 (got {port}).");
+        ClockSpeedOption.Validate(clockSpeed);
         var path = Path.GetFullPath(kubeconfig ?? DefaultKubeconfig());
         using var signal = new ShutdownSignal(ct);
-        await using (var session = await ClusterSession.StartSimulatorAsync(path, port, signal.Token))
+        await using (var session = await ClusterSession.StartSimulatorAsync(path, port, clockSpeed, signal.Token))
         {
             Console.WriteLine($"kubelab-sim ready at {session.Server} (context {session.Context})");
             Console.WriteLine($"  kubeconfig: {path}");
+            Console.WriteLine($"  clock:      {clockSpeed:0.##}× real time (read/change: GET/PUT {session.Server}kubelab/v1/clock)");
             Console.WriteLine($"  try:        kubectl --kubeconfig {path} get nodes");
             Console.WriteLine($"  or:         export KUBECONFIG={path}");
             Console.WriteLine("Press Ctrl-C to stop.");

@@ -52,12 +52,52 @@ public static class ControllerManager
                 (rv, onError, c) => client.CoreV1.WatchListReplicationControllerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
 
+            // DaemonSets, StatefulSets and the storage they need (claims, volumes, classes, revisions).
+            var daemonSets = new Informer<V1DaemonSet, V1DaemonSetList>("daemonsets",
+                c => client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListDaemonSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var statefulSets = new Informer<V1StatefulSet, V1StatefulSetList>("statefulsets",
+                c => client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var revisions = new Informer<V1ControllerRevision, V1ControllerRevisionList>("controllerrevisions",
+                c => client.AppsV1.ListControllerRevisionForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListControllerRevisionForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var claims = new Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("persistentvolumeclaims",
+                c => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var volumes = new Informer<V1PersistentVolume, V1PersistentVolumeList>("persistentvolumes",
+                c => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var storageClasses = new Informer<V1StorageClass, V1StorageClassList>("storageclasses",
+                c => client.StorageV1.ListStorageClassAsync(cancellationToken: c),
+                (rv, onError, c) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var revisionHistory = new ControllerRevisionHistory(client, revisions);
+            var volumeBinding = new VolumeBindingFilter(claims, volumes);
+
             // Components register their handlers before the informers start, so they see every object.
             var schedulerEvents = new EventRecorder(client, time, Scheduler.Name);
-            var scheduler = new Scheduler(client, pods, nodes, schedulerEvents, time);
+            var scheduler = new Scheduler(client, pods, nodes, schedulerEvents, time, volumeBinding.Filter);
             var rsController = new ReplicaSetController(client, replicaSets, pods, time);
             var rcController = new ReplicationControllerController(client, replicationControllers, pods, time);
+            var deployments = new Informer<V1Deployment, V1DeploymentList>("deployments",
+                c => client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var deploymentController = new DeploymentController(client, deployments, replicaSets, pods, time);
+            var dsController = new DaemonSetController(client, daemonSets, pods, nodes, revisionHistory, time);
+            var stsController = new StatefulSetController(client, statefulSets, pods, claims, revisionHistory, time);
+            var provisioner = new LocalPathProvisioner(client, claims, volumes, pods, storageClasses, time);
             nodes.AddHandler(added: node => StartKubelet(node, pods, ct));
+            // Jobs and CronJobs (job-controller, cronjob-controller) with their own informers; they share the pod informer.
+            JobControllers.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
+            // horizontal-pod-autoscaler: its own HPA informer; pods from the shared informer, CPU from metrics.k8s.io.
+            HorizontalPodAutoscalerController.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
 
             Run(pods.RunAsync(ct));
             Run(nodes.RunAsync(ct));
@@ -67,6 +107,13 @@ public static class ControllerManager
             Run(scheduler.RunAsync(ct));
             Run(rsController.RunAsync(2, ct));
             Run(rcController.RunAsync(1, ct));
+            foreach (var informer in new Func<CancellationToken, Task>[] { daemonSets.RunAsync, statefulSets.RunAsync, revisions.RunAsync, claims.RunAsync, volumes.RunAsync, storageClasses.RunAsync })
+                Run(informer(ct));
+            Run(dsController.RunAsync(1, ct));
+            Run(stsController.RunAsync(1, ct));
+            Run(provisioner.RunAsync(ct));
+            Run(deployments.RunAsync(ct));
+            Run(deploymentController.RunAsync(2, ct));
         }
 
         private void StartKubelet(V1Node node, Informer<V1Pod, V1PodList> pods, CancellationToken ct)

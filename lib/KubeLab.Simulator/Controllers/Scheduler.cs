@@ -24,9 +24,13 @@ public sealed class Scheduler
     private readonly ConcurrentDictionary<string, string> assumed = new(); // pod uid → node
     private readonly ConcurrentDictionary<string, int> unschedulableAttempts = new(); // pod key → failed scheduling cycles
     private bool bindingUnsupported;
+    private readonly Func<V1Pod, V1Node, string?>? volumeFilter;
 
-    public Scheduler(IKubernetes client, Informer<V1Pod, V1PodList> pods, Informer<V1Node, V1NodeList> nodes, EventRecorder recorder, TimeProvider time)
+    /// <param name="volumeFilter">the VolumeBinding filter plugin (see <see cref="VolumeBindingFilter"/>), when volumes are modelled.</param>
+    public Scheduler(IKubernetes client, Informer<V1Pod, V1PodList> pods, Informer<V1Node, V1NodeList> nodes, EventRecorder recorder, TimeProvider time,
+        Func<V1Pod, V1Node, string?>? volumeFilter = null)
     {
+        this.volumeFilter = volumeFilter;
         this.client = client;
         this.pods = pods;
         this.nodes = nodes;
@@ -84,7 +88,7 @@ public sealed class Scheduler
         var pod = pods.Get(key);
         if (pod is null || !NeedsScheduling(pod) || assumed.ContainsKey(pod.Metadata.Uid ?? "")) return;
 
-        var result = SchedulingDecision.Decide(pod, nodes.List(), PodCounter());
+        var result = SchedulingDecision.Decide(pod, nodes.List(), PodCounter(), volumeFilter: volumeFilter);
         if (result.NodeName is { } node)
         {
             unschedulableAttempts.TryRemove(key, out _);

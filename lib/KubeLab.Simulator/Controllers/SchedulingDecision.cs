@@ -21,14 +21,17 @@ public static class SchedulingDecision
     public const string UnschedulableReason = "node(s) were unschedulable";
     public const string NodeNameReason = "node(s) didn't match the requested node name";
     public const string NodeSelectorReason = "node(s) didn't match Pod's node affinity/selector";
+    public const string TooManyPodsReason = "Too many pods";
 
-    public static SchedulingResult Decide(V1Pod pod, IReadOnlyList<V1Node> nodes, Func<string, int> podsOnNode, Random? random = null)
+    public static SchedulingResult Decide(V1Pod pod, IReadOnlyList<V1Node> nodes, Func<string, int> podsOnNode, Random? random = null,
+        Func<V1Pod, V1Node, string?>? volumeFilter = null)
     {
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var feasible = new List<V1Node>();
         foreach (var node in nodes)
         {
-            var reason = FilterReason(pod, node);
+            // NodeResourcesFit (pod count) runs after NodeAffinity, VolumeBinding after both.
+            var reason = FilterReason(pod, node) ?? PodCapacityReason(node, podsOnNode(node.Metadata.Name)) ?? volumeFilter?.Invoke(pod, node);
             if (reason is null) feasible.Add(node);
             else reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         }
@@ -39,6 +42,16 @@ public static class SchedulingDecision
         var best = feasible.Where(n => podsOnNode(n.Metadata.Name) == fewest).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
         var chosen = best[(random ?? Random.Shared).Next(best.Count)];
         return new SchedulingResult(chosen.Metadata.Name, null);
+    }
+
+    /// <summary>
+    /// NodeResourcesFit's pod-count check: a node takes at most status.allocatable["pods"] pods (110 on kind's nodes,
+    /// the kubelet's default maxPods); beyond that the scheduler reports "Too many pods".
+    /// </summary>
+    public static string? PodCapacityReason(V1Node node, int podsAlreadyOnNode)
+    {
+        if (node.Status?.Allocatable is not { } allocatable || !allocatable.TryGetValue("pods", out var pods)) return null;
+        return podsAlreadyOnNode >= pods.ToInt32() ? TooManyPodsReason : null;
     }
 
     /// <summary>Why the node cannot run the pod, or null if it can.</summary>
@@ -59,17 +72,26 @@ public static class SchedulingDecision
         if (pod.Spec.NodeSelector is { Count: > 0 } selector &&
             selector.Any(kv => !labels.TryGetValue(kv.Key, out var v) || v != kv.Value))
             return NodeSelectorReason;
-        if (!MatchesRequiredNodeAffinity(pod.Spec.Affinity?.NodeAffinity, labels)) return NodeSelectorReason;
+        if (!MatchesRequiredNodeAffinity(pod.Spec.Affinity?.NodeAffinity, labels, node.Metadata.Name)) return NodeSelectorReason;
 
         return null;
     }
 
-    /// <summary>requiredDuringSchedulingIgnoredDuringExecution: terms are ORed, expressions inside a term ANDed.</summary>
-    private static bool MatchesRequiredNodeAffinity(V1NodeAffinity? affinity, IDictionary<string, string> labels)
+    /// <summary>
+    /// requiredDuringSchedulingIgnoredDuringExecution: terms are ORed, requirements inside a term ANDed. matchFields
+    /// supports only metadata.name (what the DaemonSet controller pins its pods with); an empty term matches nothing.
+    /// </summary>
+    public static bool MatchesRequiredNodeAffinity(V1NodeAffinity? affinity, IDictionary<string, string> labels, string nodeName)
     {
         var terms = affinity?.RequiredDuringSchedulingIgnoredDuringExecution?.NodeSelectorTerms;
         if (terms is null || terms.Count == 0) return true;
-        return terms.Any(term => (term.MatchExpressions ?? []).All(e =>
+        var fields = new Dictionary<string, string> { ["metadata.name"] = nodeName };
+        return terms.Any(term => (term.MatchExpressions?.Count ?? 0) + (term.MatchFields?.Count ?? 0) > 0
+            && Requirements(term.MatchExpressions, labels) && Requirements(term.MatchFields, fields));
+    }
+
+    private static bool Requirements(IList<V1NodeSelectorRequirement>? requirements, IDictionary<string, string> labels) =>
+        (requirements ?? []).All(e =>
         {
             var has = labels.TryGetValue(e.Key, out var value);
             return e.OperatorProperty switch
@@ -82,8 +104,7 @@ public static class SchedulingDecision
                 "Lt" => has && long.TryParse(value, out var c) && long.TryParse(e.Values?.FirstOrDefault(), out var d) && c < d,
                 _ => false,
             };
-        }));
-    }
+        });
 
     /// <summary>
     /// "0/3 nodes are available: 1 node(s) had untolerated taint {…: }, 2 node(s) didn't match Pod's node affinity/selector.

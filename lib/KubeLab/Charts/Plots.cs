@@ -16,7 +16,7 @@ public static class Plots
         var x = points.Select(p => (object)t.SecondsSinceStart(p.Time)).Append(t.SecondsSinceStart(t.End)).ToList();
         var spec = new ChartSpec(title ?? $"ReplicaSet {replicaSetName}: desired vs ready replicas")
         {
-            XTitle = "seconds since recording started",
+            XTitle = t.SecondsAxisTitle,
             YTitle = "replicas",
             YFromZero = true,
             Note = Note(t, points.Count == 0 ? $"No changes of ReplicaSet {replicaSetName} were recorded." : null),
@@ -34,7 +34,7 @@ public static class Plots
         var end = t.End;
         var spec = new ChartSpec(title ?? "Pod lifetimes" + (labelSelector is null ? "" : $" ({labelSelector})"))
         {
-            XTitle = "seconds since recording started",
+            XTitle = t.SecondsAxisTitle,
             YTitle = "pod (node)",
             BarMode = "overlay",
             Note = Note(t, lives.Count == 0 ? "No pods were recorded." : null),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using KubeLab.Observe;
@@ -39,13 +38,13 @@ public static class Experiments
                 ?? throw new InvalidOperationException($"ReplicaSet {replicaSetName} has no Ready pod to delete in round {round + 1}.");
             var before = owned.Select(p => p.Metadata.Uid).ToHashSet();
 
-            var clock = Stopwatch.StartNew();
+            var started = lab.Clock.GetTimestamp(); // cluster time: seconds the control plane experienced
             await lab.Client.CoreV1.DeleteNamespacedPodAsync(victim.Metadata.Name, lab.Namespace, cancellationToken: ct).ConfigureAwait(false);
             var replacement = await WaitForNewReadyPodAsync(lab, rs, before, $"a Ready replacement for {victim.Metadata.Name}", ct).ConfigureAwait(false);
             await lab.WaitForReplicaSetReadyAsync(replicaSetName, StepTimeout, ct).ConfigureAwait(false);
-            clock.Stop();
+            var elapsed = lab.Clock.GetElapsedTime(started);
 
-            times.Add(clock.Elapsed);
+            times.Add(elapsed);
             deleted.Add(victim.Metadata.Name);
             replacements.Add(replacement.Metadata.Name);
         }

@@ -16,14 +16,17 @@ public sealed class Recorder : IAsyncDisposable
     private readonly List<Observe.RecordedChange> _changes = [];
     private readonly Task[] _loops;
     private readonly DateTimeOffset _start;
+    private readonly ClusterClock _clock;
     private Timeline? _final;
 
-    internal Recorder(IKubernetes client, string ns, string clusterLabel)
+    internal Recorder(IKubernetes client, string ns, string clusterLabel, ClusterClock? clock = null)
     {
+        // Times are cluster time (local elapsed × the simulator's clock speed), so seconds on a plot are Kubernetes seconds.
+        _clock = clock ?? ClusterClock.Real;
         _client = client;
         _namespace = ns;
         _clusterLabel = clusterLabel;
-        _start = TimeProvider.System.GetUtcNow();
+        _start = _clock.GetUtcNow();
         var pods = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sets = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var events = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,14 +52,15 @@ public sealed class Recorder : IAsyncDisposable
 
     private void Record(string kind, string evt, object obj)
     {
-        lock (_changes) _changes.Add(new Observe.RecordedChange(TimeProvider.System.GetUtcNow(), kind, evt, obj));
+        lock (_changes) _changes.Add(new Observe.RecordedChange(_clock.GetUtcNow(), kind, evt, obj));
     }
 
     /// <summary>The timeline so far; recording continues.</summary>
     public Timeline Snapshot()
     {
         if (_final is not null) return _final;
-        lock (_changes) return new Timeline(_start, TimeProvider.System.GetUtcNow(), _changes.ToList(), _clusterLabel);
+        var end = _clock.GetUtcNow();
+        lock (_changes) return new Timeline(_start, end, _changes.ToList(), _clusterLabel) { ClockNote = _clock.NoteBetween(_start, end) };
     }
 
     /// <summary>Stops the watches and returns the final timeline (calling it again returns the same timeline).</summary>

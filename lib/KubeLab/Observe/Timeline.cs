@@ -5,7 +5,7 @@ using KubeLab.Observe;
 namespace KubeLab;
 
 /// <summary>
-/// Everything a <see cref="Recorder"/> saw, in order. Times are when KubeLab observed the change (wall clock of this process);
+/// Everything a <see cref="Recorder"/> saw, in order. Times are when KubeLab observed the change, in cluster time (see <see cref="ClusterClock"/>);
 /// charts show them as seconds since the recording started.
 /// </summary>
 public sealed class Timeline : IHtmlDisplayable
@@ -24,6 +24,12 @@ public sealed class Timeline : IHtmlDisplayable
     public DateTimeOffset Start { get; }
     public DateTimeOffset End { get; }
     public string ClusterLabel { get; }
+
+    /// <summary>"simulated clock 20×" when the cluster's clock ran faster than real time during the recording, else null.</summary>
+    public string? ClockNote { get; internal init; }
+
+    /// <summary>The title of a time axis for this timeline, naming the clock speed when it is not 1×.</summary>
+    public string SecondsAxisTitle => "seconds since recording started" + (ClockNote is null ? "" : $" ({ClockNote})");
     public IReadOnlyList<TimelineEntry> Entries { get; }
 
     public double SecondsSinceStart(DateTimeOffset t) => (t - Start).TotalSeconds;

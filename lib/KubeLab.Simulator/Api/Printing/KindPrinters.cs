@@ -34,6 +34,10 @@ public static class KindPrinters
                 o.Path("status.phase")?.ToString() ?? "", o.Path("spec.claimRef.name") is { } c ? $"{o.Path("spec.claimRef.namespace")}/{c}" : "", o.Path("spec.storageClassName")?.ToString() ?? "",
                 "<unset>", o.Path("status.reason")?.ToString() ?? "", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
         "HorizontalPodAutoscaler" => Hpa,
+        "StorageClass" => StorageClass,
+        "ControllerRevision" => new([NameColumn, new("Controller"), Int("Revision"), Age],
+            (o, now) => [o.Name(), o.OwnerReferences().FirstOrDefault(r => r["controller"]?.GetValue<bool>() == true) is { } c
+                ? $"{ControllerRevisionOwner(c)}/{c.Str("name")}" : None, Num(o["revision"]), TablePrinter.Age(o, now)]),
         _ => new([NameColumn, Age], (o, now) => [o.Name(), TablePrinter.Age(o, now)]),
     };
 
@@ -137,6 +141,22 @@ public static class KindPrinters
         [NameColumn, new("Ready"), Int("Up-to-date"), Int("Available"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")],
         (o, now) => [o.Name(), $"{Num(o.Path("status.readyReplicas"))}/{Num(o.Path("spec.replicas"))}", Num(o.Path("status.updatedReplicas")), Num(o.Path("status.availableReplicas")),
             TablePrinter.Age(o, now), Containers(o), Images(o), SelectorText(o.Path("spec.selector"))]);
+
+    /// <summary>kubectl get sc: "standard (default)" marks the class whose is-default-class annotation is "true".</summary>
+    private static readonly KindPrinter StorageClass = new(
+        [NameColumn, new("Provisioner"), new("ReclaimPolicy"), new("VolumeBindingMode"), new("AllowVolumeExpansion"), Age],
+        (o, now) => [ObjectMeta.StringMap(o.Path("metadata.annotations")).GetValueOrDefault("storageclass.kubernetes.io/is-default-class") == "true" ? $"{o.Name()} (default)" : o.Name(),
+            o.Str("provisioner") ?? "", o.Str("reclaimPolicy") ?? "Delete", o.Str("volumeBindingMode") ?? "Immediate",
+            o["allowVolumeExpansion"]?.ToString() ?? "false", TablePrinter.Age(o, now)]);
+
+    /// <summary>The CONTROLLER column: "daemonset.apps/fluentd" – lower-case kind, group of the owner's apiVersion.</summary>
+    private static string ControllerRevisionOwner(JsonObject ownerRef)
+    {
+        var apiVersion = ownerRef.Str("apiVersion") ?? "";
+        var group = apiVersion.Contains('/') ? apiVersion[..apiVersion.IndexOf('/')] : "";
+        var kind = (ownerRef.Str("kind") ?? "").ToLowerInvariant();
+        return group.Length == 0 ? kind : $"{kind}.{group}";
+    }
 
     private static readonly KindPrinter DaemonSet = new(
         [NameColumn, Int("Desired"), Int("Current"), Int("Ready"), Int("Up-to-date"), Int("Available"), new("Node Selector"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")],

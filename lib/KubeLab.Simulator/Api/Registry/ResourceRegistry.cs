@@ -29,6 +29,10 @@ public static class ResourceRegistry
         new("batch", "v1", "CronJob", "cronjobs", true, ["cj"], All, HasStatus: true),
         new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], All, HasStatus: true),
         new("events.k8s.io", "v1", "Event", "events", true, ["ev"], []),
+        new("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", true, [], [], Computed: true),
+        new("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", false, [], [], Computed: true),
+        new("apps", "v1", "ControllerRevision", "controllerrevisions", true, [], []),
+        new("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"], []),
     ];
 
     public static ResourceType Namespaces { get; } = Types.Single(t => t.Kind == "Namespace");

@@ -9,7 +9,7 @@ public static class ClusterSeed
 {
     public const string KubeletVersion = "v1.32.2";
 
-    public static void Apply(RestStorage storage)
+    public static void Apply(RestStorage storage, int workerNodes = 2)
     {
         var ns = ResourceRegistry.Types.First(t => t.Kind == "Namespace");
         foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
@@ -29,10 +29,24 @@ public static class ClusterSeed
             },
         });
 
+        // kind's default StorageClass: rancher's local-path-provisioner, binding delayed until a pod uses the claim.
+        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "StorageClass"), null, new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "standard",
+                ["annotations"] = new JsonObject { ["storageclass.kubernetes.io/is-default-class"] = "true" },
+            },
+            ["provisioner"] = "rancher.io/local-path",
+            ["reclaimPolicy"] = "Delete",
+            ["volumeBindingMode"] = "WaitForFirstConsumer",
+        });
+
         var nodes = ResourceRegistry.Types.First(t => t.Kind == "Node");
         storage.Create(nodes, null, Node("k8s-course-control-plane", "172.18.0.2", "10.244.0.0/24", controlPlane: true));
-        storage.Create(nodes, null, Node("k8s-course-worker", "172.18.0.3", "10.244.1.0/24", controlPlane: false));
-        storage.Create(nodes, null, Node("k8s-course-worker2", "172.18.0.4", "10.244.2.0/24", controlPlane: false));
+        // kind names workers <cluster>-worker, <cluster>-worker2, …; node i gets 172.18.0.(i+2) and pod CIDR 10.244.i.0/24.
+        for (var i = 1; i <= workerNodes; i++)
+            storage.Create(nodes, null, Node(i == 1 ? "k8s-course-worker" : $"k8s-course-worker{i}", $"172.18.0.{i + 2}", $"10.244.{i}.0/24", controlPlane: false));
     }
 
     private static JsonObject Node(string name, string ip, string podCidr, bool controlPlane)

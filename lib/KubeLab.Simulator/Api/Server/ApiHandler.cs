@@ -15,6 +15,10 @@ namespace KubeLab.Simulator.Api.Server;
 public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, CancellationToken shutdown)
 {
     private readonly WatchStream watches = new(storage.Store, storage.Time);
+    // What pods "use": one ledger per API server (i.e. per simulated cluster), fed by the service proxy, read by metrics.k8s.io.
+    private readonly Metrics.MetricsApi metrics = new(storage, new Metrics.ResourceConsumption());
+    private Metrics.ServiceProxy? proxy;
+    private Metrics.ServiceProxy Proxy => LazyInitializer.EnsureInitialized(ref proxy, () => new Metrics.ServiceProxy(storage, metrics.Consumption));
 
     public async Task Handle(HttpContext ctx)
     {
@@ -66,6 +70,11 @@ public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, 
             await HttpIO.WriteJson(ctx, 200, doc);
             return;
         }
+        if (Metrics.ServiceProxy.Matches(seg))
+        {
+            await Proxy.Serve(ctx, seg);
+            return;
+        }
         if (seg.Length >= 2 && seg[0] == "api" && seg[1] == "v1")
         {
             if (seg.Length == 2) { await HttpIO.WriteJson(ctx, 200, Discovery.ResourceList("v1")!); return; }
@@ -97,6 +106,7 @@ public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, 
             if (method != "GET") throw ApiError.MethodNotAllowed();
         }
 
+        if (t.Computed) { await metrics.Serve(ctx, method, info); return; }
         var watch = info.LegacyWatch || HttpIO.Query(ctx, "watch") is "true" or "1";
         if (info.Subresource == "scale") { await Scale(ctx, method, info); return; }
         if (info.Subresource == "binding")

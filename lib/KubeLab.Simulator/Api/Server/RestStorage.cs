@@ -52,6 +52,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
 
         ObjectDefaulter.PrepareForCreate(t, obj);
         if (t.Kind == "Service") AllocateClusterIp(obj);
+        if (t.Kind == "PersistentVolumeClaim") DefaultStorageClass.Admit(store, obj);
         ObjectDefaulter.Default(t, obj);
         var errors = ObjectValidator.Validate(t, obj);
         if (errors.Count > 0) throw ApiError.Invalid(t, meta.Str("name") ?? "", errors);
@@ -266,6 +267,9 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
     {
         // The object's own finalizers can request orphaning; otherwise the default is Background
         // (the legacy orphan default of extensions/v1beta1 and RC clients is not modelled).
+        // batch/v1 Jobs keep their old default: the Job REST strategy's DefaultGarbageCollectionPolicy is OrphanDependents
+        // (kubectl always sends propagationPolicy, Background unless --cascade says otherwise).
+        if (t.Group == "batch" && t.Kind == "Job") return "Orphan";
         return obj.Finalizers().Contains("orphan") ? "Orphan" : "Background";
     }
 

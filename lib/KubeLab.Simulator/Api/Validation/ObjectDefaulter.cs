@@ -22,6 +22,9 @@ public static class ObjectDefaulter
                 obj["status"] = new JsonObject { ["phase"] = "Active" };
                 obj["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
                 break;
+            case "PersistentVolumeClaim" or "PersistentVolume":
+                obj["status"] = new JsonObject { ["phase"] = "Pending" }; // the PV controller moves them on (Bound / Available)
+                break;
             case "ReplicaSet" or "Deployment" or "DaemonSet" or "StatefulSet" or "Job" or "CronJob" or "ReplicationController" or "HorizontalPodAutoscaler":
                 obj["status"] = new JsonObject();
                 break;
@@ -77,6 +80,17 @@ public static class ObjectDefaulter
                         ["type"] = "Resource",
                         ["resource"] = new JsonObject { ["name"] = "cpu", ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 80 } },
                     });
+                    if (hs["behavior"] is JsonObject behavior) DefaultHpaBehavior(behavior);
+                }
+                break;
+            case "PersistentVolumeClaim":
+                if (obj["spec"] is JsonObject pvc) pvc["volumeMode"] ??= "Filesystem";
+                break;
+            case "PersistentVolume":
+                if (obj["spec"] is JsonObject pv)
+                {
+                    pv["volumeMode"] ??= "Filesystem";
+                    pv["persistentVolumeReclaimPolicy"] ??= "Retain"; // dynamically provisioned PVs carry their class's policy instead
                 }
                 break;
             case "Service":
@@ -148,6 +162,22 @@ public static class ObjectDefaulter
         labels["batch.kubernetes.io/job-name"] = job.Name();
         labels["controller-uid"] = uid;
         labels["job-name"] = job.Name();
+    }
+
+    /// <summary>
+    /// autoscaling/v2 fills a given behavior (only then): scaleUp 0 s window, Max of 100 % and 4 pods per 15 s; scaleDown
+    /// 100 % per 15 s with no window (the controller's --horizontal-pod-autoscaler-downscale-stabilization, 300 s, applies).
+    /// </summary>
+    private static void DefaultHpaBehavior(JsonObject behavior)
+    {
+        static JsonObject Policy(string type, int value) => new() { ["type"] = type, ["value"] = value, ["periodSeconds"] = 15 };
+        var up = behavior["scaleUp"] as JsonObject ?? (JsonObject)(behavior["scaleUp"] = new JsonObject());
+        up["stabilizationWindowSeconds"] ??= 0;
+        up["selectPolicy"] ??= "Max";
+        if (up["policies"] is not JsonArray { Count: > 0 }) up["policies"] = new JsonArray(Policy("Percent", 100), Policy("Pods", 4));
+        var down = behavior["scaleDown"] as JsonObject ?? (JsonObject)(behavior["scaleDown"] = new JsonObject());
+        down["selectPolicy"] ??= "Max";
+        if (down["policies"] is not JsonArray { Count: > 0 }) down["policies"] = new JsonArray(Policy("Percent", 100));
     }
 
     private static void DefaultPodSpec(JsonObject spec)
