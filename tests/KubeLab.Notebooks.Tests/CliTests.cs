@@ -79,7 +79,8 @@ public sealed class CliTests : IDisposable
         try
         {
             var deadline = Stopwatch.StartNew();
-            while (!sim.Stdout.Contains("ready") && deadline.Elapsed < TimeSpan.FromSeconds(60) && !sim.Process.HasExited)
+            // The ready line and the kubectl hint are separate writes: wait for the hint, which comes last.
+            while (!sim.Stdout.Contains("get nodes") && deadline.Elapsed < TimeSpan.FromSeconds(60) && !sim.Process.HasExited)
                 await Task.Delay(100);
             Assert.Contains("ready at http://127.0.0.1:", sim.Stdout);
             Assert.Contains($"kubectl --kubeconfig {kubeconfig} get nodes", sim.Stdout);

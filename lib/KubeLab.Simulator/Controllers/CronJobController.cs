@@ -58,22 +58,8 @@ public sealed class CronJobController
             queue.Add(Informer<V1CronJob, V1CronJobList>.KeyOf(job.Metadata.NamespaceProperty, owner.Name));
     }
 
-    public async Task RunAsync(int workers, CancellationToken cancellationToken)
-    {
-        var events = recorder.RunAsync(cancellationToken);
-        try
-        {
-            await Task.WhenAll(cronJobs.Synced, jobs.Synced).WaitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var c in cronJobs.List()) queue.Add(KeyOf(c));
-            await queue.RunWorkersAsync(workers, ReconcileAsync, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            queue.Dispose();
-            await events.ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(int workers, CancellationToken cancellationToken) =>
+        queue.RunControllerAsync(Task.WhenAll(cronJobs.Synced, jobs.Synced), () => cronJobs.List().Select(KeyOf), workers, ReconcileAsync, [recorder], cancellationToken);
 
     private async Task ReconcileAsync(string key, CancellationToken ct)
     {

@@ -68,22 +68,8 @@ public sealed class DaemonSetController
     private static string? OwnerKey(V1Pod pod) =>
         PodFacts.ControllerOf(pod) is { Kind: "DaemonSet" } owner ? Informer<V1DaemonSet, V1DaemonSetList>.KeyOf(pod.Metadata.NamespaceProperty, owner.Name) : null;
 
-    public async Task RunAsync(int workers, CancellationToken ct)
-    {
-        var events = recorder.RunAsync(ct);
-        try
-        {
-            await Task.WhenAll(daemonSets.Synced, pods.Synced, nodes.Synced).WaitAsync(ct).ConfigureAwait(false);
-            EnqueueAll();
-            await queue.RunWorkersAsync(workers, ReconcileAsync, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            queue.Dispose();
-            await events.ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(int workers, CancellationToken ct) =>
+        queue.RunControllerAsync(Task.WhenAll(daemonSets.Synced, pods.Synced, nodes.Synced), () => daemonSets.List().Select(Key), workers, ReconcileAsync, [recorder], ct);
 
     private async Task ReconcileAsync(string key, CancellationToken ct)
     {

@@ -53,22 +53,8 @@ public sealed partial class DeploymentController
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task RunAsync(int workers, CancellationToken cancellationToken)
-    {
-        var events = recorder.RunAsync(cancellationToken);
-        try
-        {
-            await Task.WhenAll(deployments.Synced, replicaSets.Synced, pods.Synced).WaitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var d in deployments.List()) queue.Add(KeyOf(d));
-            await queue.RunWorkersAsync(workers, ReconcileAsync, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            queue.Dispose();
-            await events.ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(int workers, CancellationToken cancellationToken) =>
+        queue.RunControllerAsync(Task.WhenAll(deployments.Synced, replicaSets.Synced, pods.Synced), () => deployments.List().Select(KeyOf), workers, ReconcileAsync, [recorder], cancellationToken);
 
     // ---- event handlers: work out which Deployment to look at again ----
 

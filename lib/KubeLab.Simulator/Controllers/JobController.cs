@@ -62,22 +62,8 @@ public sealed class JobController
     private static string? JobKeyOf(V1Pod pod) =>
         PodFacts.ControllerOf(pod) is { Kind: "Job", ApiVersion: "batch/v1" } owner ? Informer<V1Job, V1JobList>.KeyOf(pod.Metadata.NamespaceProperty, owner.Name) : null;
 
-    public async Task RunAsync(int workers, CancellationToken cancellationToken)
-    {
-        var events = recorder.RunAsync(cancellationToken);
-        try
-        {
-            await Task.WhenAll(jobs.Synced, pods.Synced).WaitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var j in jobs.List()) queue.Add(KeyOf(j));
-            await queue.RunWorkersAsync(workers, ReconcileAsync, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            queue.Dispose();
-            await events.ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(int workers, CancellationToken cancellationToken) =>
+        queue.RunControllerAsync(Task.WhenAll(jobs.Synced, pods.Synced), () => jobs.List().Select(KeyOf), workers, ReconcileAsync, [recorder], cancellationToken);
 
     private async Task ReconcileAsync(string key, CancellationToken ct)
     {

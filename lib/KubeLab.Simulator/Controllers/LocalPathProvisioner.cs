@@ -65,23 +65,9 @@ public sealed class LocalPathProvisioner
                 queue.Add(Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>.KeyOf(pod.Metadata.NamespaceProperty, name));
     }
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        var a = controllerEvents.RunAsync(ct);
-        var b = provisionerEvents.RunAsync(ct);
-        try
-        {
-            await Task.WhenAll(claims.Synced, volumes.Synced, pods.Synced, classes.Synced).WaitAsync(ct).ConfigureAwait(false);
-            foreach (var c in claims.List()) queue.Add(Key(c));
-            await queue.RunWorkersAsync(1, ReconcileAsync, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            queue.Dispose();
-            await Task.WhenAll(a, b).ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(CancellationToken ct) =>
+        queue.RunControllerAsync(Task.WhenAll(claims.Synced, volumes.Synced, pods.Synced, classes.Synced), () => claims.List().Select(Key), 1, ReconcileAsync,
+            [controllerEvents, provisionerEvents], ct);
 
     private async Task ReconcileAsync(string key, CancellationToken ct)
     {

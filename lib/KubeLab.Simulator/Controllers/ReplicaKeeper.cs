@@ -63,22 +63,8 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
 
     private static string KeyOf(V1Pod p) => Informer<V1Pod, V1PodList>.KeyOf(p);
 
-    public async Task RunAsync(int workers, CancellationToken cancellationToken)
-    {
-        var recorder = Recorder.RunAsync(cancellationToken);
-        try
-        {
-            await Task.WhenAll(owners.Synced, pods.Synced).WaitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var o in owners.List()) queue.Add(KeyOf(o));
-            await queue.RunWorkersAsync(workers, ReconcileAsync, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            queue.Dispose();
-            await recorder.ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(int workers, CancellationToken cancellationToken) =>
+        queue.RunControllerAsync(Task.WhenAll(owners.Synced, pods.Synced), () => owners.List().Select(KeyOf), workers, ReconcileAsync, [Recorder], cancellationToken);
 
     // ---- event handlers: they only work out which owners to look at again ----
 

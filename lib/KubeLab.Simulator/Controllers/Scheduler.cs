@@ -63,11 +63,42 @@ public sealed class Scheduler
         foreach (var pod in pods.List().Where(NeedsScheduling)) queue.Add(Informer<V1Pod, V1PodList>.KeyOf(pod));
     }
 
+    /// <summary>How often pods that need a node but were never tried are looked for again (a safety net, see <see cref="ResyncAsync"/>).</summary>
+    private static readonly TimeSpan ResyncPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>A bind that has not answered by then is abandoned and retried, so one slow request cannot stall scheduling.</summary>
+    private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(10);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await Task.WhenAll(pods.Synced, nodes.Synced).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var resync = ResyncAsync(cancellationToken);
         try { await queue.RunWorkersAsync(1, ReconcileAsync, cancellationToken).ConfigureAwait(false); }
-        finally { queue.Dispose(); }
+        finally
+        {
+            queue.Dispose();
+            await resync.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Level-triggered safety net, like an informer's resync: every second, pods that still need a node, are not assumed and
+    /// have not been found unschedulable (those wait for their back-off or a node change) go back into the queue, so a missed
+    /// notification can delay a pod by a second but never strand it.
+    /// </summary>
+    private async Task ResyncAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await Task.Delay(ResyncPeriod, time, ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+            foreach (var pod in pods.List())
+            {
+                var key = Informer<V1Pod, V1PodList>.KeyOf(pod);
+                if (NeedsScheduling(pod) && !assumed.ContainsKey(pod.Metadata.Uid ?? "") && !unschedulableAttempts.ContainsKey(key))
+                    queue.Add(key);
+            }
+        }
     }
 
     /// <summary>Pods counted on a node: those bound there (and not finished) plus those we assumed there but have not seen bound yet.</summary>
@@ -93,7 +124,9 @@ public sealed class Scheduler
         {
             unschedulableAttempts.TryRemove(key, out _);
             assumed[pod.Metadata.Uid ?? ""] = node;
-            try { await BindAsync(pod, node, ct).ConfigureAwait(false); }
+            using var bindTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bindTimeout.CancelAfter(BindTimeout);
+            try { await BindAsync(pod, node, bindTimeout.Token).ConfigureAwait(false); }
             catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
             {
                 assumed.TryRemove(pod.Metadata.Uid ?? "", out _); // pod deleted or already bound meanwhile: nothing to do

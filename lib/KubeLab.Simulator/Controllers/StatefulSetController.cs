@@ -58,22 +58,8 @@ public sealed class StatefulSetController
             queue.Add(Informer<V1StatefulSet, V1StatefulSetList>.KeyOf(pod.Metadata.NamespaceProperty, owner.Name));
     }
 
-    public async Task RunAsync(int workers, CancellationToken ct)
-    {
-        var events = recorder.RunAsync(ct);
-        try
-        {
-            await Task.WhenAll(sets.Synced, pods.Synced, claims.Synced).WaitAsync(ct).ConfigureAwait(false);
-            foreach (var s in sets.List()) queue.Add(Key(s));
-            await queue.RunWorkersAsync(workers, ReconcileAsync, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            queue.Dispose();
-            await events.ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(int workers, CancellationToken ct) =>
+        queue.RunControllerAsync(Task.WhenAll(sets.Synced, pods.Synced, claims.Synced), () => sets.List().Select(Key), workers, ReconcileAsync, [recorder], ct);
 
     private static bool RunningAndReady(V1Pod p) => p.Status?.Phase == "Running" && PodFacts.IsReady(p);
 

@@ -92,6 +92,29 @@ public sealed class WorkQueue : IDisposable
     }
 
     /// <summary>
+    /// The start-up every controller shares (client-go's "wait for cache sync, then run workers"): wait until the informers
+    /// have listed, enqueue every object that already exists (a level-triggered controller re-examines all of them when it
+    /// starts), run the workers until cancelled, then stop the queue and let the controller's event recorders flush.
+    /// </summary>
+    public async Task RunControllerAsync(Task cachesSynced, Func<IEnumerable<string>> existingKeys, int workers,
+        Func<string, CancellationToken, Task> reconcile, IReadOnlyList<EventRecorder> recorders, CancellationToken cancellationToken)
+    {
+        var flushing = recorders.Select(r => r.RunAsync(cancellationToken)).ToList();
+        try
+        {
+            await cachesSynced.WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var key in existingKeys()) Add(key);
+            await RunWorkersAsync(workers, reconcile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            Dispose();
+            await Task.WhenAll(flushing).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="workers"/> reconcile loops until cancelled. A reconcile that throws is retried with back-off;
     /// one that succeeds has its failure history forgotten.
     /// </summary>
