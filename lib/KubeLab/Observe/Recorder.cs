@@ -18,6 +18,9 @@ public sealed class Recorder : IAsyncDisposable
     private readonly DateTimeOffset _start;
     private readonly ClusterClock _clock;
     private Timeline? _final;
+    // What the watches last showed of each live pod and ReplicaSet (name → resourceVersion), to tell when they have caught up.
+    private readonly Dictionary<string, string> _seenPods = [];
+    private readonly Dictionary<string, string> _seenSets = [];
 
     internal Recorder(IKubernetes client, string ns, string clusterLabel, ClusterClock? clock = null)
     {
@@ -52,7 +55,16 @@ public sealed class Recorder : IAsyncDisposable
 
     private void Record(string kind, string evt, object obj)
     {
-        lock (_changes) _changes.Add(new Observe.RecordedChange(_clock.GetUtcNow(), kind, evt, obj));
+        lock (_changes)
+        {
+            _changes.Add(new Observe.RecordedChange(_clock.GetUtcNow(), kind, evt, obj));
+            var seen = kind switch { "Pod" => _seenPods, "ReplicaSet" => _seenSets, _ => null };
+            if (seen is not null && obj is IKubernetesObject<V1ObjectMeta> { Metadata: { } meta })
+            {
+                if (evt == "DELETED") seen.Remove(meta.Name);
+                else seen[meta.Name] = meta.ResourceVersion;
+            }
+        }
     }
 
     /// <summary>The timeline so far; recording continues.</summary>
@@ -67,6 +79,7 @@ public sealed class Recorder : IAsyncDisposable
     public Timeline Stop()
     {
         if (_final is not null) return _final;
+        WaitUntilCaughtUp(TimeSpan.FromSeconds(5));
         WaitForQuiet();
         var timeline = Snapshot();
         _stop.Cancel();
@@ -76,7 +89,32 @@ public sealed class Recorder : IAsyncDisposable
     }
 
     /// <summary>
-    /// Watch events arrive a little after the change that caused them. Before freezing the timeline, let in-flight events land:
+    /// Watch events arrive a little after the change that caused them, later still on a busy machine. Before freezing the
+    /// timeline, wait until the watches show exactly what a fresh list shows: the same pods and ReplicaSets at the same
+    /// resourceVersions (so a deletion the caller already saw through the API is in the timeline too).
+    /// </summary>
+    private void WaitUntilCaughtUp(TimeSpan limit)
+    {
+        var deadline = DateTimeOffset.UtcNow + limit;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                var pods = _client.CoreV1.ListNamespacedPod(_namespace).Items.ToDictionary(p => p.Metadata.Name, p => p.Metadata.ResourceVersion);
+                var sets = _client.AppsV1.ListNamespacedReplicaSet(_namespace).Items.ToDictionary(r => r.Metadata.Name, r => r.Metadata.ResourceVersion);
+                lock (_changes)
+                    if (SameVersions(pods, _seenPods) && SameVersions(sets, _seenSets)) return;
+            }
+            catch (Exception) { return; } // cluster gone or namespace deleted: keep what was recorded
+            Thread.Sleep(50);
+        }
+    }
+
+    private static bool SameVersions(Dictionary<string, string> listed, Dictionary<string, string> seen) =>
+        listed.Count == seen.Count && listed.All(kv => seen.TryGetValue(kv.Key, out var rv) && rv == kv.Value);
+
+    /// <summary>
+    /// Events (core/v1 Events) have no such check: they only accumulate. Before freezing the timeline, let in-flight events land:
     /// wait until 150 ms pass without a new change (at most 1 s).
     /// </summary>
     private void WaitForQuiet()
