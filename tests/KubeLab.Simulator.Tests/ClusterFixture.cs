@@ -52,6 +52,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public Task<KubectlResult> KubectlAsync(params string[] args) => KubectlWithInputAsync(null, args);
 
+    /// <summary>Runs kubectl and fails the test with its output unless it exits 0.</summary>
+    public async Task<KubectlResult> KubectlOkAsync(params string[] args)
+    {
+        var r = await KubectlAsync(args);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        return r;
+    }
+
     public async Task<KubectlResult> KubectlWithInputAsync(string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("kubectl")

@@ -46,12 +46,7 @@ public class KubectlRolloutTests(ClusterFixture f) : IClassFixture<ClusterFixtur
         return r;
     }
 
-    private async Task<KubectlResult> Ok(params string[] args)
-    {
-        var r = await f.KubectlAsync(args);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return r;
-    }
+    private Task<KubectlResult> Ok(params string[] args) => f.KubectlOkAsync(args);
 
     [Fact]
     public async Task Rollout_status_waits_until_successfully_rolled_out()

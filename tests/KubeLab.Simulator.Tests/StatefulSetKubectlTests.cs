@@ -67,12 +67,7 @@ public partial class StatefulSetKubectlTests(ClusterFixture f) : IClassFixture<C
                 image: fluent/fluent-bit:3.2.2
         """;
 
-    private async Task<KubectlResult> Ok(params string[] args)
-    {
-        var r = await f.KubectlAsync(args);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return r;
-    }
+    private Task<KubectlResult> Ok(params string[] args) => f.KubectlOkAsync(args);
 
     [Fact]
     public async Task Rollout_status_history_and_undo_work_for_statefulsets_and_daemonsets()
