@@ -216,7 +216,15 @@ public class ReplicaSetControllerTests(ControlPlaneCluster cp, ITestOutputHelper
     }
 }
 
+/// <summary>Runs alone: unobserved task exceptions are process-wide, so other test classes must not be producing garbage meanwhile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialCollection
+{
+    public const string Name = "serial";
+}
+
 /// <summary>Shutting the control plane down while it is busy must be clean (no exceptions, no hang).</summary>
+[Collection(SerialCollection.Name)]
 public class ControllerShutdownTests
 {
     [Fact]
@@ -239,6 +247,9 @@ public class ControllerShutdownTests
             },
         }, "default");
         await ObservedState.Until(() => client.CoreV1.ListNamespacedPodAsync("default"), l => l.Items.Count > 0, "some pods");
+        // Finalise garbage left by earlier tests first, so only this shutdown's tasks are counted.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var unobserved = 0;
         EventHandler<UnobservedTaskExceptionEventArgs> count = (_, _) => Interlocked.Increment(ref unobserved);
         TaskScheduler.UnobservedTaskException += count;
