@@ -261,16 +261,26 @@ public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, 
                 throw ApiError.BadRequest($"the name of the object ({n}) does not match the name on the URL ({info.Name})");
             applied.Meta()["name"] = info.Name;
             Validation.StrictFieldValidation.Check(t, applied, HttpIO.Query(ctx, "fieldValidation"));
-            if (current is null)
+            // Apply is merged onto the object as it is now; when a controller writes in between (e.g. a status update),
+            // the merge is redone on the new state, as the real server's GuaranteedUpdate does – unless the applied
+            // configuration pins a resourceVersion itself.
+            for (var attempt = 0; ; attempt++)
             {
-                if (info.Subresource is not null) throw ApiError.NotFound(t, info.Name!);
-                var toCreate = applied.CloneObject();
-                ManagedFields.Record(toCreate, manager, "Apply", storage.Now());
-                return (storage.Create(t, info.Namespace, toCreate, dryRun), true);
+                if (current is null)
+                {
+                    if (info.Subresource is not null) throw ApiError.NotFound(t, info.Name!);
+                    var toCreate = applied.CloneObject();
+                    ManagedFields.Record(toCreate, manager, "Apply", storage.Now());
+                    return (storage.Create(t, info.Namespace, toCreate, dryRun), true);
+                }
+                var merged = (JsonObject)StrategicMergePatch.Apply(current, applied)!;
+                ManagedFields.Record(merged, manager, "Apply", storage.Now());
+                try { return (storage.Update(t, info.Namespace, info.Name!, merged, info.Subresource, dryRun), false); }
+                catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < 10 && applied.Path("metadata.resourceVersion") is null)
+                {
+                    current = storage.Store.Get(t, info.Namespace, info.Name!);
+                }
             }
-            var merged = (JsonObject)StrategicMergePatch.Apply(current, applied)!;
-            ManagedFields.Record(merged, manager, "Apply", storage.Now());
-            return (storage.Update(t, info.Namespace, info.Name!, merged, info.Subresource, dryRun), false);
         }
 
         // Like the real server (GuaranteedUpdate), a patch without its own resourceVersion is re-applied when a concurrent write wins.
