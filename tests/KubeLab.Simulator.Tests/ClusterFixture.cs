@@ -7,8 +7,11 @@ using k8s;
 namespace KubeLab.Simulator.Tests;
 
 /// <summary>One simulated cluster per test class, plus helpers for raw HTTP and the real kubectl.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
+    /// <summary>How the fixture's cluster is started; fixtures for a fast clock override it.</summary>
+    protected virtual SimulatorOptions Options => new();
+
     public SimulatedCluster Cluster { get; private set; } = null!;
     public IKubernetes Client { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -16,7 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Cluster = await SimulatedCluster.StartAsync();
+        Cluster = await SimulatedCluster.StartAsync(Options);
         Client = Cluster.CreateClient();
         Http = new HttpClient { BaseAddress = Cluster.Url, Timeout = TimeSpan.FromSeconds(30) };
         Cluster.WriteKubeconfig(KubeconfigPath);

@@ -5,39 +5,12 @@ using k8s.Models;
 namespace KubeLab.Simulator.Tests;
 
 /// <summary>A cluster on a 20× clock, so metrics-server's 15 s scrapes and the HPA's windows pass quickly.</summary>
-public sealed class FastClockCluster : IAsyncLifetime
+public sealed class FastClockCluster : ClusterFixture
 {
     public const double Speed = 20;
-    private int namespaces;
-    public SimulatedCluster Cluster { get; private set; } = null!;
-    public IKubernetes Client { get; private set; } = null!;
-    public HttpClient Http { get; private set; } = null!;
-    public string KubeconfigPath { get; } = Path.Combine(Path.GetTempPath(), "kubelab-sim-tests", Guid.NewGuid().ToString("N"), "config");
-
-    public async Task InitializeAsync()
-    {
-        Cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { ClockSpeed = Speed });
-        Client = Cluster.CreateClient();
-        Http = new HttpClient { BaseAddress = Cluster.Url, Timeout = TimeSpan.FromSeconds(30) };
-        Cluster.WriteKubeconfig(KubeconfigPath);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Http.Dispose();
-        Client.Dispose();
-        await Cluster.DisposeAsync();
-        try { Directory.Delete(Path.GetDirectoryName(KubeconfigPath)!, true); } catch (IOException) { }
-    }
+    protected override SimulatorOptions Options => new() { ClockSpeed = Speed };
 
     public DateTimeOffset Now => Cluster.Clock.GetUtcNow();
-
-    public async Task<string> NewNamespaceAsync(string prefix)
-    {
-        var name = $"{prefix}-{Interlocked.Increment(ref namespaces)}";
-        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
-        return name;
-    }
 
     /// <summary>A resource-consumer Deployment (requests.cpu as given, port 8080) and a Service in front of it.</summary>
     public async Task DeployConsumerAsync(string ns, string name, int replicas, string? cpuRequest = "200m", string image = "registry.k8s.io/e2e-test-images/resource-consumer:1.13")
