@@ -91,6 +91,18 @@ public class ObserveTests(SimulatorFixture sim) : IClassFixture<SimulatorFixture
     }
 
     [Fact]
+    public async Task Wait_timeout_explains_pods_that_no_scheduler_picks_up()
+    {
+        await using var lab = await Lab.StartAsync("noscheduler", sim.Options);
+        // Like on a real cluster, a pod asking for a scheduler that does not run stays Pending without any verdict.
+        await lab.ApplyAsync("apiVersion: v1\nkind: Pod\nmetadata:\n  name: waiting\n  labels: {app: waiting}\nspec:\n  schedulerName: my-scheduler\n  containers:\n  - name: app\n    image: nginx:1.27\n");
+        var e = await Assert.ThrowsAsync<WaitTimeoutException>(() =>
+            lab.WaitForPodsAsync("app=waiting", pods => pods.All(p => p.Status?.Phase == "Running"), "waiting to run", TimeSpan.FromSeconds(2)));
+        Assert.Contains("node <none>", e.Diagnostics);
+        Assert.Contains("Hint: some pods have no node and no scheduling verdict yet – check spec.schedulerName", e.Diagnostics);
+    }
+
+    [Fact]
     public async Task Wait_for_pod_running_returns_the_running_pod()
     {
         await using var lab = await Lab.StartAsync("podrun", sim.Options);

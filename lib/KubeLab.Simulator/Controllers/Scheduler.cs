@@ -23,7 +23,6 @@ public sealed class Scheduler
     private readonly WorkQueue queue;
     private readonly ConcurrentDictionary<string, string> assumed = new(); // pod uid → node
     private readonly ConcurrentDictionary<string, int> unschedulableAttempts = new(); // pod key → failed scheduling cycles
-    private bool bindingUnsupported;
     private readonly Func<V1Pod, V1Node, string?>? volumeFilter;
 
     /// <param name="volumeFilter">the VolumeBinding filter plugin (see <see cref="VolumeBindingFilter"/>), when volumes are modelled.</param>
@@ -132,9 +131,11 @@ public sealed class Scheduler
                 assumed.TryRemove(pod.Metadata.Uid ?? "", out _); // pod deleted or already bound meanwhile: nothing to do
                 return;
             }
-            catch
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // The binding cycle failed: forget the assumption, say so on the pod as kube-scheduler does, retry with back-off.
                 assumed.TryRemove(pod.Metadata.Uid ?? "", out _);
+                recorder.Warning(EventRecorder.Reference(pod), "FailedScheduling", BindingRejected(e));
                 throw;
             }
             recorder.Normal(EventRecorder.Reference(pod), "Scheduled",
@@ -149,28 +150,32 @@ public sealed class Scheduler
         queue.AddAfter(key, TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, attempt - 1))));
     }
 
-    private async Task BindAsync(V1Pod pod, string node, CancellationToken ct)
+    private Task BindAsync(V1Pod pod, string node, CancellationToken ct)
     {
-        if (!bindingUnsupported)
+        var binding = new V1Binding
         {
-            var binding = new V1Binding
-            {
-                Metadata = new V1ObjectMeta { Name = pod.Metadata.Name, NamespaceProperty = pod.Metadata.NamespaceProperty, Uid = pod.Metadata.Uid },
-                Target = new V1ObjectReference { Kind = "Node", ApiVersion = "v1", Name = node },
-            };
-            try
-            {
-                await client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
-                return;
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed
-                                                   && !e.Response.Content.Contains($"\"{pod.Metadata.Name}\" not found", StringComparison.Ordinal))
-            {
-                bindingUnsupported = true; // API server without the binding subresource: fall back to setting spec.nodeName
-            }
-        }
-        var patch = new V1Patch(KubernetesJson.Serialize(new { spec = new { nodeName = node } }), V1Patch.PatchType.MergePatch);
-        await client.CoreV1.PatchNamespacedPodAsync(patch, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
+            Metadata = new V1ObjectMeta { Name = pod.Metadata.Name, NamespaceProperty = pod.Metadata.NamespaceProperty, Uid = pod.Metadata.Uid },
+            Target = new V1ObjectReference { Kind = "Node", ApiVersion = "v1", Name = node },
+        };
+        return client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct);
+    }
+
+    /// <summary>kube-scheduler's wording when the DefaultBinder plugin fails (the event message of a failed binding cycle).</summary>
+    private static string BindingRejected(Exception e)
+    {
+        var reason = e switch
+        {
+            HttpOperationException h when StatusMessage(h.Response.Content) is { Length: > 0 } m => m,
+            OperationCanceledException => $"binding did not answer within {BindTimeout.TotalSeconds:0} s",
+            _ => e.Message,
+        };
+        return $"binding rejected: running Bind plugin \"DefaultBinder\": {reason}";
+    }
+
+    private static string? StatusMessage(string? body)
+    {
+        try { return string.IsNullOrEmpty(body) ? null : KubernetesJson.Deserialize<V1Status>(body).Message; }
+        catch (System.Text.Json.JsonException) { return null; }
     }
 
     private async Task MarkUnschedulableAsync(V1Pod pod, string message, CancellationToken ct)

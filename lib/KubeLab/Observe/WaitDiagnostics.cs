@@ -54,6 +54,9 @@ internal static class WaitDiagnostics
             return "  Hint: a container keeps crashing – read its logs (kubectl logs POD --previous).";
         if (pods.Any(p => p.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False") == true))
             return "  Hint: the scheduler found no node for some pods – check resource requests, node selectors and taints.";
+        if (pods.Any(p => string.IsNullOrEmpty(p.Spec?.NodeName) && p.Metadata.DeletionTimestamp is null && p.Status?.Phase is null or "Pending"))
+            return "  Hint: some pods have no node and no scheduling verdict yet – check spec.schedulerName (\"default-scheduler\" unless you run " +
+                   "another) and that the scheduler runs (kubectl -n kube-system get pods); a FailedScheduling event says what went wrong.";
         return "";
     }
 
