@@ -39,7 +39,7 @@ public class ValidationTests(ClusterFixture f) : IClassFixture<ClusterFixture>
         rs.Spec.Template.Metadata.Labels = new Dictionary<string, string> { ["app"] = "other" };
         var e = await Objects.Fails(() => f.Client.AppsV1.CreateNamespacedReplicaSetAsync(rs, "default"));
         Assert.Equal(422, (int)e.Response.StatusCode);
-        Assert.Equal("ReplicaSet \"mismatch\" is invalid: spec.template.metadata.labels: Invalid value: map[app:other]: `selector` does not match template `labels`",
+        Assert.Equal("ReplicaSet.apps \"mismatch\" is invalid: spec.template.metadata.labels: Invalid value: map[app:other]: `selector` does not match template `labels`",
             e.StatusBody()["message"]!.GetValue<string>());
     }
 
@@ -90,7 +90,7 @@ public class ValidationTests(ClusterFixture f) : IClassFixture<ClusterFixture>
         rs.Spec.Replicas = -1;
         var e = await Objects.Fails(() => f.Client.AppsV1.CreateNamespacedReplicaSetAsync(rs, "default"));
         Assert.Equal(422, (int)e.Response.StatusCode);
-        Assert.Equal("ReplicaSet \"neg\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0", e.StatusBody()["message"]!.GetValue<string>());
+        Assert.Equal("ReplicaSet.apps \"neg\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0", e.StatusBody()["message"]!.GetValue<string>());
     }
 
     [Fact]
@@ -99,5 +99,65 @@ public class ValidationTests(ClusterFixture f) : IClassFixture<ClusterFixture>
         var e = await Objects.Fails(() => f.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() }, "default"));
         Assert.Equal(422, (int)e.Response.StatusCode);
         Assert.Contains(("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"), Causes(e.StatusBody()));
+    }
+
+    private static string Deployment(string name, string strategy, string restartPolicy = "") =>
+        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name + "\"}," +
+        "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"" + name + "\"}},\"strategy\":" + strategy + "," +
+        "\"template\":{\"metadata\":{\"labels\":{\"app\":\"" + name + "\"}},\"spec\":{" + restartPolicy +
+        "\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\"}]}}}}";
+
+    private async Task<string> RejectedMessageAsync(string path, string body)
+    {
+        var (status, answer) = await f.SendAsync(HttpMethod.Post, path, body);
+        Assert.Equal(422, status);
+        return answer!["message"]!.GetValue<string>();
+    }
+
+    // ValidateRollingUpdateDeployment: a rollout allowed neither to add nor to remove a pod could never progress.
+    [Fact]
+    public async Task Deployment_with_maxSurge_and_maxUnavailable_both_0_is_invalid()
+    {
+        var message = await RejectedMessageAsync("/apis/apps/v1/namespaces/default/deployments",
+            Deployment("stuck", """{"type":"RollingUpdate","rollingUpdate":{"maxSurge":0,"maxUnavailable":"0%"}}"""));
+        Assert.Equal("Deployment.apps \"stuck\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: " +
+                     "intstr.IntOrString{Type:1, IntVal:0, StrVal:\"0%\"}: may not be 0 when `maxSurge` is 0", message);
+    }
+
+    [Fact]
+    public async Task Recreate_strategy_with_a_rollingUpdate_block_is_forbidden()
+    {
+        var message = await RejectedMessageAsync("/apis/apps/v1/namespaces/default/deployments",
+            Deployment("both", """{"type":"Recreate","rollingUpdate":{"maxSurge":1}}"""));
+        Assert.Equal("Deployment.apps \"both\" is invalid: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'", message);
+    }
+
+    [Fact]
+    public async Task Surge_and_unavailable_are_integers_or_percent_strings_and_unavailable_is_at_most_100_percent()
+    {
+        var message = await RejectedMessageAsync("/apis/apps/v1/namespaces/default/deployments",
+            Deployment("odd", """{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"1","maxUnavailable":"150%"}}"""));
+        Assert.Contains("spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"1\"}: " +
+                        "a valid percent string must be a numeric string followed by an ending '%'", message);
+        Assert.Contains("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"150%\"}: must not be greater than 100%", message);
+    }
+
+    [Fact]
+    public async Task Deployment_pods_must_use_restartPolicy_Always()
+    {
+        var message = await RejectedMessageAsync("/apis/apps/v1/namespaces/default/deployments",
+            Deployment("oneshot", """{"type":"RollingUpdate"}""", restartPolicy: "\"restartPolicy\":\"Never\","));
+        Assert.Equal("Deployment.apps \"oneshot\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"", message);
+    }
+
+    // A pod template defaults restartPolicy to Always, which a Job refuses: the classic first-Job mistake.
+    [Fact]
+    public async Task Job_without_restartPolicy_is_rejected_for_the_defaulted_Always()
+    {
+        var message = await RejectedMessageAsync("/apis/batch/v1/namespaces/default/jobs", """
+            {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"forgot"},
+             "spec":{"template":{"spec":{"containers":[{"name":"c","image":"busybox:1.36","command":["true"]}]}}}}
+            """);
+        Assert.Equal("Job.batch \"forgot\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"", message);
     }
 }

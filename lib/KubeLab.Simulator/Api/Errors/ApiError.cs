@@ -61,7 +61,10 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
     public static ApiError NamespaceNotFound(string ns)
         => new(404, "NotFound", $"namespaces \"{ns}\" not found", new JsonObject { ["name"] = ns, ["kind"] = "namespaces" });
 
-    /// <summary>422 Invalid: <c>Pod "x" is invalid: spec.containers: Required value</c> with one cause per field error.</summary>
+    /// <summary>
+    /// 422 Invalid: <c>Pod "x" is invalid: spec.containers: Required value</c> with one cause per field error. The message names
+    /// the group-qualified kind (<c>Deployment.apps "x" is invalid</c>); kubectl rewrites it to "The Deployment "x" is invalid".
+    /// </summary>
     public static ApiError Invalid(ResourceType t, string name, IReadOnlyList<FieldError> errors)
     {
         var text = errors.Count == 1 ? errors[0].ToString() : "[" + string.Join(", ", errors.Select(e => e.ToString())) + "]";
@@ -71,7 +74,8 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
         var d = Details_(t, name);
         d["kind"] = t.Kind;
         d["causes"] = causes;
-        return new ApiError(422, "Invalid", $"{t.Kind} \"{name}\" is invalid: {text}", d);
+        var qualifiedKind = t.Group.Length == 0 ? t.Kind : $"{t.Kind}.{t.Group}";
+        return new ApiError(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {text}", d);
     }
 
     public static ApiError Expired(string message) => new(410, "Expired", message);

@@ -20,9 +20,12 @@ public static class ObjectValidator
                 break;
             case "ReplicaSet" or "Deployment" or "DaemonSet" or "StatefulSet":
                 ValidateSelectorWorkload(obj, errors, requireSelector: true);
+                ValidateLongRunningTemplate(obj, errors);
+                if (t.Kind == "Deployment") DeploymentStrategyValidation.Validate(obj.Path("spec.strategy") as JsonObject, errors);
                 break;
             case "ReplicationController":
                 ValidateSelectorWorkload(obj, errors, requireSelector: false);
+                ValidateLongRunningTemplate(obj, errors);
                 break;
             case "Job":
                 ValidateSelectorWorkload(obj, errors, requireSelector: true);
@@ -81,6 +84,13 @@ public static class ObjectValidator
         var restart = spec.Str("restartPolicy");
         if (restart is not null and not ("Always" or "OnFailure" or "Never"))
             errors.Add(new FieldError($"{path}.restartPolicy", "FieldValueNotSupported", "supported values: \"Always\", \"Never\", \"OnFailure\"", Quote(restart)));
+    }
+
+    /// <summary>Controllers that keep pods running only accept restartPolicy Always in their template (a Job is the opposite).</summary>
+    private static void ValidateLongRunningTemplate(JsonObject obj, List<FieldError> errors)
+    {
+        if (obj.Path("spec.template.spec.restartPolicy")?.ToString() is { } policy and not "Always")
+            errors.Add(new FieldError("spec.template.spec.restartPolicy", "FieldValueNotSupported", "supported values: \"Always\"", Quote(policy)));
     }
 
     private static void ValidateSelectorWorkload(JsonObject obj, List<FieldError> errors, bool requireSelector)
