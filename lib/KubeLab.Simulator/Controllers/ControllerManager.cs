@@ -127,7 +127,13 @@ public static class ControllerManager
         {
             try { await task.ConfigureAwait(false); }
             catch (OperationCanceledException) { }
-            catch (Exception) { /* a component failing must not take the simulator down */ }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                // A component failing must not take the simulator down, but it must not vanish silently either: whatever it
+                // did (scheduling, a controller's loop) stops from here on, so say so where a learner or CI log will see it.
+                Console.Error.WriteLine($"kubelab simulator: a control-plane component stopped unexpectedly: {e}");
+            }
+            catch (Exception) { /* failing while shutting down: nothing left to tell */ }
         }));
 
         public async ValueTask DisposeAsync()
