@@ -104,6 +104,9 @@ public sealed class JobControllerTests : IClassFixture<ControlPlaneCluster>
     [Fact]
     public async Task A_failing_job_with_backoffLimit_2_makes_3_pods_10s_then_20s_apart_and_fails()
     {
+        // The gaps are measured in cluster seconds, so the controller's reaction time counts × the clock speed: at 20× a 0.4 s
+        // stall of a busy machine already looks like 8 s. At 5× the 10 s / 20 s steps stay distinguishable (30 s → 6 s real).
+        fx.Cluster.Clock.SetSpeed(5);
         var ns = await fx.NewNamespaceAsync("job-fail");
         await Client.BatchV1.CreateNamespacedJobAsync(Job("broken", ["sh", "-c", "exit 1"], backoffLimit: 2), ns);
 
