@@ -143,7 +143,8 @@ public sealed class SimulatedClockTests : IAsyncLifetime
         // ~3 real seconds at 10×; the bound leaves room for a loaded machine while staying well under 30 real seconds.
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20), "30 cluster seconds at 10× should take about 3 real seconds");
         var terminated = done.Status.ContainerStatuses[0].State.Terminated;
-        Assert.InRange((terminated.FinishedAt!.Value - terminated.StartedAt!.Value).TotalSeconds, 29, 32);
+        // Never early; late only by the kubelet's reaction (× 10 in cluster time), well short of what 1× would give.
+        Assert.InRange((terminated.FinishedAt!.Value - terminated.StartedAt!.Value).TotalSeconds, 29, 38);
     }
 
     [Fact]
