@@ -19,8 +19,8 @@ public static class StrategicMergePatch
         ["readinessGates"] = "conditionType", ["taints"] = "key", ["addresses"] = "type",
     };
 
-    /// <summary>Lists of scalars that merge as sets instead of being replaced.</summary>
-    private static readonly HashSet<string> PrimitiveMergeLists = ["finalizers"];
+    /// <summary>Lists of scalars that merge as sets instead of being replaced (server-side apply owns them value by value).</summary>
+    internal static readonly HashSet<string> PrimitiveMergeLists = ["finalizers"];
 
     public static JsonNode? Apply(JsonNode? original, JsonNode? patch)
     {
@@ -96,7 +96,8 @@ public static class StrategicMergePatch
         return MergeKeys.GetValueOrDefault(field);
     }
 
-    private static string? MergeKeyFor(string field, JsonArray list)
+    /// <summary>The merge key of a list field (null = replaced as a whole); shared with server-side apply's field sets.</summary>
+    internal static string? MergeKeyFor(string field, JsonArray list)
     {
         if (field == "ports")
         {

@@ -259,23 +259,28 @@ public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, 
             if (patch is not JsonObject applied) throw ApiError.BadRequest("the apply configuration must be an object");
             if (applied.Meta().Str("name") is { } n && n != info.Name)
                 throw ApiError.BadRequest($"the name of the object ({n}) does not match the name on the URL ({info.Name})");
+            // The real field manager refuses apply configurations that try to set ownership themselves.
+            if (applied.Meta()["managedFields"] is not null) throw ApiError.BadRequest("metadata.managedFields must be nil");
             applied.Meta()["name"] = info.Name;
             Validation.StrictFieldValidation.Check(t, applied, HttpIO.Query(ctx, "fieldValidation"));
-            // Apply is merged onto the object as it is now; when a controller writes in between (e.g. a status update),
-            // the merge is redone on the new state, as the real server's GuaranteedUpdate does – unless the applied
-            // configuration pins a resourceVersion itself.
+            var fields = AppliedFieldSet.Of(applied, t.HasStatus, info.Subresource);
+            // Apply removes what this manager applied before and no longer applies (unless another applier owns it), merges the
+            // configuration onto the object as it is now, and records the new field set. When a controller writes in between
+            // (e.g. a status update), all of it is redone on the new state, as the real server's GuaranteedUpdate does – unless
+            // the applied configuration pins a resourceVersion itself.
             for (var attempt = 0; ; attempt++)
             {
                 if (current is null)
                 {
                     if (info.Subresource is not null) throw ApiError.NotFound(t, info.Name!);
                     var toCreate = applied.CloneObject();
-                    ManagedFields.Record(toCreate, manager, "Apply", storage.Now());
+                    ManagedFields.RecordApply(toCreate, manager, null, fields, storage.Now());
                     return (storage.Create(t, info.Namespace, toCreate, dryRun), true);
                 }
-                var merged = (JsonObject)StrategicMergePatch.Apply(current, applied)!;
-                ManagedFields.Record(merged, manager, "Apply", storage.Now());
-                try { return (storage.Update(t, info.Namespace, info.Name!, merged, info.Subresource, dryRun), false); }
+                var live = UnappliedFields.Prepare(current, applied, fields, manager, info.Subresource);
+                var merged = (JsonObject)StrategicMergePatch.Apply(live, applied)!;
+                ManagedFields.RecordApply(merged, manager, info.Subresource, fields, storage.Now());
+                try { return (storage.Update(t, info.Namespace, info.Name!, merged, info.Subresource, dryRun, applyManager: manager), false); }
                 catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < 10 && applied.Path("metadata.resourceVersion") is null)
                 {
                     current = storage.Store.Get(t, info.Namespace, info.Name!);
@@ -379,26 +384,41 @@ public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, 
             };
         }
         if (method == "GET") { await HttpIO.WriteJson(ctx, 200, ToScale(obj)); return; }
-        JsonObject scale;
-        if (method == "PUT") scale = await HttpIO.ReadObject(ctx);
-        else if (method == "PATCH")
+        if (method is not ("PUT" or "PATCH")) throw ApiError.MethodNotAllowed();
+        var body = method == "PUT" ? await HttpIO.ReadObject(ctx) : await HttpIO.ReadBody(ctx);
+        var media = HttpIO.MediaType(ctx);
+        JsonObject updated;
+        // Like the real registry (GuaranteedUpdate), a write that does not pin a resourceVersion is redone on the fresh object
+        // when a controller (status updates are frequent while scaling) wrote in between.
+        for (var attempt = 0; ; attempt++)
         {
-            var patch = await HttpIO.ReadBody(ctx);
-            var media = HttpIO.MediaType(ctx);
+            JsonObject scale;
+            if (method == "PUT") scale = (JsonObject)body!;
+            else
+            {
+                try
+                {
+                    scale = (media == "application/json-patch+json" && body is JsonArray ops ? JsonPatch.Apply(ToScale(obj), ops) : MergePatch.Apply(ToScale(obj), body)) as JsonObject
+                            ?? throw ApiError.BadRequest("the patched Scale is not an object");
+                }
+                catch (FormatException e) { throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}"); }
+            }
+            var replicas = scale.Path("spec.replicas").Long() ?? throw new ApiError(422, "Invalid", "Scale.autoscaling \"" + info.Name + "\" is invalid: spec.replicas: Required value");
+            if (replicas < 0) throw ApiError.Invalid(t, info.Name!, [FieldError.Invalid("spec.replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0")]);
+            var pinned = method == "PUT" && scale.Path("metadata.resourceVersion")?.ToString() is { Length: > 0 };
+            if (pinned && scale.Path("metadata.resourceVersion")!.ToString() != obj.Meta().Str("resourceVersion"))
+                throw ApiError.Conflict(t, info.Name!);
+            ((JsonObject)obj["spec"]!)["replicas"] = replicas;
             try
             {
-                scale = (media == "application/json-patch+json" && patch is JsonArray ops ? JsonPatch.Apply(ToScale(obj), ops) : MergePatch.Apply(ToScale(obj), patch)) as JsonObject
-                        ?? throw ApiError.BadRequest("the patched Scale is not an object");
+                updated = storage.Update(t, info.Namespace, info.Name!, obj, null, HttpIO.DryRun(ctx));
+                break;
             }
-            catch (FormatException e) { throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}"); }
+            catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && !pinned && attempt < 10)
+            {
+                obj = storage.Get(t, info.Namespace, info.Name!);
+            }
         }
-        else throw ApiError.MethodNotAllowed();
-        var replicas = scale.Path("spec.replicas").Long() ?? throw new ApiError(422, "Invalid", "Scale.autoscaling \"" + info.Name + "\" is invalid: spec.replicas: Required value");
-        if (replicas < 0) throw ApiError.Invalid(t, info.Name!, [FieldError.Invalid("spec.replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0")]);
-        if (scale.Path("metadata.resourceVersion")?.ToString() is { Length: > 0 } rv && method == "PUT" && rv != obj.Meta().Str("resourceVersion"))
-            throw ApiError.Conflict(t, info.Name!);
-        ((JsonObject)obj["spec"]!)["replicas"] = replicas;
-        var updated = storage.Update(t, info.Namespace, info.Name!, obj, null, HttpIO.DryRun(ctx));
         await HttpIO.WriteJson(ctx, 200, ToScale(updated));
     }
 }

@@ -104,19 +104,22 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         obj["apiVersion"] = t.GroupVersion;
     }
 
-    /// <summary>PUT semantics. <paramref name="subresource"/> "status" only changes status; the main resource ignores status for kinds with a status subresource.</summary>
-    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false)
+    /// <summary>
+    /// PUT semantics. <paramref name="subresource"/> "status" only changes status; the main resource ignores status for kinds with a status subresource.
+    /// <paramref name="applyManager"/> names the field manager when the write is a server-side apply (its Apply entry in <paramref name="obj"/> is kept as is).
+    /// </summary>
+    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false, string? applyManager = null)
     {
         // An unconditional update (no resourceVersion in the body) must not fail because another writer got in between.
         var unconditional = string.IsNullOrEmpty(obj.Meta().Str("resourceVersion"));
         for (var attempt = 0; ; attempt++)
         {
-            try { return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange); }
+            try { return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager); }
             catch (ApiError e) when (unconditional && e.Code == 409 && e.Reason == "Conflict" && attempt < 10) { }
         }
     }
 
-    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange)
+    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange, string? applyManager)
     {
         CheckKind(t, obj);
         var meta = obj.Meta();
@@ -141,6 +144,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         {
             next = current.CloneObject();
             next["status"] = obj["status"]?.DeepClone();
+            // A status apply brings the manager's new Apply entry along.
+            if (applyManager is not null && obj.Meta()["managedFields"] is JsonArray applied) next.Meta()["managedFields"] = applied.DeepClone();
         }
         else
         {
@@ -153,8 +158,9 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             {
                 if (cm[k] is { } v) nm[k] = v.DeepClone(); else nm.Remove(k);
             }
+            // A body without managedFields (or with an empty list) keeps the stored ones, as on the real server.
+            if (nm["managedFields"] is not JsonArray { Count: > 0 } && cm["managedFields"] is { } mf) nm["managedFields"] = mf.DeepClone();
             if (fieldManager is not null) ManagedFields.Record(next, fieldManager, "Update", Now());
-            else if (cm["managedFields"] is { } mf && nm["managedFields"] is null) nm["managedFields"] = mf.DeepClone();
             ObjectDefaulter.Default(t, next);
             if (t.HasSpec && t.Kind != "Pod" && !JsonNode.DeepEquals(current["spec"], next["spec"]))
                 nm["generation"] = (current.Meta()["generation"].Long() ?? 0) + 1;
@@ -163,6 +169,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             if (errors.Count > 0) throw ApiError.Invalid(t, name, errors);
             if (t.Kind == "Namespace" && current.IsDeleting()) next["status"] = current["status"]?.DeepClone();
         }
+        FieldOwnershipTransfer.Release(current, next, applyManager, subresource == "status" ? "status" : null);
         if (dryRun) return next;
         next.Meta()["resourceVersion"] = current.Meta()["resourceVersion"]?.DeepClone();
         var result = store.Update(t, next, current.Meta().Str("resourceVersion"));
