@@ -5,7 +5,7 @@ namespace KubeLab.Simulator.Controllers;
 
 /// <summary>
 /// Wires the batch controllers into the control plane: a Job informer and a CronJob informer (LIST + WATCH like the others),
-/// the <see cref="JobController"/> and the <see cref="CronJobController"/>. Called by <see cref="ControllerManager"/>.
+/// the <see cref="JobController"/>, the <see cref="CronJobController"/> and the <see cref="TtlAfterFinishedController"/>. Called by <see cref="ControllerManager"/>.
 /// </summary>
 internal static class JobControllers
 {
@@ -22,9 +22,11 @@ internal static class JobControllers
                 timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
         var jobController = new JobController(client, jobs, pods, time);
         var cronJobController = new CronJobController(client, cronJobs, jobs, time);
+        var ttlController = new TtlAfterFinishedController(client, jobs, time);
         run(jobs.RunAsync(ct));
         run(cronJobs.RunAsync(ct));
         run(jobController.RunAsync(2, ct));
         run(cronJobController.RunAsync(1, ct));
+        run(ttlController.RunAsync(ct));
     }
 }
