@@ -26,7 +26,7 @@ internal static class JobControllers
         run(jobs.RunAsync(ct));
         run(cronJobs.RunAsync(ct));
         run(jobController.RunAsync(2, ct));
-        run(cronJobController.RunAsync(1, ct));
+        run(cronJobController.RunAsync(5, ct)); // kube-controller-manager's --concurrent-cron-job-syncs default: CronJobs due together start together
         run(ttlController.RunAsync(ct));
     }
 }
