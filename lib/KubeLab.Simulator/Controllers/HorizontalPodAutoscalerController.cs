@@ -250,7 +250,7 @@ public sealed class HorizontalPodAutoscalerController
         }
         catch (k8s.Autorest.HttpOperationException e)
         {
-            throw new HorizontalPodAutoscalerMetricException($"unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: {HorizontalPodAutoscalerScaleClient.MessageOf(e)}");
+            throw new HorizontalPodAutoscalerMetricException($"unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: {ApiErrorMessage.Of(e)}");
         }
         var result = new Dictionary<string, PodCpuMetric>();
         var list = JsonNode.Parse(KubernetesJson.Serialize(raw)) as JsonObject;

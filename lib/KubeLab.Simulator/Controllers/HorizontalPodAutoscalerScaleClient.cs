@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -27,7 +26,7 @@ public sealed class HorizontalPodAutoscalerScaleClient(IKubernetes client)
                 var (kind, group) => throw new HorizontalPodAutoscalerScaleException($"no matches for kind \"{kind}\" in group \"{group}\""),
             };
         }
-        catch (HttpOperationException e) { throw new HorizontalPodAutoscalerScaleException(MessageOf(e)); }
+        catch (HttpOperationException e) { throw new HorizontalPodAutoscalerScaleException(ApiErrorMessage.Of(e)); }
     }
 
     public async Task UpdateAsync(V2CrossVersionObjectReference target, string ns, V1Scale scale, CancellationToken ct)
@@ -42,15 +41,8 @@ public sealed class HorizontalPodAutoscalerScaleClient(IKubernetes client)
                 default: await client.CoreV1.ReplaceNamespacedReplicationControllerScaleAsync(scale, target.Name, ns, cancellationToken: ct).ConfigureAwait(false); break;
             }
         }
-        catch (HttpOperationException e) { throw new HorizontalPodAutoscalerScaleException(MessageOf(e)); }
+        catch (HttpOperationException e) { throw new HorizontalPodAutoscalerScaleException(ApiErrorMessage.Of(e)); }
     }
 
     private static string Group(string? apiVersion) => apiVersion is { } v && v.Contains('/') ? v[..v.IndexOf('/')] : "";
-
-    /// <summary>The Status message of a failed request (e.g. <c>deployments.apps "web" not found</c>).</summary>
-    public static string MessageOf(HttpOperationException e)
-    {
-        try { return (JsonNode.Parse(e.Response.Content ?? "") as JsonObject)?["message"]?.ToString() ?? e.Message; }
-        catch (System.Text.Json.JsonException) { return e.Message; }
-    }
 }

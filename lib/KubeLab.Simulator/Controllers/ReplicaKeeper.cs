@@ -286,7 +286,7 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         }
         catch (HttpOperationException e)
         {
-            Recorder.Warning(Reference(owner), "FailedCreate", $"Error creating: {StatusMessage(e)}");
+            Recorder.Warning(Reference(owner), "FailedCreate", $"Error creating: {ApiErrorMessage.Of(e)}");
             return false;
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -309,7 +309,7 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         catch (HttpOperationException e)
         {
             expectations.DeletionObserved(key, KeyOf(pod));
-            Recorder.Warning(Reference(owner), "FailedDelete", $"Error deleting: {StatusMessage(e)}");
+            Recorder.Warning(Reference(owner), "FailedDelete", $"Error deleting: {ApiErrorMessage.Of(e)}");
             throw;
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -341,10 +341,4 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
     }
 
     private V1ObjectReference Reference(TOwner owner) => EventRecorder.Reference(owner.Metadata, Kind, ApiVersion);
-
-    private static string StatusMessage(HttpOperationException e)
-    {
-        try { return KubernetesJson.Deserialize<V1Status>(e.Response.Content)?.Message ?? e.Message; }
-        catch (Exception) { return e.Message; }
-    }
 }

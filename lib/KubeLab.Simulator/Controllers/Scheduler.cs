@@ -165,17 +165,11 @@ public sealed class Scheduler
     {
         var reason = e switch
         {
-            HttpOperationException h when StatusMessage(h.Response.Content) is { Length: > 0 } m => m,
+            HttpOperationException h => ApiErrorMessage.Of(h),
             OperationCanceledException => $"binding did not answer within {BindTimeout.TotalSeconds:0} s",
             _ => e.Message,
         };
         return $"binding rejected: running Bind plugin \"DefaultBinder\": {reason}";
-    }
-
-    private static string? StatusMessage(string? body)
-    {
-        try { return string.IsNullOrEmpty(body) ? null : KubernetesJson.Deserialize<V1Status>(body).Message; }
-        catch (System.Text.Json.JsonException) { return null; }
     }
 
     private async Task MarkUnschedulableAsync(V1Pod pod, string message, CancellationToken ct)

@@ -39,7 +39,7 @@ public sealed class TtlAfterFinishedController
             ReconcileAsync, [], cancellationToken);
 
     /// <summary>When the Job may go: finish time + TTL; null when it has not finished or has no TTL.</summary>
-    public static DateTimeOffset? ExpiresAt(V1Job job)
+    private static DateTimeOffset? ExpiresAt(V1Job job)
     {
         if (job.Spec?.TtlSecondsAfterFinished is not { } ttl) return null;
         var finished = job.Status?.Conditions?.FirstOrDefault(c => c.Type is JobConditions.Complete or JobConditions.Failed && c.Status == "True");
@@ -47,26 +47,24 @@ public sealed class TtlAfterFinishedController
         return new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).AddSeconds(ttl);
     }
 
+    /// <summary>Whether the Job's TTL has run out; if it still runs, the key comes back when it will have.</summary>
+    private bool Expired(V1Job? job, string key)
+    {
+        if (job is null || !NeedsCleanup(job) || ExpiresAt(job) is not { } expiresAt) return false;
+        var left = expiresAt - time.GetUtcNow();
+        if (left > TimeSpan.Zero) queue.AddAfter(key, left);
+        return left <= TimeSpan.Zero;
+    }
+
     private async Task ReconcileAsync(string key, CancellationToken ct)
     {
         var cached = jobs.Get(key);
-        if (cached is null || !NeedsCleanup(cached) || ExpiresAt(cached) is not { } expiresAt) return;
-        var left = expiresAt - time.GetUtcNow();
-        if (left > TimeSpan.Zero)
-        {
-            queue.AddAfter(key, left);
-            return;
-        }
+        if (!Expired(cached, key)) return;
         // The cache may be stale: check the TTL against the Job as the API server has it now.
         V1Job fresh;
-        try { fresh = await client.BatchV1.ReadNamespacedJobAsync(cached.Metadata.Name, cached.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false); }
+        try { fresh = await client.BatchV1.ReadNamespacedJobAsync(cached!.Metadata.Name, cached.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false); }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return; }
-        if (!NeedsCleanup(fresh) || ExpiresAt(fresh) is not { } freshExpiry) return;
-        if (freshExpiry > time.GetUtcNow())
-        {
-            queue.AddAfter(key, freshExpiry - time.GetUtcNow());
-            return;
-        }
+        if (!Expired(fresh, key)) return;
         var options = new V1DeleteOptions { PropagationPolicy = "Foreground", Preconditions = new V1Preconditions { Uid = fresh.Metadata.Uid } };
         try { await client.BatchV1.DeleteNamespacedJobAsync(fresh.Metadata.Name, fresh.Metadata.NamespaceProperty, options, cancellationToken: ct).ConfigureAwait(false); }
         catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict) { }

@@ -33,13 +33,6 @@ internal sealed class FieldSet
         return node;
     }
 
-    public void Insert(IReadOnlyList<string> path)
-    {
-        var node = this;
-        foreach (var element in path) node = node.Child(element);
-        node.IsMember = true;
-    }
-
     public bool Contains(IReadOnlyList<string> path) => Find(path)?.IsMember == true;
 
     /// <summary>The path is in the set or leads to something in it.</summary>
@@ -69,13 +62,6 @@ internal sealed class FieldSet
         if (!children.TryGetValue(path[0], out var child)) return;
         child.Remove(path.Skip(1).ToArray());
         if (child.IsEmpty) children.Remove(path[0]);
-    }
-
-    public FieldSet Clone()
-    {
-        var copy = new FieldSet { IsMember = IsMember };
-        foreach (var (element, child) in children) copy.children[element] = child.Clone();
-        return copy;
     }
 
     /// <summary>Adds every member of another set.</summary>

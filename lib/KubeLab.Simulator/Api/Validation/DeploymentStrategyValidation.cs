@@ -19,7 +19,7 @@ internal static partial class DeploymentStrategyValidation
         var type = strategy.Str("type");
         if (type is not ("Recreate" or "RollingUpdate"))
         {
-            errors.Add(new FieldError("spec.strategy.type", "FieldValueNotSupported", "supported values: \"Recreate\", \"RollingUpdate\"", Quote(type ?? "")));
+            errors.Add(new FieldError("spec.strategy.type", "FieldValueNotSupported", "supported values: \"Recreate\", \"RollingUpdate\"", ObjectValidator.Quote(type ?? "")));
             return;
         }
         var rollingUpdate = strategy["rollingUpdate"] as JsonObject;
@@ -57,9 +57,7 @@ internal static partial class DeploymentStrategyValidation
     /// <summary>How the API server prints an intstr.IntOrString in an "Invalid value" message (Go's %#v).</summary>
     private static string GoIntOrString(JsonNode value) => value is JsonValue v && v.TryGetValue<long>(out var n)
         ? $"intstr.IntOrString{{Type:0, IntVal:{n}, StrVal:\"\"}}"
-        : $"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{Quote(value.ToString())}}}";
-
-    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+        : $"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{ObjectValidator.Quote(value.ToString())}}}";
 
     [GeneratedRegex("^([0-9]+)%$")]
     private static partial Regex Percent();

@@ -160,5 +160,6 @@ public static class ObjectValidator
             "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")];
     }
 
-    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+    /// <summary>A value as Go's %q prints it in field errors.</summary>
+    internal static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s);
 }
