@@ -17,7 +17,7 @@ namespace KubeLab.Simulator;
 
 /// <summary>
 /// An in-process Kubernetes control plane: an API server speaking the real REST API over plain HTTP on 127.0.0.1
-/// (usable by KubernetesClient and the real kubectl), plus the controllers started by <see cref="Controllers.ControllerManager"/>.
+/// (usable by KubernetesClient and the real kubectl), plus the controllers started by <see cref="ControllerRuntime.ControllerManager"/>.
 /// </summary>
 public sealed class SimulatedCluster : IAsyncDisposable
 {
@@ -116,7 +116,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock);
         try
         {
-            cluster.controllers = await Controllers.ControllerManager.StartAsync(cluster.CreateClient(), clock, ct);
+            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(), clock, ct);
         }
         catch
         {

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.ControllerRuntime;
 
 namespace KubeLab.Simulator.Tests;
 

@@ -1,4 +1,4 @@
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.ControllerRuntime;
 
 namespace KubeLab.Simulator.Tests;
 

@@ -1,4 +1,5 @@
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.Controllers.CronJob;
+using KubeLab.Simulator.Controllers.Job;
 
 namespace KubeLab.Simulator.Tests;
 

@@ -1,5 +1,5 @@
 using k8s.Models;
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.Controllers.Autoscaling;
 
 namespace KubeLab.Simulator.Tests;
 

@@ -1,5 +1,6 @@
 using k8s.Models;
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.ControllerRuntime;
+using KubeLab.Simulator.Kubelet;
 
 namespace KubeLab.Simulator.Tests;
 

@@ -1,4 +1,4 @@
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.Kubelet;
 
 namespace KubeLab.Simulator.Tests;
 

@@ -1,5 +1,5 @@
 using k8s.Models;
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.Controllers.ReplicaSet;
 
 namespace KubeLab.Simulator.Tests;
 

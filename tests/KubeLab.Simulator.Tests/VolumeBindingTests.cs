@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
-using KubeLab.Simulator.Controllers;
+using KubeLab.Simulator.Scheduler;
 
 namespace KubeLab.Simulator.Tests;
 

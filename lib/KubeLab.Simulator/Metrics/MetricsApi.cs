@@ -92,7 +92,7 @@ public sealed class MetricsApi(RestStorage storage, ResourceConsumption consumpt
             ["labels"] = Labels(s.Pod.Metadata.Labels),
         },
         ["timestamp"] = ObjectMeta.Timestamp(s.Timestamp),
-        ["window"] = Controllers.GoDuration.Format(s.Window),
+        ["window"] = ControllerRuntime.GoDuration.Format(s.Window),
         ["containers"] = new JsonArray(s.Containers.Select(c => (JsonNode?)new JsonObject
         {
             ["name"] = c.Name,
@@ -105,7 +105,7 @@ public sealed class MetricsApi(RestStorage storage, ResourceConsumption consumpt
         ["kind"] = "NodeMetrics", ["apiVersion"] = GroupVersion,
         ["metadata"] = new JsonObject { ["name"] = s.Node.Metadata.Name, ["creationTimestamp"] = now, ["labels"] = Labels(s.Node.Metadata.Labels) },
         ["timestamp"] = ObjectMeta.Timestamp(s.Timestamp),
-        ["window"] = Controllers.GoDuration.Format(s.Window),
+        ["window"] = ControllerRuntime.GoDuration.Format(s.Window),
         ["usage"] = new JsonObject { ["cpu"] = Quantities.Cpu(s.Millicores), ["memory"] = Quantities.Memory(s.MemoryBytes) },
     };
 }

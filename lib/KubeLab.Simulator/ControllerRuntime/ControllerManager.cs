@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using KubeLab.Simulator.Controllers.Autoscaling;
+using KubeLab.Simulator.Controllers.DaemonSet;
+using KubeLab.Simulator.Controllers.Deployment;
+using KubeLab.Simulator.Controllers.History;
+using KubeLab.Simulator.Controllers.Job;
+using KubeLab.Simulator.Controllers.ReplicaSet;
+using KubeLab.Simulator.Controllers.StatefulSet;
+using KubeLab.Simulator.Kubelet;
+using KubeLab.Simulator.Scheduler;
+using KubeLab.Simulator.Storage;
+
+namespace KubeLab.Simulator.ControllerRuntime;
+
+/// <summary>
+/// Starts the simulated control-plane components – kube-scheduler, one kubelet per node, and the
+/// kube-controller-manager controllers (ReplicaSet, ReplicationController) – and stops them on dispose.
+/// Every component talks to the API server only through the client it is given (LIST + WATCH through shared
+/// informers, then create/patch/delete), exactly as the real binaries do; none of them reads the store directly.
+/// </summary>
+public static class ControllerManager
+{
+    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, CancellationToken cancellationToken = default)
+        => StartAsync(client, time, KubeletTimings.Default, cancellationToken);
+
+    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, KubeletTimings timings, CancellationToken cancellationToken = default)
+    {
+        var running = new RunningControlPlane(client, time, timings);
+        running.Start();
+        return Task.FromResult<IAsyncDisposable>(running);
+    }
+
+    private sealed class RunningControlPlane(IKubernetes client, TimeProvider time, KubeletTimings timings) : IAsyncDisposable
+    {
+        /// <summary>Watches end after this long and are re-opened from the last resourceVersion, as client-go's reflector does.</summary>
+        private const int WatchTimeoutSeconds = 300;
+
+        private readonly CancellationTokenSource stop = new();
+        private readonly ConcurrentBag<Task> tasks = new();
+        private readonly ConcurrentDictionary<string, NodeKubelet> kubelets = new();
+
+        public void Start()
+        {
+            var ct = stop.Token;
+            // Shared informers: one LIST+WATCH per resource type, shared by all components (like a SharedInformerFactory).
+            var pods = new Informer<V1Pod, V1PodList>("pods",
+                c => client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var nodes = new Informer<V1Node, V1NodeList>("nodes",
+                c => client.CoreV1.ListNodeAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var replicaSets = new Informer<V1ReplicaSet, V1ReplicaSetList>("replicasets",
+                c => client.AppsV1.ListReplicaSetForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var replicationControllers = new Informer<V1ReplicationController, V1ReplicationControllerList>("replicationcontrollers",
+                c => client.CoreV1.ListReplicationControllerForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListReplicationControllerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+
+            // DaemonSets, StatefulSets and the storage they need (claims, volumes, classes, revisions).
+            var daemonSets = new Informer<V1DaemonSet, V1DaemonSetList>("daemonsets",
+                c => client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListDaemonSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var statefulSets = new Informer<V1StatefulSet, V1StatefulSetList>("statefulsets",
+                c => client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var revisions = new Informer<V1ControllerRevision, V1ControllerRevisionList>("controllerrevisions",
+                c => client.AppsV1.ListControllerRevisionForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListControllerRevisionForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var claims = new Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("persistentvolumeclaims",
+                c => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var volumes = new Informer<V1PersistentVolume, V1PersistentVolumeList>("persistentvolumes",
+                c => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var storageClasses = new Informer<V1StorageClass, V1StorageClassList>("storageclasses",
+                c => client.StorageV1.ListStorageClassAsync(cancellationToken: c),
+                (rv, onError, c) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var revisionHistory = new ControllerRevisionHistory(client, revisions);
+            var volumeBinding = new VolumeBindingFilter(claims, volumes);
+
+            // Components register their handlers before the informers start, so they see every object.
+            var schedulerEvents = new EventRecorder(client, time, DefaultScheduler.Name);
+            var scheduler = new DefaultScheduler(client, pods, nodes, schedulerEvents, time, volumeBinding.Filter);
+            var rsController = new ReplicaSetController(client, replicaSets, pods, time);
+            var rcController = new ReplicationControllerController(client, replicationControllers, pods, time);
+            var deployments = new Informer<V1Deployment, V1DeploymentList>("deployments",
+                c => client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var deploymentController = new DeploymentController(client, deployments, replicaSets, pods, time);
+            var dsController = new DaemonSetController(client, daemonSets, pods, nodes, revisionHistory, time);
+            var stsController = new StatefulSetController(client, statefulSets, pods, claims, revisionHistory, time);
+            var provisioner = new LocalPathProvisioner(client, claims, volumes, pods, storageClasses, time);
+            nodes.AddHandler(added: node => StartKubelet(node, pods, ct));
+            // Jobs and CronJobs (job-controller, cronjob-controller) with their own informers; they share the pod informer.
+            JobControllers.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
+            // horizontal-pod-autoscaler: its own HPA informer; pods from the shared informer, CPU from metrics.k8s.io.
+            HorizontalPodAutoscalerController.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
+
+            Run(pods.RunAsync(ct));
+            Run(nodes.RunAsync(ct));
+            Run(replicaSets.RunAsync(ct));
+            Run(replicationControllers.RunAsync(ct));
+            Run(schedulerEvents.RunAsync(ct));
+            Run(scheduler.RunAsync(ct));
+            Run(rsController.RunAsync(2, ct));
+            Run(rcController.RunAsync(1, ct));
+            foreach (var informer in new Func<CancellationToken, Task>[] { daemonSets.RunAsync, statefulSets.RunAsync, revisions.RunAsync, claims.RunAsync, volumes.RunAsync, storageClasses.RunAsync })
+                Run(informer(ct));
+            Run(dsController.RunAsync(1, ct));
+            Run(stsController.RunAsync(1, ct));
+            Run(provisioner.RunAsync(ct));
+            Run(deployments.RunAsync(ct));
+            Run(deploymentController.RunAsync(2, ct));
+        }
+
+        private void StartKubelet(V1Node node, Informer<V1Pod, V1PodList> pods, CancellationToken ct)
+        {
+            if (kubelets.ContainsKey(node.Metadata.Name)) return;
+            var kubelet = new NodeKubelet(node, client, pods, time, timings);
+            if (kubelets.TryAdd(node.Metadata.Name, kubelet)) Run(kubelet.RunAsync(ct));
+        }
+
+        private void Run(Task task) => tasks.Add(Task.Run(async () =>
+        {
+            try { await task.ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                // A component failing must not take the simulator down, but it must not vanish silently either: whatever it
+                // did (scheduling, a controller's loop) stops from here on, so say so where a learner or CI log will see it.
+                Console.Error.WriteLine($"kubelab simulator: a control-plane component stopped unexpectedly: {e}");
+            }
+            catch (Exception) { /* failing while shutting down: nothing left to tell */ }
+        }));
+
+        public async ValueTask DisposeAsync()
+        {
+            if (stop.IsCancellationRequested) return;
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(tasks.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+}

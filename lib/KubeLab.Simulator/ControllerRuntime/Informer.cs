@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+
+namespace KubeLab.Simulator.ControllerRuntime;
+
+/// <summary>
+/// Keeps a local cache of one resource type in sync with the API server, the way client-go's informers do:
+/// LIST once, then WATCH from the list's resourceVersion; when the watch ends it resumes from the last seen
+/// resourceVersion, and when the server answers 410 Gone ("too old resource version") it LISTs again and
+/// reconciles the cache (synthesising add/update/delete notifications for what changed meanwhile).
+/// Handlers run on the informer's loop and must be quick – controllers only enqueue keys in them.
+/// </summary>
+public sealed class Informer<T, TList>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+    where TList : class, IKubernetesObject<V1ListMeta>, IItems<T>
+{
+    /// <summary>LIST the resource (all namespaces).</summary>
+    public delegate Task<TList> ListCall(CancellationToken cancellationToken);
+
+    /// <summary>WATCH the resource from a resourceVersion; watch errors (e.g. 410 Gone) are reported to onError.</summary>
+    public delegate IAsyncEnumerable<(WatchEventType, T)> WatchCall(string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken);
+
+    private readonly ConcurrentDictionary<string, T> cache = new();
+    // Copy-on-write arrays: handlers may be added (e.g. a kubelet for a new node) while the informer is delivering events.
+    private readonly object handlersGate = new();
+    private Action<T>[] onAdd = [];
+    private Action<T, T>[] onUpdate = [];
+    private Action<T>[] onDelete = [];
+    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ListCall list;
+    private readonly WatchCall watch;
+    private readonly TimeProvider time;
+
+    public Informer(string resource, ListCall list, WatchCall watch, TimeProvider time)
+    {
+        Resource = resource;
+        this.list = list;
+        this.watch = watch;
+        this.time = time;
+    }
+
+    public string Resource { get; }
+
+    /// <summary>Completes after the first LIST filled the cache (client-go's HasSynced).</summary>
+    public Task Synced => synced.Task;
+
+    public static string KeyOf(T obj) => KeyOf(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+
+    public static string KeyOf(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
+
+    public T? Get(string key) => cache.TryGetValue(key, out var obj) ? obj : null;
+
+    public IReadOnlyList<T> List() => cache.Values.ToList();
+
+    public IReadOnlyList<T> List(string? ns) => cache.Values.Where(o => o.Metadata.NamespaceProperty == ns).ToList();
+
+    public void AddHandler(Action<T>? added = null, Action<T, T>? updated = null, Action<T>? deleted = null)
+    {
+        lock (handlersGate)
+        {
+            if (added is not null) onAdd = [.. onAdd, added];
+            if (updated is not null) onUpdate = [.. onUpdate, updated];
+            if (deleted is not null) onDelete = [.. onDelete, deleted];
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                resourceVersion ??= await RelistAsync(cancellationToken).ConfigureAwait(false);
+                var from = resourceVersion;
+                var expired = false;
+                Exception? error = null;
+                var events = watch(from, ex =>
+                    {
+                        if (ex is KubernetesException { Status.Code: 410 }) expired = true;
+                        else error = ex;
+                    }, cancellationToken);
+                await foreach (var (type, obj) in events.ConfigureAwait(false))
+                {
+                    failures = 0;
+                    if (obj?.Metadata is null) continue;
+                    resourceVersion = obj.Metadata.ResourceVersion ?? resourceVersion;
+                    switch (type)
+                    {
+                        case WatchEventType.Added:
+                        case WatchEventType.Modified:
+                            Upsert(obj);
+                            break;
+                        case WatchEventType.Deleted:
+                            Remove(KeyOf(obj));
+                            break;
+                    }
+                }
+                if (expired) resourceVersion = null; // 410 Gone: our resourceVersion fell out of the server's window → LIST again
+                if (error is not null) throw error;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
+            catch (Exception)
+            {
+                // Dropped connection or server error: back off a little, then LIST again to be safe.
+                resourceVersion = null;
+                failures++;
+                try { await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * failures)), time, cancellationToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private async Task<string> RelistAsync(CancellationToken cancellationToken)
+    {
+        var current = await list(cancellationToken).ConfigureAwait(false);
+        var seen = new HashSet<string>();
+        foreach (var item in current.Items)
+        {
+            seen.Add(KeyOf(item));
+            Upsert(item);
+        }
+        foreach (var key in cache.Keys.Where(k => !seen.Contains(k)).ToList()) Remove(key);
+        synced.TrySetResult();
+        return current.Metadata?.ResourceVersion ?? "0";
+    }
+
+    private void Upsert(T obj)
+    {
+        var key = KeyOf(obj);
+        if (cache.TryGetValue(key, out var old))
+        {
+            if (old.Metadata.ResourceVersion == obj.Metadata.ResourceVersion) return;
+            cache[key] = obj;
+            foreach (var h in Volatile.Read(ref onUpdate)) Safe(() => h(old, obj));
+        }
+        else
+        {
+            cache[key] = obj;
+            foreach (var h in Volatile.Read(ref onAdd)) Safe(() => h(obj));
+        }
+    }
+
+    private void Remove(string key)
+    {
+        if (!cache.TryRemove(key, out var old)) return;
+        foreach (var h in Volatile.Read(ref onDelete)) Safe(() => h(old));
+    }
+
+    private static void Safe(Action handler)
+    {
+        try { handler(); }
+        catch (Exception) { /* a faulty handler must not stop the informer */ }
+    }
+}

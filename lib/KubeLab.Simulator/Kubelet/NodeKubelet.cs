@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using KubeLab.Simulator.ControllerRuntime;
+
+namespace KubeLab.Simulator.Kubelet;
+
+/// <summary>
+/// The node agent of one node. It watches the pods bound to its node (spec.nodeName) and keeps one
+/// <see cref="PodWorker"/> per pod: new pod → start it; pod marked for deletion → stop its containers and
+/// finalise the deletion; pod gone → forget it and free its IP. It owns what a node owns: the pod IP range
+/// (the node's podCIDR) and the images already pulled.
+/// </summary>
+public sealed class NodeKubelet
+{
+    private readonly Informer<V1Pod, V1PodList> pods;
+    private readonly WorkQueue queue;
+    private readonly ConcurrentDictionary<string, PodWorker> workers = new();
+    private readonly ConcurrentDictionary<string, byte> images = new();
+    private CancellationToken stopping;
+
+    public NodeKubelet(V1Node node, IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, KubeletTimings timings)
+    {
+        NodeName = node.Metadata.Name;
+        Client = client;
+        Time = time;
+        Timings = timings;
+        this.pods = pods;
+        HostIp = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1";
+        Ips = new PodIpAllocator(node.Spec?.PodCIDR ?? "10.244.0.0/24");
+        Recorder = new EventRecorder(client, time, "kubelet", NodeName);
+        queue = new WorkQueue(time);
+        pods.AddHandler(added: Enqueue, updated: (old, pod) => { Enqueue(old); Enqueue(pod); }, deleted: Enqueue);
+    }
+
+    public string NodeName { get; }
+    public string HostIp { get; }
+    public IKubernetes Client { get; }
+    public TimeProvider Time { get; }
+    public KubeletTimings Timings { get; }
+    public PodIpAllocator Ips { get; }
+    public EventRecorder Recorder { get; }
+
+    public bool HasImage(string image) => images.ContainsKey(ImageReference.Normalize(image));
+
+    public void AddImage(string image) => images.TryAdd(ImageReference.Normalize(image), 0);
+
+    private void Enqueue(V1Pod pod)
+    {
+        if (pod.Spec?.NodeName == NodeName) queue.Add(Informer<V1Pod, V1PodList>.KeyOf(pod));
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        stopping = cancellationToken;
+        var recorder = Recorder.RunAsync(cancellationToken);
+        try
+        {
+            await pods.Synced.WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var pod in pods.List()) Enqueue(pod);
+            await queue.RunWorkersAsync(2, ReconcileAsync, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            queue.Dispose();
+            foreach (var w in workers.Values) w.Abandon();
+            await recorder.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconcileAsync(string key, CancellationToken ct)
+    {
+        var pod = pods.Get(key);
+        workers.TryGetValue(key, out var worker);
+        if (worker is not null && (pod is null || pod.Spec.NodeName != NodeName || pod.Metadata.Uid != worker.Uid))
+        {
+            // The pod is gone (or replaced by a new one with the same name): forget the old one.
+            workers.TryRemove(new KeyValuePair<string, PodWorker>(key, worker));
+            worker.Abandon();
+            worker = null;
+        }
+        if (pod is null || pod.Spec.NodeName != NodeName) return;
+
+        if (pod.Metadata.DeletionTimestamp is not null)
+        {
+            if (worker is not null)
+            {
+                _ = worker.TerminateAsync(stopping);
+                return;
+            }
+            // Never ran here: nothing to stop, just finalise the deletion.
+            try
+            {
+                await Client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty,
+                    new V1DeleteOptions { GracePeriodSeconds = 0, Preconditions = new V1Preconditions { Uid = pod.Metadata.Uid } },
+                    cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict) { }
+            return;
+        }
+
+        if (worker is null && pod.Status?.Phase is not ("Succeeded" or "Failed"))
+        {
+            worker = new PodWorker(this, pod, stopping);
+            if (workers.TryAdd(key, worker)) worker.Start();
+        }
+    }
+}

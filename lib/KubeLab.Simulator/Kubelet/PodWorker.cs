@@ -1,0 +1,339 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using KubeLab.Simulator.ControllerRuntime;
+
+namespace KubeLab.Simulator.Kubelet;
+
+/// <summary>
+/// The life of one pod on one node, like a kubelet pod worker: create the sandbox (pod IP), run init containers one
+/// after another, then start every container (pulling images first), keep them running or restart them according to
+/// restartPolicy with CrashLoopBackOff, and report each change through the pods/status subresource.
+/// <see cref="TerminateAsync"/> stops the containers when the pod is deleted and finalises the deletion.
+/// </summary>
+public sealed class PodWorker
+{
+    private readonly NodeKubelet kubelet;
+    private readonly V1Pod pod;
+    private readonly PodStatusModel model;
+    private readonly CancellationTokenSource running;
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private readonly object gate = new();
+    private Task lifecycle = Task.CompletedTask;
+
+    public PodWorker(NodeKubelet kubelet, V1Pod pod, CancellationToken stopping)
+    {
+        this.kubelet = kubelet;
+        this.pod = pod;
+        model = new PodStatusModel(pod, kubelet.HostIp, kubelet.Time.GetUtcNow().UtcDateTime);
+        running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+    }
+
+    public string Uid => pod.Metadata.Uid ?? "";
+    public string? PodIp => model.PodIp;
+    public bool Terminating { get; private set; }
+
+    private string Ns => pod.Metadata.NamespaceProperty;
+    private string PodName => pod.Metadata.Name;
+    private TimeProvider Time => kubelet.Time;
+    private KubeletTimings Timings => kubelet.Timings;
+    private DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    public void Start() => lifecycle = Task.Run(() => RunAsync(running.Token));
+
+    private Task Delay(TimeSpan delay, CancellationToken ct) => Task.Delay(delay, Time, ct);
+
+    private void Event(ContainerRecord? c, string type, string reason, string message) =>
+        kubelet.Recorder.Record(EventRecorder.Reference(pod, c?.FieldPath), type, reason, message);
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await PublishAsync(ct).ConfigureAwait(false); // startTime, hostIP, containers waiting (ContainerCreating)
+            await Delay(Timings.Pick(Timings.SandboxSeconds), ct).ConfigureAwait(false);
+            lock (gate)
+            {
+                model.PodIp = kubelet.Ips.Allocate();
+                model.SandboxReady = true;
+            }
+            await PublishAsync(ct).ConfigureAwait(false);
+
+            foreach (var init in model.InitContainers)
+            {
+                var ok = await RunContainerAsync(init, ct).ConfigureAwait(false);
+                if (!ok) return; // restartPolicy Never and the init container failed: the pod has failed
+            }
+            foreach (var c in model.Containers)
+                if (c.State.Waiting?.Reason == "PodInitializing") c.State = ContainerRecord.Waiting("ContainerCreating");
+            await PublishAsync(ct).ConfigureAwait(false);
+            await Task.WhenAll(model.Containers.Select(c => RunContainerAsync(c, ct))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { } // pod gone
+        catch (Exception) { /* API server unreachable (shutting down): the worker simply stops */ }
+    }
+
+    /// <summary>Runs one container through pulls, starts, exits and restarts. Returns false if it ended failed for good.</summary>
+    private async Task<bool> RunContainerAsync(ContainerRecord c, CancellationToken ct)
+    {
+        var crashes = 0;
+        while (true)
+        {
+            await EnsureImageAsync(c, ct).ConfigureAwait(false);
+
+            await Delay(Timings.Pick(Timings.StartSeconds), ct).ConfigureAwait(false);
+            var startedAt = Now;
+            lock (gate)
+            {
+                c.ContainerId = "containerd://" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                c.ImageId = ImageReference.ImageId(c.Spec.Image ?? "");
+                c.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = startedAt } };
+                c.Ready = !c.IsInit && c.Spec.ReadinessProbe is null;
+            }
+            Event(c, "Normal", "Created", $"Created container: {c.Name}");
+            Event(c, "Normal", "Started", $"Started container {c.Name}");
+            await PublishAsync(ct).ConfigureAwait(false);
+
+            var behavior = ContainerBehavior.Of(c.Spec);
+            if (!c.IsInit && c.Spec.ReadinessProbe is { } probe)
+                _ = BecomeReadyAsync(c, c.ContainerId!, TimeSpan.FromSeconds(probe.InitialDelaySeconds ?? 0), ct);
+
+            if (behavior.RunsForever)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, Time, ct).ConfigureAwait(false);
+                return true;
+            }
+            await Delay(behavior.RunsFor!.Value, ct).ConfigureAwait(false);
+
+            var exitCode = behavior.ExitCode;
+            lock (gate)
+            {
+                c.State = new V1ContainerState
+                {
+                    Terminated = new V1ContainerStateTerminated
+                    {
+                        ExitCode = exitCode, Reason = exitCode == 0 ? "Completed" : "Error",
+                        StartedAt = startedAt, FinishedAt = Now, ContainerID = c.ContainerId,
+                    },
+                };
+                c.Ready = c.IsInit && exitCode == 0; // a completed init container reports ready
+            }
+            await PublishAsync(ct).ConfigureAwait(false);
+
+            // Init containers must succeed; regular containers restart per restartPolicy.
+            var restart = model.RestartPolicy switch
+            {
+                "Always" => !(c.IsInit && exitCode == 0),
+                "OnFailure" => exitCode != 0,
+                _ => false,
+            };
+            if (!restart) return exitCode == 0;
+
+            // The first restart happens on the next sync; later ones wait 10 s, 20 s, 40 s … (CrashLoopBackOff).
+            // A container that ran longer than twice the maximum back-off starts the sequence afresh, as in the kubelet.
+            if (behavior.RunsFor.Value > 2 * Timings.BackOffMax) crashes = 0;
+            crashes++;
+            if (crashes == 1)
+            {
+                await Delay(Timings.FirstRestart, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                var backOff = Timings.BackOff(crashes - 1);
+                lock (gate)
+                {
+                    c.LastState = c.State;
+                    c.State = ContainerRecord.Waiting("CrashLoopBackOff",
+                        $"back-off {GoDuration.Format(backOff)} restarting failed container={c.Name} pod={PodName}_{Ns}({Uid})");
+                }
+                Event(c, "Warning", "BackOff", $"Back-off restarting failed container {c.Name} in pod {PodName}_{Ns}({Uid})");
+                await PublishAsync(ct).ConfigureAwait(false);
+                await Delay(backOff, ct).ConfigureAwait(false);
+            }
+            lock (gate)
+            {
+                if (c.State.Terminated is not null) c.LastState = c.State;
+                c.RestartCount++;
+            }
+        }
+    }
+
+    private async Task BecomeReadyAsync(ContainerRecord c, string containerId, TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Delay(delay, ct).ConfigureAwait(false);
+            lock (gate)
+            {
+                if (c.ContainerId != containerId || !c.Running) return;
+                c.Ready = true;
+            }
+            await PublishAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception) { /* cancelled, pod gone, or shutting down */ }
+    }
+
+    /// <summary>Image pulls: IfNotPresent reuses a node's image, Always re-checks the registry, Never never pulls.
+    /// A missing image ends in ErrImagePull, then ImagePullBackOff with 10 s → 5 min back-off between attempts.</summary>
+    private async Task EnsureImageAsync(ContainerRecord c, CancellationToken ct)
+    {
+        var image = c.Spec.Image ?? "";
+        var policy = c.Spec.ImagePullPolicy ?? ImageReference.DefaultPullPolicy(image);
+        var present = kubelet.HasImage(image);
+        if (present && policy != "Always")
+        {
+            Event(c, "Normal", "Pulled", $"Container image \"{image}\" already present on machine");
+            return;
+        }
+        if (!present && policy == "Never")
+        {
+            var msg = $"Container image \"{image}\" is not present with pull policy of Never";
+            lock (gate) c.State = ContainerRecord.Waiting("ErrImageNeverPull", msg);
+            Event(c, "Warning", "ErrImageNeverPull", msg);
+            await PublishAsync(ct).ConfigureAwait(false);
+            await Task.Delay(Timeout.InfiniteTimeSpan, Time, ct).ConfigureAwait(false);
+        }
+
+        for (var failures = 0; ; )
+        {
+            Event(c, "Normal", "Pulling", $"Pulling image \"{image}\"");
+            var took = Timings.Pick(present ? Timings.CachedPullSeconds : Timings.FirstPullSeconds);
+            await Delay(took, ct).ConfigureAwait(false);
+            if (ContainerBehavior.ImageExists(image))
+            {
+                kubelet.AddImage(image);
+                var secs = GoDuration.Format(took);
+                Event(c, "Normal", "Pulled",
+                    $"Successfully pulled image \"{image}\" in {secs} ({secs} including waiting). Image size: {ImageReference.SizeBytes(image)} bytes.");
+                return;
+            }
+
+            failures++;
+            var reference = ImageReference.Normalize(image);
+            var error = $"rpc error: code = NotFound desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": {reference}: not found";
+            Event(c, "Warning", "Failed", $"Failed to pull image \"{image}\": {error}");
+            Event(c, "Warning", "Failed", "Error: ErrImagePull");
+            lock (gate) c.State = ContainerRecord.Waiting("ErrImagePull", error);
+            await PublishAsync(ct).ConfigureAwait(false);
+            await Delay(Timings.ErrImagePullToBackOff, ct).ConfigureAwait(false);
+
+            var backOffMessage = $"Back-off pulling image \"{image}\"";
+            Event(c, "Normal", "BackOff", backOffMessage);
+            Event(c, "Warning", "Failed", "Error: ImagePullBackOff");
+            lock (gate) c.State = ContainerRecord.Waiting("ImagePullBackOff", backOffMessage);
+            await PublishAsync(ct).ConfigureAwait(false);
+            await Delay(Timings.BackOff(failures), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The pod got a deletionTimestamp: stop its containers ("Killing"), report them terminated, then remove the pod
+    /// for good with gracePeriodSeconds=0 – the kubelet's final delete – and give the IP back.
+    /// </summary>
+    public async Task TerminateAsync(CancellationToken stopping)
+    {
+        lock (gate)
+        {
+            if (Terminating) return;
+            Terminating = true;
+        }
+        running.Cancel();
+        try { await lifecycle.ConfigureAwait(false); } catch (Exception) { }
+
+        List<ContainerRecord> toStop;
+        lock (gate) toStop = model.All.Where(c => c.Running).ToList();
+        foreach (var c in toStop) Event(c, "Normal", "Killing", $"Stopping container {c.Name}");
+        try
+        {
+            if (toStop.Count > 0) await Delay(Timings.Pick(Timings.StopSeconds), stopping).ConfigureAwait(false);
+            lock (gate)
+            {
+                var now = Now;
+                foreach (var c in model.All)
+                {
+                    if (c.Running)
+                        c.State = new V1ContainerState
+                        {
+                            Terminated = new V1ContainerStateTerminated
+                            {
+                                ExitCode = 0, Reason = "Completed", StartedAt = c.State.Running.StartedAt, FinishedAt = now, ContainerID = c.ContainerId,
+                            },
+                        };
+                    c.Ready = false;
+                }
+                model.Terminating = true;
+                model.SandboxReady = false;
+            }
+            await PublishAsync(stopping).ConfigureAwait(false);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await kubelet.Client.CoreV1.DeleteNamespacedPodAsync(PodName, Ns,
+                        new V1DeleteOptions { GracePeriodSeconds = 0, Preconditions = new V1Preconditions { Uid = Uid } },
+                        cancellationToken: stopping).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (attempt < 20 && !stopping.IsCancellationRequested &&
+                                          (e is HttpRequestException or OperationCanceledException ||
+                                           e is HttpOperationException { Response.StatusCode: not (System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict) }))
+                {
+                    await Delay(TimeSpan.FromMilliseconds(100 * attempt), stopping).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception) { /* cancelled, already gone, re-created with another uid, or shutting down */ }
+        finally
+        {
+            ReleaseIp();
+        }
+    }
+
+    /// <summary>Stops the worker without touching the API (pod already removed, or the simulator is shutting down).</summary>
+    public void Abandon()
+    {
+        running.Cancel();
+        ReleaseIp();
+    }
+
+    private int ipReleased;
+
+    /// <summary>Gives the pod IP back exactly once (a second release could free an address already reused by another pod).</summary>
+    private void ReleaseIp()
+    {
+        string? ip;
+        lock (gate) ip = model.PodIp;
+        if (ip is not null && Interlocked.Exchange(ref ipReleased, 1) == 0) kubelet.Ips.Release(ip);
+    }
+
+    /// <summary>
+    /// Writes the whole current status through the pods/status subresource (a merge patch replaces the lists).
+    /// Failures other than 404 (pod gone) are retried until they succeed, like the kubelet's status manager does:
+    /// giving up would leave the pod's status stuck for ever.
+    /// </summary>
+    private async Task PublishAsync(CancellationToken ct)
+    {
+        await writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                string body;
+                lock (gate) body = KubernetesJson.Serialize(new { status = model.ToStatus(Now) });
+                try
+                {
+                    await kubelet.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), PodName, Ns,
+                        cancellationToken: ct).ConfigureAwait(false);
+                    return;
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { throw; }
+                catch (Exception e) when (e is HttpOperationException or HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+                {
+                    await Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 50 * attempt)), ct).ConfigureAwait(false);
+                }
+            }
+        }
+        finally { writeLock.Release(); }
+    }
+}
