@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace KubeLab.Simulator.Network;
+
+/// <summary>
+/// The flat pod network a CNI plugin gives kind (kindnet): every pod IP reachable from every pod and from the API server,
+/// without NAT. A connection to an IP goes to the pod sandbox holding it; <c>localhost</c>/127.0.0.1 stays in the caller's
+/// sandbox. Host names are resolved by <see cref="Resolver"/> (cluster DNS arrives with the Services chapter).
+/// </summary>
+public sealed class ClusterNetwork
+{
+    private readonly ConcurrentDictionary<string, PodSandbox> byIp = new(StringComparer.Ordinal);
+
+    /// <summary>Name → IPv4 address as the pod's resolver would answer (null: "bad address", busybox's NXDOMAIN text).</summary>
+    public Func<PodSandbox?, string, string?> Resolver { get; set; } = (_, _) => null;
+
+    public void Attach(PodSandbox sandbox)
+    {
+        if (sandbox.Ip is { } ip) byIp[ip] = sandbox;
+    }
+
+    public void Detach(PodSandbox sandbox)
+    {
+        if (sandbox.Ip is { } ip) byIp.TryRemove(new KeyValuePair<string, PodSandbox>(ip, sandbox));
+    }
+
+    public PodSandbox? SandboxOf(string ip) => byIp.GetValueOrDefault(ip);
+
+    /// <summary>An IPv4 literal, localhost, or a name the resolver knows; null if it cannot be resolved.</summary>
+    public string? Resolve(PodSandbox? from, string host)
+    {
+        if (host is "localhost" || host.StartsWith("127.", StringComparison.Ordinal)) return "127.0.0.1";
+        if (IPAddress.TryParse(host, out var a) && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) return host;
+        if (from is not null && host == from.Hostname) return from.Ip;
+        return Resolver(from, host);
+    }
+
+    /// <summary>
+    /// Opens a connection from <paramref name="from"/> (null: the API server or a node) to ip:port and sends one request.
+    /// Throws <see cref="NetworkException"/> with Go's wording when nothing listens there.
+    /// </summary>
+    public Task<HttpResponseMessageModel> SendAsync(PodSandbox? from, string ip, int port, HttpRequestMessageModel request, CancellationToken ct)
+    {
+        var target = ip == "127.0.0.1" ? from : SandboxOf(ip);
+        if (target is null)
+        {
+            // In kind an unused pod IP inside the node's range just times out; one outside any pod answers "no route".
+            throw NetworkException.NoRoute(ip, port);
+        }
+        var handler = target.ListenerOn(port) ?? throw NetworkException.Refused(ip, port);
+        return handler(request, ct);
+    }
+
+    /// <summary>A TCP connect only (tcpSocket probes, <c>nc -z</c>): true if something listens.</summary>
+    public bool CanConnect(PodSandbox? from, string ip, int port)
+    {
+        var target = ip == "127.0.0.1" ? from : SandboxOf(ip);
+        return target?.ListenerOn(port) is not null;
+    }
+}

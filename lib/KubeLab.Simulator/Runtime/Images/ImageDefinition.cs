@@ -1,0 +1,38 @@
+using KubeLab.Simulator.Runtime.Filesystem;
+
+namespace KubeLab.Simulator.Runtime.Images;
+
+/// <summary>
+/// What the modelled runtime knows about an image: its files, its ENTRYPOINT and CMD (what runs when a container sets
+/// neither <c>command</c> nor <c>args</c>), and the executables in it (by absolute path; a bare name is looked up in PATH).
+/// </summary>
+public sealed class ImageDefinition
+{
+    public required string Name { get; init; }
+    /// <summary>Builds a fresh copy of the image's root file system for one container.</summary>
+    public required Func<DirectoryNode> CreateRoot { get; init; }
+    public IReadOnlyList<string> Entrypoint { get; init; } = [];
+    public IReadOnlyList<string> Cmd { get; init; } = [];
+    /// <summary>Default PATH of the image's config (the runtime sets it when the pod does not).</summary>
+    public string Path { get; init; } = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /// <summary>Absolute path → program. Busybox images map every applet; images without a shell have no /bin/sh.</summary>
+    public required IReadOnlyDictionary<string, IContainerProgram> Executables { get; init; }
+    /// <summary>Extra environment of the image's config (e.g. nginx's NGINX_VERSION).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Finds argv[0] as execve would: an absolute or relative path as is, a bare name through PATH.</summary>
+    public (string Path, IContainerProgram Program)? Lookup(string name, string pathVariable)
+    {
+        if (name.Contains('/'))
+        {
+            var normalized = ContainerFileSystem.Normalize(name);
+            return Executables.TryGetValue(normalized, out var p) ? (normalized, p) : null;
+        }
+        foreach (var dir in pathVariable.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = ContainerFileSystem.Normalize(dir + "/" + name);
+            if (Executables.TryGetValue(candidate, out var p)) return (candidate, p);
+        }
+        return null;
+    }
+}
