@@ -106,7 +106,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         var shutdown = new CancellationTokenSource();
         Uri? url = null;
-        var handler = new ApiHandler(storage, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
+        var dataPlane = new DataPlane();
+        var handler = new ApiHandler(storage, dataPlane, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
+        app.UseWebSockets();
         app.Run(ctx => ClockEndpoint.Matches(ctx) ? ClockEndpoint.Handle(ctx, clock) : handler.Handle(ctx));
         await app.StartAsync(ct);
 
@@ -116,7 +118,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock);
         try
         {
-            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(), clock, ct);
+            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(), clock, dataPlane, ct);
         }
         catch
         {

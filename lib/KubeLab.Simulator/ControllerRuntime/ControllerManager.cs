@@ -22,17 +22,17 @@ namespace KubeLab.Simulator.ControllerRuntime;
 /// </summary>
 public static class ControllerManager
 {
-    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, CancellationToken cancellationToken = default)
-        => StartAsync(client, time, KubeletTimings.Default, cancellationToken);
+    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, DataPlane dataPlane, CancellationToken cancellationToken = default)
+        => StartAsync(client, time, KubeletTimings.Default, dataPlane, cancellationToken);
 
-    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, KubeletTimings timings, CancellationToken cancellationToken = default)
+    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane, CancellationToken cancellationToken = default)
     {
-        var running = new RunningControlPlane(client, time, timings);
+        var running = new RunningControlPlane(client, time, timings, dataPlane);
         running.Start();
         return Task.FromResult<IAsyncDisposable>(running);
     }
 
-    private sealed class RunningControlPlane(IKubernetes client, TimeProvider time, KubeletTimings timings) : IAsyncDisposable
+    private sealed class RunningControlPlane(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane) : IAsyncDisposable
     {
         /// <summary>Watches end after this long and are re-opened from the last resourceVersion, as client-go's reflector does.</summary>
         private const int WatchTimeoutSeconds = 300;
@@ -129,7 +129,7 @@ public static class ControllerManager
         private void StartKubelet(V1Node node, Informer<V1Pod, V1PodList> pods, CancellationToken ct)
         {
             if (kubelets.ContainsKey(node.Metadata.Name)) return;
-            var kubelet = new NodeKubelet(node, client, pods, time, timings);
+            var kubelet = new NodeKubelet(node, client, pods, time, timings, dataPlane);
             if (kubelets.TryAdd(node.Metadata.Name, kubelet)) Run(kubelet.RunAsync(ct));
         }
 

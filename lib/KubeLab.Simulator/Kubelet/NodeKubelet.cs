@@ -19,8 +19,9 @@ public sealed class NodeKubelet
     private readonly ConcurrentDictionary<string, byte> images = new();
     private CancellationToken stopping;
 
-    public NodeKubelet(V1Node node, IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, KubeletTimings timings)
+    public NodeKubelet(V1Node node, IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, KubeletTimings timings, DataPlane dataPlane)
     {
+        DataPlane = dataPlane;
         NodeName = node.Metadata.Name;
         Client = client;
         Time = time;
@@ -34,6 +35,7 @@ public sealed class NodeKubelet
     }
 
     public string NodeName { get; }
+    public DataPlane DataPlane { get; }
     public string HostIp { get; }
     public IKubernetes Client { get; }
     public TimeProvider Time { get; }

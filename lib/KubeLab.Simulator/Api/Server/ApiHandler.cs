@@ -12,11 +12,11 @@ namespace KubeLab.Simulator.Api.Server;
 /// The HTTP front of the API server: routes every request (health, version, discovery, resources) and turns
 /// every failure into a <c>kind: Status</c> response – unexpected exceptions become 500 InternalError, never a dropped connection.
 /// </summary>
-public sealed class ApiHandler(RestStorage storage, Func<string> serverAddress, CancellationToken shutdown)
+public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<string> serverAddress, CancellationToken shutdown)
 {
     private readonly WatchStream watches = new(storage.Store, storage.Time);
     // What pods "use": one ledger per API server (i.e. per simulated cluster), fed by the service proxy, read by metrics.k8s.io.
-    private readonly Metrics.MetricsApi metrics = new(storage, new Metrics.ResourceConsumption());
+    private readonly Metrics.MetricsApi metrics = new(storage, dataPlane.Consumption);
     private Metrics.ServiceProxy? proxy;
     private Metrics.ServiceProxy Proxy => LazyInitializer.EnsureInitialized(ref proxy, () => new Metrics.ServiceProxy(storage, metrics.Consumption));
 

@@ -1,0 +1,16 @@
+using KubeLab.Simulator.Kubelet.Server;
+using KubeLab.Simulator.Metrics;
+using KubeLab.Simulator.Network;
+
+namespace KubeLab.Simulator;
+
+/// <summary>
+/// What the simulated cluster's nodes share below the API: the pod network, the API server's connections to each node's
+/// kubelet (logs, exec), and what the modelled containers consume (read by metrics.k8s.io). One per <see cref="SimulatedCluster"/>.
+/// </summary>
+public sealed class DataPlane
+{
+    public ClusterNetwork Network { get; } = new();
+    public KubeletConnections Kubelets { get; } = new();
+    public ResourceConsumption Consumption { get; } = new();
+}
