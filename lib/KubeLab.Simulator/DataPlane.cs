@@ -13,4 +13,8 @@ public sealed class DataPlane
     public ClusterNetwork Network { get; } = new();
     public KubeletConnections Kubelets { get; } = new();
     public ResourceConsumption Consumption { get; } = new();
+    public Runtime.Images.ImageCatalog Images { get; }
+    public Storage.VolumeData Volumes { get; } = new();
+
+    public DataPlane() => Images = new Runtime.Images.ImageCatalog(Consumption);
 }

@@ -41,4 +41,9 @@ public static class ImageReference
     /// <summary>The tag decides the default pull policy: ":latest" or no tag → Always, otherwise IfNotPresent.</summary>
     public static string DefaultPullPolicy(string image) =>
         image.Contains('@') || !Normalize(image).EndsWith(":latest", StringComparison.Ordinal) ? "IfNotPresent" : "Always";
+
+    /// <summary>The course's convention for images that cannot be pulled: names containing "does-not-exist" or the tag ":nonexistent".</summary>
+    public static bool Exists(string image) =>
+        !image.Contains("does-not-exist", StringComparison.OrdinalIgnoreCase) &&
+        !image.EndsWith(":nonexistent", StringComparison.OrdinalIgnoreCase);
 }

@@ -23,6 +23,8 @@ public sealed record KubeletTimings
     public TimeSpan ErrImagePullToBackOff { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Delay before the first restart of an exited container (the kubelet restarts it on its next sync).</summary>
     public TimeSpan FirstRestart { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>After CreateContainerConfigError or FailedMount: the kubelet tries again on a later pod sync.</summary>
+    public TimeSpan ConfigErrorRetry { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan BackOffInitial { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan BackOffMax { get; init; } = TimeSpan.FromMinutes(5);
 

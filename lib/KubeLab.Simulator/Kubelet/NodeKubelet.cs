@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
+using KubeLab.Simulator.Kubelet.Server;
+using KubeLab.Simulator.Runtime;
 using KubeLab.Simulator.ControllerRuntime;
 
 namespace KubeLab.Simulator.Kubelet;
@@ -11,7 +13,7 @@ namespace KubeLab.Simulator.Kubelet;
 /// finalise the deletion; pod gone → forget it and free its IP. It owns what a node owns: the pod IP range
 /// (the node's podCIDR) and the images already pulled.
 /// </summary>
-public sealed class NodeKubelet
+public sealed class NodeKubelet : IKubeletServer
 {
     private readonly Informer<V1Pod, V1PodList> pods;
     private readonly WorkQueue queue;
@@ -31,6 +33,7 @@ public sealed class NodeKubelet
         Ips = new PodIpAllocator(node.Spec?.PodCIDR ?? "10.244.0.0/24");
         Recorder = new EventRecorder(client, time, "kubelet", NodeName);
         queue = new WorkQueue(time);
+        dataPlane.Kubelets.Register(NodeName, this);
         pods.AddHandler(added: Enqueue, updated: (old, pod) => { Enqueue(old); Enqueue(pod); }, deleted: Enqueue);
     }
 
@@ -108,4 +111,17 @@ public sealed class NodeKubelet
             if (workers.TryAdd(key, worker)) worker.Start();
         }
     }
+
+    public ContainerLog GetLog(string ns, string pod, string uid, string container, bool previous) =>
+        WorkerOf(ns, pod, uid).GetLog(container, previous);
+
+    public Task<int> ExecAsync(string ns, string pod, string uid, string container, IReadOnlyList<string> command,
+        IInputStream stdin, IOutputStream stdout, IOutputStream stderr, bool tty, CancellationToken ct) =>
+        WorkerOf(ns, pod, uid).ExecAsync(container, command, stdin, stdout, stderr, tty, ct);
+
+    /// <summary>The pod's worker; a pod this kubelet has not started yet has no containers to read or enter.</summary>
+    private PodWorker WorkerOf(string ns, string pod, string uid) =>
+        workers.TryGetValue($"{ns}/{pod}", out var w) && (uid.Length == 0 || w.Uid == uid)
+            ? w
+            : throw new KubeletException(404, $"pod \"{pod}\" in namespace \"{ns}\" not found on node {NodeName}");
 }

@@ -15,6 +15,17 @@ public sealed class ContainerRecord(V1Container spec, bool isInit)
     public bool Ready { get; set; }
     public string? ContainerId { get; set; }
     public string? ImageId { get; set; }
+    /// <summary>The runtime's current (or last) instance of this container: its files, process and log.</summary>
+    public Runtime.ContainerInstance? Instance { get; set; }
+    /// <summary>The log of the run that <see cref="LastState"/> describes (what <c>kubectl logs --previous</c> shows).</summary>
+    public Runtime.ContainerLog? LastTerminatedLog { get; private set; }
+
+    /// <summary>Records the run that just ended as lastState, keeping its log for <c>--previous</c>.</summary>
+    public void SetLastState(V1ContainerState state)
+    {
+        LastState = state;
+        LastTerminatedLog = Instance?.Log;
+    }
 
     public bool Running => State.Running is not null;
     public bool Terminated => State.Terminated is not null;

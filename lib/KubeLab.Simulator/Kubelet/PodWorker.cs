@@ -2,6 +2,11 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using KubeLab.Simulator.ControllerRuntime;
+using KubeLab.Simulator.Kubelet.Environment;
+using KubeLab.Simulator.Kubelet.Server;
+using KubeLab.Simulator.Kubelet.Volumes;
+using KubeLab.Simulator.Network;
+using KubeLab.Simulator.Runtime;
 
 namespace KubeLab.Simulator.Kubelet;
 
@@ -20,6 +25,8 @@ public sealed class PodWorker
     private readonly SemaphoreSlim writeLock = new(1, 1);
     private readonly object gate = new();
     private Task lifecycle = Task.CompletedTask;
+    private PodSandbox? sandbox;
+    private PodVolumes? volumes;
 
     public PodWorker(NodeKubelet kubelet, V1Pod pod, CancellationToken stopping)
     {
@@ -56,8 +63,11 @@ public sealed class PodWorker
             {
                 model.PodIp = kubelet.Ips.Allocate();
                 model.SandboxReady = true;
+                sandbox = new PodSandbox(Ns, PodName, Uid, pod.Spec.Hostname ?? PodName, kubelet.NodeName) { Ip = model.PodIp };
             }
+            kubelet.DataPlane.Network.Attach(sandbox);
             await PublishAsync(ct).ConfigureAwait(false);
+            volumes = await PrepareVolumesAsync(ct).ConfigureAwait(false);
 
             foreach (var init in model.InitContainers)
             {
@@ -83,38 +93,52 @@ public sealed class PodWorker
             await EnsureImageAsync(c, ct).ConfigureAwait(false);
 
             await Delay(Timings.Pick(Timings.StartSeconds), ct).ConfigureAwait(false);
+            if (await CreateContainerAsync(c, ct).ConfigureAwait(false) is not { } instance)
+            {
+                // CreateContainerConfigError: the kubelet tries again on a later sync; the pod stays Pending meanwhile.
+                await Delay(Timings.ConfigErrorRetry, ct).ConfigureAwait(false);
+                continue;
+            }
             var startedAt = Now;
-            lock (gate)
+            int exitCode;
+            string? startError = null;
+            try
             {
-                c.ContainerId = "containerd://" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-                c.ImageId = ImageReference.ImageId(c.Spec.Image ?? "");
-                c.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = startedAt } };
-                c.Ready = !c.IsInit && c.Spec.ReadinessProbe is null;
+                instance.Start();
+                lock (gate)
+                {
+                    c.ContainerId = "containerd://" + instance.Id;
+                    c.ImageId = ImageReference.ImageId(c.Spec.Image ?? "");
+                    c.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = startedAt } };
+                    c.Ready = !c.IsInit && c.Spec.ReadinessProbe is null;
+                }
+                Event(c, "Normal", "Created", $"Created container: {c.Name}");
+                Event(c, "Normal", "Started", $"Started container {c.Name}");
+                await PublishAsync(ct).ConfigureAwait(false);
+
+                if (!c.IsInit && c.Spec.ReadinessProbe is { } probe)
+                    _ = BecomeReadyAsync(c, c.ContainerId!, TimeSpan.FromSeconds(probe.InitialDelaySeconds ?? 0), ct);
+                exitCode = await instance.Exited.WaitAsync(ct).ConfigureAwait(false);
             }
-            Event(c, "Normal", "Created", $"Created container: {c.Name}");
-            Event(c, "Normal", "Started", $"Started container {c.Name}");
-            await PublishAsync(ct).ConfigureAwait(false);
-
-            var behavior = ContainerBehavior.Of(c.Spec);
-            if (!c.IsInit && c.Spec.ReadinessProbe is { } probe)
-                _ = BecomeReadyAsync(c, c.ContainerId!, TimeSpan.FromSeconds(probe.InitialDelaySeconds ?? 0), ct);
-
-            if (behavior.RunsForever)
+            catch (ProcessStartException e)
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, Time, ct).ConfigureAwait(false);
-                return true;
+                // runc could not exec argv[0]: the container never ran (CRI reason StartError, exit code 128).
+                startError = $"failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {e.Message}: unknown";
+                exitCode = 128;
+                lock (gate) c.ContainerId = "containerd://" + instance.Id;
+                Event(c, "Normal", "Created", $"Created container: {c.Name}");
+                Event(c, "Warning", "Failed", $"Error: {startError}");
             }
-            await Delay(behavior.RunsFor!.Value, ct).ConfigureAwait(false);
+            var ranFor = Now - startedAt;
 
-            var exitCode = behavior.ExitCode;
             lock (gate)
             {
                 c.State = new V1ContainerState
                 {
                     Terminated = new V1ContainerStateTerminated
                     {
-                        ExitCode = exitCode, Reason = exitCode == 0 ? "Completed" : "Error",
-                        StartedAt = startedAt, FinishedAt = Now, ContainerID = c.ContainerId,
+                        ExitCode = exitCode, Reason = startError is not null ? "StartError" : exitCode == 0 ? "Completed" : "Error",
+                        Message = startError, StartedAt = startError is null ? startedAt : DateTime.UnixEpoch, FinishedAt = Now, ContainerID = c.ContainerId,
                     },
                 };
                 c.Ready = c.IsInit && exitCode == 0; // a completed init container reports ready
@@ -132,7 +156,7 @@ public sealed class PodWorker
 
             // The first restart happens on the next sync; later ones wait 10 s, 20 s, 40 s … (CrashLoopBackOff).
             // A container that ran longer than twice the maximum back-off starts the sequence afresh, as in the kubelet.
-            if (behavior.RunsFor.Value > 2 * Timings.BackOffMax) crashes = 0;
+            if (ranFor > 2 * Timings.BackOffMax) crashes = 0;
             crashes++;
             if (crashes == 1)
             {
@@ -143,7 +167,7 @@ public sealed class PodWorker
                 var backOff = Timings.BackOff(crashes - 1);
                 lock (gate)
                 {
-                    c.LastState = c.State;
+                    c.SetLastState(c.State);
                     c.State = ContainerRecord.Waiting("CrashLoopBackOff",
                         $"back-off {GoDuration.Format(backOff)} restarting failed container={c.Name} pod={PodName}_{Ns}({Uid})");
                 }
@@ -153,8 +177,53 @@ public sealed class PodWorker
             }
             lock (gate)
             {
-                if (c.State.Terminated is not null) c.LastState = c.State;
+                if (c.State.Terminated is not null) c.SetLastState(c.State);
                 c.RestartCount++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// CRI CreateContainer: the image's files, the Pod's volumes and the kubelet-managed files mounted, the environment resolved
+    /// (env, envFrom, valueFrom) as the kubelet does at container start. Null after a CreateContainerConfigError.
+    /// </summary>
+    private async Task<ContainerInstance?> CreateContainerAsync(ContainerRecord c, CancellationToken ct)
+    {
+        var image = kubelet.DataPlane.Images.Find(c.Spec.Image ?? "");
+        Dictionary<string, string> env;
+        try
+        {
+            env = await ContainerEnvironment.ResolveAsync(pod, c.Spec, model.PodIp ?? "", kubelet.HostIp, kubelet.Client, ct).ConfigureAwait(false);
+        }
+        catch (ContainerConfigException e)
+        {
+            lock (gate) c.State = ContainerRecord.Waiting("CreateContainerConfigError", e.Message);
+            Event(c, "Warning", "Failed", $"Error: {e.Message}");
+            await PublishAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+        var environment = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal) { ["PATH"] = image.Path, ["HOSTNAME"] = sandbox!.Hostname };
+        foreach (var (k, v) in env) environment[k] = v;
+        var config = new ContainerConfig(c.Name, image, ContainerConfig.ArgvOf(c.Spec.Command, c.Spec.Args, image), environment,
+            string.IsNullOrEmpty(c.Spec.WorkingDir) ? "/" : c.Spec.WorkingDir, volumes!.MountsFor(c.Spec));
+        var instance = new ContainerInstance(config, sandbox, kubelet.DataPlane.Network, Time, c.RestartCount);
+        lock (gate) c.Instance = instance;
+        return instance;
+    }
+
+    /// <summary>Volumes are set up once per pod; until they can be (a missing ConfigMap, an unbound claim) the pod waits, as with FailedMount.</summary>
+    private async Task<PodVolumes> PrepareVolumesAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return await PodVolumes.PrepareAsync(pod, kubelet.NodeName, kubelet.Client, kubelet.DataPlane.Volumes, Time, ct).ConfigureAwait(false);
+            }
+            catch (VolumeSetupException e)
+            {
+                Event(null, "Warning", "FailedMount", e.Message);
+                await Delay(Timings.ConfigErrorRetry, ct).ConfigureAwait(false);
             }
         }
     }
@@ -200,7 +269,7 @@ public sealed class PodWorker
             Event(c, "Normal", "Pulling", $"Pulling image \"{image}\"");
             var took = Timings.Pick(present ? Timings.CachedPullSeconds : Timings.FirstPullSeconds);
             await Delay(took, ct).ConfigureAwait(false);
-            if (ContainerBehavior.ImageExists(image))
+            if (ImageReference.Exists(image))
             {
                 kubelet.AddImage(image);
                 var secs = GoDuration.Format(took);
@@ -246,20 +315,23 @@ public sealed class PodWorker
         foreach (var c in toStop) Event(c, "Normal", "Killing", $"Stopping container {c.Name}");
         try
         {
-            if (toStop.Count > 0) await Delay(Timings.Pick(Timings.StopSeconds), stopping).ConfigureAwait(false);
+            var exits = await StopContainersAsync(toStop, stopping).ConfigureAwait(false);
             lock (gate)
             {
                 var now = Now;
                 foreach (var c in model.All)
                 {
                     if (c.Running)
+                    {
+                        var code = exits.GetValueOrDefault(c, 137);
                         c.State = new V1ContainerState
                         {
                             Terminated = new V1ContainerStateTerminated
                             {
-                                ExitCode = 0, Reason = "Completed", StartedAt = c.State.Running.StartedAt, FinishedAt = now, ContainerID = c.ContainerId,
+                                ExitCode = code, Reason = code == 0 ? "Completed" : "Error", StartedAt = c.State.Running.StartedAt, FinishedAt = now, ContainerID = c.ContainerId,
                             },
                         };
+                    }
                     c.Ready = false;
                 }
                 model.Terminating = true;
@@ -290,11 +362,62 @@ public sealed class PodWorker
         }
     }
 
+    /// <summary>
+    /// SIGTERM to every running container, then SIGKILL to those still running when the grace period ends (the deletion's
+    /// gracePeriodSeconds, else spec.terminationGracePeriodSeconds, default 30 s). Stopping takes at least the modelled stop time.
+    /// </summary>
+    private async Task<Dictionary<ContainerRecord, int>> StopContainersAsync(List<ContainerRecord> toStop, CancellationToken stopping)
+    {
+        var exits = new Dictionary<ContainerRecord, int>();
+        if (toStop.Count == 0) return exits;
+        var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
+        var minimum = Delay(Timings.Pick(Timings.StopSeconds), stopping);
+        foreach (var c in toStop) c.Instance?.Terminate();
+        var all = Task.WhenAll(toStop.Select(c => c.Instance?.Exited ?? Task.FromResult(0)));
+        try { await all.WaitAsync(grace, Time, stopping).ConfigureAwait(false); }
+        catch (TimeoutException) { foreach (var c in toStop) c.Instance?.Kill(); }
+        await minimum.ConfigureAwait(false);
+        foreach (var c in toStop)
+            if (c.Instance?.Exited is { IsCompletedSuccessfully: true } done) exits[c] = done.Result;
+        return exits;
+    }
+
     /// <summary>Stops the worker without touching the API (pod already removed, or the simulator is shutting down).</summary>
     public void Abandon()
     {
         running.Cancel();
+        lock (gate)
+            foreach (var c in model.All) c.Instance?.Kill();
         ReleaseIp();
+    }
+
+    /// <summary>The kubelet's container log endpoint for one container (pkg/kubelet validateContainerLogStatus).</summary>
+    public ContainerLog GetLog(string container, bool previous)
+    {
+        lock (gate)
+        {
+            var c = model.All.FirstOrDefault(r => r.Name == container)
+                ?? throw new KubeletException(400, $"container {container} is not valid for pod {PodName}");
+            if (previous)
+                return c.LastTerminatedLog ?? throw new KubeletException(400, $"previous terminated container \"{container}\" in pod \"{PodName}\" not found");
+            if ((c.Running || c.Terminated) && c.Instance is { } current) return current.Log;
+            return c.LastTerminatedLog
+                ?? throw new KubeletException(400, $"container \"{container}\" in pod \"{PodName}\" is waiting to start: {c.State.Waiting?.Reason ?? "ContainerCreating"}");
+        }
+    }
+
+    /// <summary>CRI Exec into a running container of this pod.</summary>
+    public Task<int> ExecAsync(string container, IReadOnlyList<string> command, IInputStream stdin, IOutputStream stdout, IOutputStream stderr, bool tty, CancellationToken ct)
+    {
+        ContainerInstance? instance;
+        lock (gate)
+        {
+            var c = model.All.FirstOrDefault(r => r.Name == container)
+                ?? throw new KubeletException(400, $"container {container} is not valid for pod {PodName}");
+            instance = c.Running ? c.Instance : null;
+        }
+        if (instance is null) throw new KubeletException(404, $"container not found (\"{container}\")");
+        return instance.ExecAsync(command, stdin, stdout, stderr, tty, ct);
     }
 
     private int ipReleased;
@@ -304,6 +427,7 @@ public sealed class PodWorker
     {
         string? ip;
         lock (gate) ip = model.PodIp;
+        if (sandbox is not null) kubelet.DataPlane.Network.Detach(sandbox);
         if (ip is not null && Interlocked.Exchange(ref ipReleased, 1) == 0) kubelet.Ips.Release(ip);
     }
 

@@ -1,7 +1,9 @@
 namespace KubeLab.Simulator.Runtime.Images;
 
 /// <summary>The images the modelled runtime knows, by repository name; anything else is a server image without a shell.</summary>
-public static class ImageCatalog
+public sealed class ImageCatalog(Metrics.ResourceConsumption consumption)
 {
-    public static ImageDefinition Find(string image) => throw new NotImplementedException();
+    public Metrics.ResourceConsumption Consumption { get; } = consumption;
+
+    public ImageDefinition Find(string image) => throw new NotImplementedException(image);
 }

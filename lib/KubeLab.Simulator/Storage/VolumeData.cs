@@ -1,0 +1,4 @@
+// TEMPORARY STUB (replaced by the volumes branch)
+namespace KubeLab.Simulator.Storage;
+
+public sealed class VolumeData;
