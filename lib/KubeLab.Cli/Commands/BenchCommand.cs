@@ -15,7 +15,7 @@ internal static partial class BenchCommand
     {
         var replicas = new Option<int>("--replicas") { Description = "Replicas of the benchmark ReplicaSet.", DefaultValueFactory = _ => 100 };
         var deploymentReplicas = new Option<int>("--deployment-replicas") { Description = "Replicas of the benchmark Deployment rollout.", DefaultValueFactory = _ => 1000 };
-        var command = new Command("bench", "Measure simulator start-up, a large ReplicaSet, a large Deployment rollout, and every chapter notebook on the simulator.")
+        var command = new Command("bench", "Measure simulator start-up, a large ReplicaSet, a large Deployment rollout, exec / pod proxy / log follow, and every chapter notebook on the simulator.")
             { replicas, deploymentReplicas };
         command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(parse.GetValue(replicas), parse.GetValue(deploymentReplicas), ct)));
         return command;
@@ -56,6 +56,19 @@ internal static partial class BenchCommand
             figures.Add(($"{deploymentReplicas}-replica Deployment → all available", $"{created.TotalSeconds:0.00} s"));
             Report(figures[^1]);
             figures.Add(($"{deploymentReplicas}-replica rolling update (25%/25%) → complete", $"{rolled.TotalSeconds:0.00} s"));
+            Report(figures[^1]);
+        }
+
+        await using (var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct))
+        {
+            using var client = cluster.CreateClient();
+            var d = await DataPlaneBench.RunAsync(client, ct);
+            figures.Add(($"exec round trip (`echo`, WebSocket; median / p99 of {d.ExecCount})",
+                $"{d.ExecMedian.TotalMilliseconds:0.0} ms / {d.ExecP99.TotalMilliseconds:0.0} ms"));
+            Report(figures[^1]);
+            figures.Add(($"{d.ProxyGets} GETs through pods/proxy to agnhost (8 concurrent)", $"{d.ProxyGetsPerSecond:0} requests/s"));
+            Report(figures[^1]);
+            figures.Add(($"log follow latency (nginx access line → follower; median of {d.LogLines})", $"{d.LogFollowMedian.TotalMilliseconds:0.0} ms"));
             Report(figures[^1]);
         }
 
