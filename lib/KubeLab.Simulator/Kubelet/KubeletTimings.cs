@@ -25,6 +25,8 @@ public sealed record KubeletTimings
     public TimeSpan FirstRestart { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>After CreateContainerConfigError or FailedMount: the kubelet tries again on a later pod sync.</summary>
     public TimeSpan ConfigErrorRetry { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often mounted configMaps/secrets are re-read (kubelet sync period 1 min; the course sees updates within it).</summary>
+    public TimeSpan VolumeResync { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan BackOffInitial { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan BackOffMax { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -27,6 +27,7 @@ public sealed class PodWorker
     private Task lifecycle = Task.CompletedTask;
     private PodSandbox? sandbox;
     private PodVolumes? volumes;
+    private EtcFiles? etcFiles;
 
     public PodWorker(NodeKubelet kubelet, V1Pod pod, CancellationToken stopping)
     {
@@ -68,6 +69,8 @@ public sealed class PodWorker
             kubelet.DataPlane.Network.Attach(sandbox);
             await PublishAsync(ct).ConfigureAwait(false);
             volumes = await PrepareVolumesAsync(ct).ConfigureAwait(false);
+            etcFiles = EtcFiles.Create(pod, [model.PodIp!], kubelet.NodeName, kubelet.HostIp, Time);
+            _ = RefreshVolumesAsync(ct);
 
             foreach (var init in model.InitContainers)
             {
@@ -205,10 +208,27 @@ public sealed class PodWorker
         var environment = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal) { ["PATH"] = image.Path, ["HOSTNAME"] = sandbox!.Hostname };
         foreach (var (k, v) in env) environment[k] = v;
         var config = new ContainerConfig(c.Name, image, ContainerConfig.ArgvOf(c.Spec.Command, c.Spec.Args, image), environment,
-            string.IsNullOrEmpty(c.Spec.WorkingDir) ? "/" : c.Spec.WorkingDir, volumes!.MountsFor(c.Spec));
+            string.IsNullOrEmpty(c.Spec.WorkingDir) ? "/" : c.Spec.WorkingDir, [.. etcFiles!.MountsFor(c.Spec), .. volumes!.MountsFor(c.Spec, env)]);
         var instance = new ContainerInstance(config, sandbox, kubelet.DataPlane.Network, Time, c.RestartCount);
         lock (gate) c.Instance = instance;
         return instance;
+    }
+
+    /// <summary>
+    /// The kubelet re-syncs configMap, secret, downwardAPI and projected volumes periodically (about a minute plus the
+    /// cache TTL): changed data is swapped in atomically through <c>..data</c>; subPath mounts keep the old file.
+    /// </summary>
+    private async Task RefreshVolumesAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Delay(Timings.VolumeResync, ct).ConfigureAwait(false);
+                await volumes!.RefreshAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception) { /* pod stopping, or the API is going away */ }
     }
 
     /// <summary>Volumes are set up once per pod; until they can be (a missing ConfigMap, an unbound claim) the pod waits, as with FailedMount.</summary>
@@ -222,7 +242,7 @@ public sealed class PodWorker
             }
             catch (VolumeSetupException e)
             {
-                Event(null, "Warning", "FailedMount", e.Message);
+                foreach (var failure in e.Failures.DefaultIfEmpty(e)) Event(null, "Warning", VolumeSetupException.Reason, failure.Message);
                 await Delay(Timings.ConfigErrorRetry, ct).ConfigureAwait(false);
             }
         }
