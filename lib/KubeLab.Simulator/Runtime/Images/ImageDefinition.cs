@@ -19,6 +19,12 @@ public sealed class ImageDefinition
     public required IReadOnlyDictionary<string, IContainerProgram> Executables { get; init; }
     /// <summary>Extra environment of the image's config (e.g. nginx's NGINX_VERSION).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>False for images the simulator does not know: their process only runs until stopped (no shell, no server).</summary>
+    public bool IsModelled { get; init; } = true;
+    /// <summary>One sentence on what the simulator models of this image (for notebooks and <c>describe</c>-like output).</summary>
+    public string Description { get; init; } = "";
+    /// <summary>The image's STOPSIGNAL: what the runtime sends instead of SIGTERM (nginx: SIGQUIT, a graceful shutdown).</summary>
+    public string StopSignal { get; init; } = "SIGTERM";
 
     /// <summary>Finds argv[0] as execve would: an absolute or relative path as is, a bare name through PATH.</summary>
     public (string Path, IContainerProgram Program)? Lookup(string name, string pathVariable)
