@@ -11,7 +11,7 @@ public class ReadinessProbeTests
     {
         await using var h = new ProberHarness();
         h.Serve();
-        var probes = h.Start(Web(readiness: HttpGet(failure: 3, success: 2)));
+        var probes = h.Start(Web(readiness: HttpGet(failure: 3, success: 2, initialDelay: 20)));
         Assert.True(probes.Started);
         Assert.False(probes.Ready); // readiness starts as failure
 
@@ -24,7 +24,7 @@ public class ReadinessProbeTests
         var down = h.Callbacks.Last(c => c.What == "ready");
         Assert.False(down.Value);
         Assert.Equal(before + 3, down.HitsSoFar);
-        Assert.Equal(3, h.Reason("Unhealthy").Count());
+        Assert.Equal(3, h.Reason("Unhealthy").Count(e => e.At <= down.At));
         var unhealthy = h.Reason("Unhealthy").First();
         Assert.Equal(("Warning", "spec.containers{web}", "Readiness probe failed: HTTP probe failed with statuscode: 500"),
             (unhealthy.Type, unhealthy.FieldPath, unhealthy.Message));
