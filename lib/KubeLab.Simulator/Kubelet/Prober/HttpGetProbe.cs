@@ -33,7 +33,6 @@ public sealed class HttpGetProbe(ClusterNetwork network, TimeProvider time, stri
         headers.Remove("Host", out var hostHeader);
 
         // The client's timeout covers the whole exchange, redirects included (http.Client.Timeout).
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var expires = time.GetUtcNow() + timeout;
         for (var redirects = 0; ; redirects++)
         {
