@@ -13,6 +13,8 @@ public sealed class ContainerRecord(V1Container spec, bool isInit)
     public V1ContainerState? LastState { get; set; }
     public int RestartCount { get; set; }
     public bool Ready { get; set; }
+    /// <summary>Set by the prober once a startup probe passed (or at start without one).</summary>
+    public bool Started { get; set; }
     public string? ContainerId { get; set; }
     public string? ImageId { get; set; }
     /// <summary>The runtime's current (or last) instance of this container: its files, process and log.</summary>
@@ -41,7 +43,7 @@ public sealed class ContainerRecord(V1Container spec, bool isInit)
         ImageID = ImageId ?? "",
         ContainerID = ContainerId,
         Ready = Ready,
-        Started = Running,
+        Started = Running && Started,
         RestartCount = RestartCount,
         State = State,
         LastState = LastState ?? new V1ContainerState(),

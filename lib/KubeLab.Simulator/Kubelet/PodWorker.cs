@@ -3,6 +3,7 @@ using k8s.Autorest;
 using k8s.Models;
 using KubeLab.Simulator.ControllerRuntime;
 using KubeLab.Simulator.Kubelet.Environment;
+using KubeLab.Simulator.Kubelet.Prober;
 using KubeLab.Simulator.Kubelet.Server;
 using KubeLab.Simulator.Kubelet.Volumes;
 using KubeLab.Simulator.Network;
@@ -28,6 +29,7 @@ public sealed class PodWorker
     private PodSandbox? sandbox;
     private PodVolumes? volumes;
     private EtcFiles? etcFiles;
+    private readonly ProbeManager prober;
 
     public PodWorker(NodeKubelet kubelet, V1Pod pod, CancellationToken stopping)
     {
@@ -35,6 +37,7 @@ public sealed class PodWorker
         this.pod = pod;
         model = new PodStatusModel(pod, kubelet.HostIp, kubelet.Time.GetUtcNow().UtcDateTime);
         running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        prober = new ProbeManager(kubelet.Recorder, pod, kubelet.DataPlane.Network, kubelet.Time, kubelet.HostIp);
     }
 
     public string Uid => pod.Metadata.Uid ?? "";
@@ -113,15 +116,12 @@ public sealed class PodWorker
                     c.ContainerId = "containerd://" + instance.Id;
                     c.ImageId = ImageReference.ImageId(c.Spec.Image ?? "");
                     c.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = startedAt } };
-                    c.Ready = !c.IsInit && c.Spec.ReadinessProbe is null;
+                    c.Ready = false;
+                    c.Started = c.IsInit;
                 }
                 Event(c, "Normal", "Created", $"Created container: {c.Name}");
                 Event(c, "Normal", "Started", $"Started container {c.Name}");
-                await PublishAsync(ct).ConfigureAwait(false);
-
-                if (!c.IsInit && c.Spec.ReadinessProbe is { } probe)
-                    _ = BecomeReadyAsync(c, c.ContainerId!, TimeSpan.FromSeconds(probe.InitialDelaySeconds ?? 0), ct);
-                exitCode = await instance.Exited.WaitAsync(ct).ConfigureAwait(false);
+                exitCode = await RunProbedAsync(c, instance, startedAt, ct).ConfigureAwait(false);
             }
             catch (ProcessStartException e)
             {
@@ -248,19 +248,71 @@ public sealed class PodWorker
         }
     }
 
-    private async Task BecomeReadyAsync(ContainerRecord c, string containerId, TimeSpan delay, CancellationToken ct)
+    /// <summary>
+    /// Waits for the container's main process while the prober runs its startup, liveness and readiness probes
+    /// (pkg/kubelet/prober). A liveness or startup failure past its threshold kills the container as the kubelet does:
+    /// SIGTERM, then SIGKILL when the grace period is over; the exit status is whatever the process made of that.
+    /// </summary>
+    private async Task<int> RunProbedAsync(ContainerRecord c, ContainerInstance instance, DateTime startedAt, CancellationToken ct)
     {
+        if (c.IsInit)
+        {
+            await PublishAsync(ct).ConfigureAwait(false);
+            return await instance.Exited.WaitAsync(ct).ConfigureAwait(false);
+        }
+        using var killed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        ProbeKill? kill = null;
+        var probes = prober.StartContainer(
+            new ProbedContainer(c.Spec, c.ContainerId!, model.PodIp!, startedAt, (argv, token) => ProbeExecAsync(instance, argv, token)),
+            new ProbeCallbacks
+            {
+                ReadinessChanged = ready => { lock (gate) c.Ready = ready; _ = PublishQuietlyAsync(ct); },
+                StartedChanged = started => { lock (gate) c.Started = started; _ = PublishQuietlyAsync(ct); },
+                LivenessFailed = k => { kill = k; killed.Cancel(); },
+            });
         try
         {
-            await Delay(delay, ct).ConfigureAwait(false);
-            lock (gate)
-            {
-                if (c.ContainerId != containerId || !c.Running) return;
-                c.Ready = true;
-            }
+            lock (gate) { c.Started = probes.Started; c.Ready = probes.Ready; }
             await PublishAsync(ct).ConfigureAwait(false);
+            try
+            {
+                return await instance.Exited.WaitAsync(killed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (kill is not null && !ct.IsCancellationRequested)
+            {
+                await probes.DisposeAsync().ConfigureAwait(false);
+                lock (gate) c.Ready = false;
+                instance.Terminate();
+                try { return await instance.Exited.WaitAsync(kill.GracePeriod, Time, ct).ConfigureAwait(false); }
+                catch (TimeoutException)
+                {
+                    instance.Kill();
+                    return await instance.Exited.WaitAsync(ct).ConfigureAwait(false);
+                }
+            }
         }
-        catch (Exception) { /* cancelled, pod gone, or shutting down */ }
+        finally
+        {
+            await probes.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An exec probe runs like <c>kubectl exec</c>: same container, output of stdout and stderr together.</summary>
+    private static async Task<(int ExitCode, string Output)> ProbeExecAsync(ContainerInstance instance, IReadOnlyList<string> argv, CancellationToken ct)
+    {
+        var output = new BufferOutput();
+        try
+        {
+            var code = await instance.ExecAsync(argv, EmptyInput.Instance, output, output, tty: false, ct).ConfigureAwait(false);
+            return (code, output.ToString());
+        }
+        catch (ProcessStartException e) { return (e.ExitCode, e.Message); }
+    }
+
+    private async Task PublishQuietlyAsync(CancellationToken ct)
+    {
+        try { await PublishAsync(ct).ConfigureAwait(false); }
+        catch (Exception) { /* pod gone or stopping: the next publish carries the state */ }
     }
 
     /// <summary>Image pulls: IfNotPresent reuses a node's image, Always re-checks the registry, Never never pulls.
