@@ -12,7 +12,7 @@ public static class ContainerChoice
 {
     public static string Resolve(V1Pod pod, string? container)
     {
-        var pod_ = pod.Metadata.Name;
+        var podName = pod.Metadata.Name;
         if (string.IsNullOrEmpty(container))
         {
             var containers = pod.Spec?.Containers ?? [];
@@ -21,9 +21,9 @@ public static class ContainerChoice
                 case 1:
                     return containers[0].Name;
                 case 0:
-                    throw ApiError.BadRequest($"pod {pod_} does not have a container");
+                    throw ApiError.BadRequest($"pod {podName} does not have a container");
                 default:
-                    var text = $"a container name must be specified for pod {pod_}, choose one of: [{string.Join(' ', containers.Select(c => c.Name))}]";
+                    var text = $"a container name must be specified for pod {podName}, choose one of: [{string.Join(' ', containers.Select(c => c.Name))}]";
                     if (pod.Spec?.InitContainers is { Count: > 0 } init)
                         text += $" or one of the init containers: [{string.Join(' ', init.Select(c => c.Name))}]";
                     throw ApiError.BadRequest(text);
@@ -34,7 +34,7 @@ public static class ContainerChoice
             .Concat((pod.Spec?.Containers ?? []).Select(c => c.Name))
             .Concat((pod.Spec?.EphemeralContainers ?? []).Select(c => c.Name));
         if (!all.Contains(container, StringComparer.Ordinal))
-            throw ApiError.BadRequest($"container {container} is not valid for pod {pod_}");
+            throw ApiError.BadRequest($"container {container} is not valid for pod {podName}");
         return container;
     }
 }

@@ -53,8 +53,14 @@ public static class ExecStatus
     public static JsonObject StartFailed(string protocol, ProcessStartException e)
     {
         var execId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var runtime = $"error executing command in container: failed to exec in container: failed to start exec \"{execId}\": " +
-                      $"OCI runtime exec failed: exec failed: unable to start container process: {e.Message}: unknown";
+        return RuntimeFailed(protocol, $"failed to exec in container: failed to start exec \"{execId}\": " +
+                                       $"OCI runtime exec failed: exec failed: unable to start container process: {e.Message}: unknown");
+    }
+
+    /// <summary>Any other failure of the exec in the runtime (the streaming server's "error executing command in container: …").</summary>
+    public static JsonObject RuntimeFailed(string protocol, string error)
+    {
+        var runtime = $"error executing command in container: {error}";
         return protocol == StreamProtocol.V5 ? Internal($"Internal error occurred: {runtime}") : Internal(runtime);
     }
 

@@ -91,5 +91,6 @@ internal sealed class PodExecHandler(RestStorage storage, DataPlane dataPlane, C
         }
         catch (KubeletException e) { return ExecStatus.UpgradeFailed(e.Message); }
         catch (ProcessStartException e) { return ExecStatus.StartFailed(protocol, e); }
+        catch (Exception e) when (e is not OperationCanceledException) { return ExecStatus.RuntimeFailed(protocol, e.Message); }
     }
 }
