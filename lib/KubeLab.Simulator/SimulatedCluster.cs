@@ -29,9 +29,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private IAsyncDisposable? controllers;
     private int disposed;
 
-    private SimulatedCluster(WebApplication app, CancellationTokenSource shutdown, GarbageCollector gc, Uri url, ObjectStore store, SimulatedClock clock)
+    private SimulatedCluster(WebApplication app, CancellationTokenSource shutdown, GarbageCollector gc, Uri url, ObjectStore store, SimulatedClock clock, DataPlane dataPlane)
     {
         Store = store;
+        DataPlane = dataPlane;
         Clock = clock;
         this.app = app;
         this.shutdown = shutdown;
@@ -46,6 +47,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     /// <summary>The backing store, for tests that need to drive it directly (e.g. to overflow the watch history).</summary>
     internal ObjectStore Store { get; }
+
+    /// <summary>The nodes' shared pod network and kubelet connections, for tests that plug in fake kubelets or servers.</summary>
+    internal DataPlane DataPlane { get; }
 
     public string KubeconfigYaml => $"""
         apiVersion: v1
@@ -115,7 +119,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         url = new Uri(address.Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         var gc = new GarbageCollector(storage);
-        var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock);
+        var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock, dataPlane);
         try
         {
             cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(), clock, dataPlane, ct);

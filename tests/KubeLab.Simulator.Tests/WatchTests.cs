@@ -109,9 +109,9 @@ public class WatchTests(ClusterFixture f) : IClassFixture<ClusterFixture>
         var cm = await f.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("churn"), ns);
         var start = cm.Metadata.ResourceVersion;
         // Push the start version out of the 10k-event history directly through the store (fast, no HTTP).
-        var type = Api.Registry.ResourceRegistry.Types.Single(t => t.Kind == "ConfigMap");
+        var type = KubeLab.Simulator.Api.Registry.ResourceRegistry.Types.Single(t => t.Kind == "ConfigMap");
         var obj = f.Cluster.Store.Get(type, ns, "churn")!;
-        for (var i = 0; i < Api.Storage.ObjectStore.DefaultHistoryCapacity + 5; i++)
+        for (var i = 0; i < KubeLab.Simulator.Api.Storage.ObjectStore.DefaultHistoryCapacity + 5; i++)
         {
             obj["data"]!["k"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             obj = f.Cluster.Store.Update(type, obj, null).Object!;

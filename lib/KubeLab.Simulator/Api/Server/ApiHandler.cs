@@ -17,8 +17,12 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     private readonly WatchStream watches = new(storage.Store, storage.Time);
     // What pods "use": one ledger per API server (i.e. per simulated cluster), fed by the service proxy, read by metrics.k8s.io.
     private readonly Metrics.MetricsApi metrics = new(storage, dataPlane.Consumption);
-    private Metrics.ServiceProxy? proxy;
-    private Metrics.ServiceProxy Proxy => LazyInitializer.EnsureInitialized(ref proxy, () => new Metrics.ServiceProxy(storage, metrics.Consumption));
+    private Api.Proxy.ServiceProxy? proxy;
+    private Api.Proxy.ServiceProxy ProxyRoutes => LazyInitializer.EnsureInitialized(ref proxy, () => new Api.Proxy.ServiceProxy(storage, dataPlane));
+    // Pod log and exec: through the node's kubelet (DataPlane.Kubelets).
+    private Api.PodSubresources.PodSubresourceRoutes? podSubresources;
+    private Api.PodSubresources.PodSubresourceRoutes PodSubresourceRoutes =>
+        LazyInitializer.EnsureInitialized(ref podSubresources, () => new Api.PodSubresources.PodSubresourceRoutes(storage, dataPlane, shutdown));
 
     public async Task Handle(HttpContext ctx)
     {
@@ -70,9 +74,14 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             await HttpIO.WriteJson(ctx, 200, doc);
             return;
         }
-        if (Metrics.ServiceProxy.Matches(seg))
+        if (Api.Proxy.ServiceProxy.Matches(seg))
         {
-            await Proxy.Serve(ctx, seg);
+            await ProxyRoutes.Serve(ctx, seg);
+            return;
+        }
+        if (Api.PodSubresources.PodSubresourceRoutes.Matches(seg))
+        {
+            await PodSubresourceRoutes.Serve(ctx, seg);
             return;
         }
         if (seg.Length >= 2 && seg[0] == "api" && seg[1] == "v1")

@@ -70,7 +70,15 @@ public static class Discovery
             if (t.HasScale)
                 resources.Add(new JsonObject { ["name"] = $"{t.Plural}/scale", ["singularName"] = "", ["namespaced"] = t.Namespaced, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = Verbs("get", "patch", "update") });
             if (t.Kind == "Pod")
+            {
+                resources.Add(new JsonObject { ["name"] = "pods/attach", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodAttachOptions", ["verbs"] = Verbs("create", "get") });
                 resources.Add(new JsonObject { ["name"] = "pods/binding", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Binding", ["verbs"] = Verbs("create") });
+                resources.Add(new JsonObject { ["name"] = "pods/exec", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodExecOptions", ["verbs"] = Verbs("create", "get") });
+                resources.Add(new JsonObject { ["name"] = "pods/log", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Pod", ["verbs"] = Verbs("get") });
+                resources.Add(new JsonObject { ["name"] = "pods/proxy", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodProxyOptions", ["verbs"] = Verbs("create", "delete", "get", "patch", "update") });
+            }
+            if (t.Kind == "Service" && t.Group.Length == 0)
+                resources.Add(new JsonObject { ["name"] = "services/proxy", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "ServiceProxyOptions", ["verbs"] = Verbs("create", "delete", "get", "patch", "update") });
             if (t.Kind == "Namespace")
                 resources.Add(new JsonObject { ["name"] = "namespaces/finalize", ["singularName"] = "", ["namespaced"] = false, ["kind"] = "Namespace", ["verbs"] = Verbs("update") });
         }

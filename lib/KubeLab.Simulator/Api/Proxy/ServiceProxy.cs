@@ -7,21 +7,25 @@ using KubeLab.Simulator.Api.Errors;
 using KubeLab.Simulator.Api.Registry;
 using KubeLab.Simulator.Api.Server;
 using KubeLab.Simulator.Api.Storage;
+using KubeLab.Simulator.Metrics;
+using KubeLab.Simulator.Network;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace KubeLab.Simulator.Metrics;
+namespace KubeLab.Simulator.Api.Proxy;
 
 /// <summary>
 /// The API server's proxy subresources: <c>/api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/{path}</c> picks a
 /// ready endpoint of the Service (pods matching its selector that are Ready and not terminating; round-robin, where the real
 /// apiserver picks at random – same spread on average) and <c>.../pods/{name[:port]}/proxy/{path}</c> targets one pod.
-/// The request is handed to what runs in the pod: the resource-consumer model; other containers refuse the connection.
+/// The request goes over the pod network to whatever listens on that pod IP and port (<see cref="ProxyForwarding"/>); the
+/// answer's status, content type and body come back as they are.
 /// </summary>
-public sealed class ServiceProxy(RestStorage storage, ResourceConsumption consumption)
+public sealed class ServiceProxy(RestStorage storage, DataPlane dataPlane)
 {
     private static readonly ResourceType PodType = ResourceRegistry.Types.First(t => t.Group.Length == 0 && t.Kind == "Pod");
     private static readonly ResourceType ServiceType = ResourceRegistry.Types.First(t => t.Group.Length == 0 && t.Kind == "Service");
+    private static readonly ResourceType NodeType = ResourceRegistry.Types.First(t => t.Group.Length == 0 && t.Kind == "Node");
     private readonly ConcurrentDictionary<string, int> next = new();
 
     /// <summary>True for <c>api/v1/namespaces/{ns}/(services|pods)/{name}/proxy[/…]</c>.</summary>
@@ -55,12 +59,39 @@ public sealed class ServiceProxy(RestStorage storage, ResourceConsumption consum
         {
             var podJson = storage.Store.Get(PodType, ns, name) ?? throw ApiError.NotFound(PodType, name);
             pod = KubernetesJson.Deserialize<V1Pod>(podJson.ToJsonString());
-            targetPort = port.Length > 0 ? port : "80";
-            if (string.IsNullOrEmpty(pod.Status?.PodIP))
-                throw new ApiError(503, "ServiceUnavailable", $"address not allowed");
+            // ResourceLocation (pkg/registry/core/pod/strategy.go): no port given → the first declared container port, else
+            // none (HTTP's 80); a pod without a usable IP → 400 "address not allowed".
+            targetPort = port.Length > 0 ? port
+                : pod.Spec?.Containers?.SelectMany(c => c.Ports ?? []).FirstOrDefault()?.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "80";
+            if (!System.Net.IPAddress.TryParse(pod.Status?.PodIP, out _))
+                throw ApiError.BadRequest("address not allowed");
         }
 
-        var response = await Deliver(ctx, pod, ResolvePort(pod, targetPort), path);
+        var target = ResolvePort(pod, targetPort);
+        var ip = pod.Status!.PodIP;
+        if (dataPlane.Network.SandboxOf(ip) is null)
+        {
+            await Transitional(ctx, pod, target, path);
+            return;
+        }
+        await ProxyForwarding.ForwardAsync(ctx, dataPlane.Network, ip, target, path, ApiServerAddress());
+    }
+
+    /// <summary>The API server's own address as pods see it: kind's control-plane node (kube-apiserver runs on its host network).</summary>
+    private string ApiServerAddress() =>
+        storage.Store.List(NodeType, null).Items
+            .Where(n => n.Labels().ContainsKey("node-role.kubernetes.io/control-plane"))
+            .Select(n => (n.Path("status.addresses") as JsonArray)?.FirstOrDefault(a => a?["type"]?.ToString() == "InternalIP")?["address"]?.ToString())
+            .FirstOrDefault(a => a is not null) ?? "172.18.0.2";
+
+    /// <summary>
+    /// TRANSITIONAL: no sandbox holds this pod IP on the modelled network yet (until the kubelet attaches sandboxes and the
+    /// resource-consumer image listens on it), so the resource-consumer is called directly and anything else refuses the
+    /// connection. Remove once every running pod's sandbox is attached.
+    /// </summary>
+    private async Task Transitional(HttpContext ctx, V1Pod pod, int port, string path)
+    {
+        var response = await Deliver(ctx, pod, port, path);
         ctx.Response.StatusCode = response.StatusCode;
         ctx.Response.ContentType = "text/plain; charset=utf-8";
         await ctx.Response.WriteAsync(response.Body, ctx.RequestAborted);
@@ -103,7 +134,7 @@ public sealed class ServiceProxy(RestStorage storage, ResourceConsumption consum
                 var body = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
                 foreach (var (k, v) in body) form[k] = StringValues.Concat(v, form.GetValueOrDefault(k)); // Go: body values come first
             }
-            return ResourceConsumerServer.Handle(ctx.Request.Method, path, form, pod.Metadata.Uid, consumption, storage.Time.GetUtcNow());
+            return ResourceConsumerServer.Handle(ctx.Request.Method, path, form, pod.Metadata.Uid, dataPlane.Consumption, storage.Time.GetUtcNow());
         }
         // Nothing we model listens there: what the apiserver reports for a refused connection.
         throw new ApiError(503, "ServiceUnavailable", $"error trying to reach service: dial tcp {pod.Status?.PodIP}:{port}: connect: connection refused");
