@@ -69,11 +69,6 @@ public sealed class ServiceProxy(RestStorage storage, DataPlane dataPlane)
 
         var target = ResolvePort(pod, targetPort);
         var ip = pod.Status!.PodIP;
-        if (dataPlane.Network.SandboxOf(ip) is null)
-        {
-            await Transitional(ctx, pod, target, path);
-            return;
-        }
         await ProxyForwarding.ForwardAsync(ctx, dataPlane.Network, ip, target, path, ApiServerAddress());
     }
 
@@ -83,19 +78,6 @@ public sealed class ServiceProxy(RestStorage storage, DataPlane dataPlane)
             .Where(n => n.Labels().ContainsKey("node-role.kubernetes.io/control-plane"))
             .Select(n => (n.Path("status.addresses") as JsonArray)?.FirstOrDefault(a => a?["type"]?.ToString() == "InternalIP")?["address"]?.ToString())
             .FirstOrDefault(a => a is not null) ?? "172.18.0.2";
-
-    /// <summary>
-    /// TRANSITIONAL: no sandbox holds this pod IP on the modelled network yet (until the kubelet attaches sandboxes and the
-    /// resource-consumer image listens on it), so the resource-consumer is called directly and anything else refuses the
-    /// connection. Remove once every running pod's sandbox is attached.
-    /// </summary>
-    private async Task Transitional(HttpContext ctx, V1Pod pod, int port, string path)
-    {
-        var response = await Deliver(ctx, pod, port, path);
-        ctx.Response.StatusCode = response.StatusCode;
-        ctx.Response.ContentType = "text/plain; charset=utf-8";
-        await ctx.Response.WriteAsync(response.Body, ctx.RequestAborted);
-    }
 
     /// <summary><c>name</c>, <c>name:port</c> or <c>scheme:name:port</c> (the scheme is ignored: everything is plain HTTP here).</summary>
     public static (string Name, string Port) SplitNamePort(string id)
@@ -121,22 +103,5 @@ public sealed class ServiceProxy(RestStorage storage, DataPlane dataPlane)
     {
         if (int.TryParse(port, out var n)) return n;
         return pod.Spec?.Containers?.SelectMany(c => c.Ports ?? []).FirstOrDefault(p => p.Name == port)?.ContainerPort ?? -1;
-    }
-
-    private async Task<ContainerResponse> Deliver(HttpContext ctx, V1Pod pod, int port, string path)
-    {
-        if (port == ResourceConsumerServer.Port && ContainerUsage.ConsumerContainer(pod) is not null)
-        {
-            var form = new Dictionary<string, StringValues>(StringComparer.Ordinal);
-            foreach (var (k, v) in ctx.Request.Query) form[k] = v;
-            if (ctx.Request.HasFormContentType)
-            {
-                var body = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
-                foreach (var (k, v) in body) form[k] = StringValues.Concat(v, form.GetValueOrDefault(k)); // Go: body values come first
-            }
-            return ResourceConsumerServer.Handle(ctx.Request.Method, path, form, pod.Metadata.Uid, dataPlane.Consumption, storage.Time.GetUtcNow());
-        }
-        // Nothing we model listens there: what the apiserver reports for a refused connection.
-        throw new ApiError(503, "ServiceUnavailable", $"error trying to reach service: dial tcp {pod.Status?.PodIP}:{port}: connect: connection refused");
     }
 }
