@@ -26,6 +26,12 @@ public sealed class ProcessContext
     public required string ContainerName { get; init; }
     /// <summary>Cancelled when the kubelet sends SIGTERM (pod deleted, liveness failure); a <c>trap … TERM</c> runs then.</summary>
     public CancellationToken Terminating { get; init; }
+    /// <summary>
+    /// True for a container's main process (PID 1 of its PID namespace): the kernel does not apply a signal's default
+    /// action to it, so SIGTERM without a handler (a shell without <c>trap … TERM</c>, <c>sleep</c>) changes nothing.
+    /// Not inherited by <see cref="With"/>: children are ordinary processes.
+    /// </summary>
+    public bool IsContainerInit { get; init; }
 
     /// <summary>A child process: same container, own streams and environment copy (pipelines, <c>$( … )</c>, exec).</summary>
     public ProcessContext With(IInputStream? stdin = null, IOutputStream? stdout = null, IOutputStream? stderr = null,
