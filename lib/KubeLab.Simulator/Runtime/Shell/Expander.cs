@@ -183,7 +183,7 @@ internal sealed class Expander(Interpreter interpreter)
     {
         var output = new BufferOutput();
         var status = await interpreter.RunInSubshellAsync(body, io with { Out = output }, State.Kill, () => 9);
-        State.LastStatus = status;
+        State.SubstitutionStatus = status;
         return output.ToString().TrimEnd('\n');
     }
 

@@ -26,7 +26,7 @@ internal static class Glob
                 case '*': sb.Append(".*"); break;
                 case '?': sb.Append('.'); break;
                 case '[':
-                    var end = pattern.IndexOf(']', i + 2);
+                    var end = i + 2 < pattern.Length ? pattern.IndexOf(']', i + 2) : -1;
                     if (end < 0) { sb.Append(@"\["); break; }
                     var set = pattern[(i + 1)..end];
                     var negate = set.StartsWith('!') || set.StartsWith('^');

@@ -6,12 +6,12 @@ internal sealed partial class Interpreter
     private async Task<int> RunSimpleAsync(SimpleCommand command, ShellIo io)
     {
         State.CurrentLine = command.Line;
-        var substitutionStatus = State.LastStatus;
-        State.LastStatus = 0; // an assignment-only command's status is that of its last command substitution, else 0
+        State.SubstitutionStatus = null;
         var argv = await Expander.FieldsAsync(command.Words, io);
         var assignments = new List<KeyValuePair<string, string>>();
         foreach (var a in command.Assignments) assignments.Add(new(a.Name, await Expander.StringAsync(a.Value, io)));
-        substitutionStatus = State.LastStatus;
+        // An assignment-only command's status is that of its last command substitution, else 0 (XCU 2.9.1).
+        var substitutionStatus = State.SubstitutionStatus ?? 0;
 
         var redirected = await Redirections.ApplyAsync(this, command.Redirections, io);
         if (redirected is null) return 1;

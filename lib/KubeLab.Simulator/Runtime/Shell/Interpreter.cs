@@ -50,6 +50,7 @@ internal sealed partial class Interpreter
             }
             else status = await ExecuteAsync(item.Command, io);
             State.LastStatus = status;
+            State.Kill.ThrowIfCancellationRequested();
             await RunPendingTrapsAsync(io);
         }
         return status;

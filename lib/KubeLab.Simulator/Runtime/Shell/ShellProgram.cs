@@ -48,6 +48,7 @@ public sealed class ShellProgram : IContainerProgram
         try
         {
             var status = await RunModeAsync(shell, argv, io);
+            shellKill.Token.ThrowIfCancellationRequested();
             return await ExitAsync(shell, io, status);
         }
         catch (ShellExitException e)

@@ -25,6 +25,8 @@ internal sealed class ShellState
     public string WorkingDirectory { get; set; } = "/";
     public int LastStatus { get; set; }
     public int? LastBackgroundPid { get; set; }
+    /// <summary>Status of the last <c>$( … )</c> of the command being expanded.</summary>
+    public int? SubstitutionStatus { get; set; }
     public int Pid { get; init; }
     public int CurrentLine { get; set; } = 1;
     public JobTable Jobs { get; private init; } = new();

@@ -71,8 +71,8 @@ public sealed class WcApplet : Applet
     {
         var values = wanted.Select(c => counts["lwc".IndexOf(c)]).ToList();
         if (bare) return values[0].ToString(CultureInfo.InvariantCulture);
-        // wc.c: the first column "%9u" without its leading space, then " %9u" each.
-        return string.Join(' ', values.Select(v => v.ToString(CultureInfo.InvariantCulture).PadLeft(9))).TrimStart();
+        // wc.c: "%9u" for the first column, " %9u" for each further one.
+        return string.Join(' ', values.Select(v => v.ToString(CultureInfo.InvariantCulture).PadLeft(9)));
     }
 }
 
