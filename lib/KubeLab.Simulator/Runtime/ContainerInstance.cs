@@ -50,7 +50,8 @@ public sealed class ContainerInstance
         if (argv.Count == 0) throw new ProcessStartException("no command specified", 128);
         var (_, program) = Config.Image.Lookup(argv[0], Config.Environment.GetValueOrDefault("PATH", Config.Image.Path))
             ?? throw ProcessStartException.NotFound(argv[0]);
-        var process = NewProcess(EmptyInput.Instance, new LogOutput(Log, "stdout", Time), new LogOutput(Log, "stderr", Time), terminating.Token);
+        // PID 1 of the container: a SIGTERM it has no handler for is ignored (the kernel drops it), so SIGKILL ends it.
+        var process = NewProcess(EmptyInput.Instance, new LogOutput(Log, "stdout", Time), new LogOutput(Log, "stderr", Time), terminating.Token, isInit: true);
         StartedAt = Time.GetUtcNow();
         exited = RunMainAsync(program, process, argv);
     }
@@ -95,7 +96,7 @@ public sealed class ContainerInstance
         var (_, program) = Config.Image.Lookup(argv[0], Config.Environment.GetValueOrDefault("PATH", Config.Image.Path))
             ?? throw ProcessStartException.NotFound(argv[0]);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, killing.Token);
-        var process = NewProcess(stdin, stdout, stderr, terminating.Token);
+        var process = NewProcess(stdin, stdout, stderr, CancellationToken.None, isInit: false); // exec'd processes get no SIGTERM from the kubelet
         if (tty) process.Environment["TERM"] = "xterm";
         try
         {
@@ -104,8 +105,9 @@ public sealed class ContainerInstance
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return 137; } // the container was killed under it
     }
 
-    private ProcessContext NewProcess(IInputStream stdin, IOutputStream stdout, IOutputStream stderr, CancellationToken terminate) => new()
+    private ProcessContext NewProcess(IInputStream stdin, IOutputStream stdout, IOutputStream stderr, CancellationToken terminate, bool isInit) => new()
     {
+        IsContainerInit = isInit,
         Files = Files,
         Environment = new Dictionary<string, string>(Config.Environment, StringComparer.Ordinal),
         WorkingDirectory = Config.WorkingDirectory,

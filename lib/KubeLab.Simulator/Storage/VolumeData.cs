@@ -14,8 +14,24 @@ public sealed class VolumeData
     private readonly ConcurrentDictionary<string, DirectoryNode> nodes = new(StringComparer.Ordinal);
     private readonly object gate = new();
 
+    /// <summary>
+    /// Directories every kind node has (a Debian-based node image running containerd and the kubelet), so hostPath volumes
+    /// of type Directory such as a log agent's /var/log find them.
+    /// </summary>
+    private static readonly string[] NodeDirectories =
+        ["/etc", "/opt", "/run", "/tmp", "/usr/bin", "/var/lib/kubelet", "/var/lib/containerd", "/var/log/pods", "/var/log/containers"];
+
     /// <summary>The root ("/") of a node's file tree.</summary>
-    public DirectoryNode NodeRoot(string nodeName) => nodes.GetOrAdd(nodeName, _ => new DirectoryNode());
+    public DirectoryNode NodeRoot(string nodeName) => nodes.GetOrAdd(nodeName, _ =>
+    {
+        var root = new DirectoryNode();
+        foreach (var path in NodeDirectories)
+        {
+            var dir = root;
+            foreach (var part in Parts(path)) dir = dir.Directory(part);
+        }
+        return root;
+    });
 
     /// <summary>The directory at <paramref name="path"/> on the node, created with its parents (mkdir -p, 0755) if missing.</summary>
     public DirectoryNode HostPath(string nodeName, string path)
