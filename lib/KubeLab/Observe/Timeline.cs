@@ -21,6 +21,9 @@ public sealed class Timeline : IHtmlDisplayable
         Entries = changes.Select(ToEntry).ToList();
     }
 
+    /// <summary>The raw watch events, in order (for series derived elsewhere, e.g. <see cref="ProbeSeries"/>).</summary>
+    internal IReadOnlyList<RecordedChange> Changes => _changes;
+
     public DateTimeOffset Start { get; }
     public DateTimeOffset End { get; }
     public string ClusterLabel { get; }
