@@ -69,6 +69,10 @@ public static class Plots
         bars.Add((label, t.SecondsSinceStart(from), (to - from).TotalSeconds));
     }
 
+    /// <summary>Ready (0/1) and restartCount of one pod over time, as step lines – see <see cref="ProbeSeries"/>.</summary>
+    public static Plot ProbeTimeline(Timeline t, string pod, string? container = null, string? title = null)
+        => ProbeSeries.From(t, pod, container).ToPlot(title);
+
     /// <summary>A histogram, e.g. of recovery times in seconds.</summary>
     public static Plot Histogram(IEnumerable<double> values, string title, string xTitle)
     {
@@ -89,7 +93,7 @@ public static class Plots
         return new Plot(spec.ToJson());
     }
 
-    private static string Note(Timeline t, string? extra)
+    internal static string Note(Timeline t, string? extra)
     {
         var clock = t.ClusterLabel.Contains("simulator", StringComparison.OrdinalIgnoreCase)
             ? "Cluster: KubeLab simulator (simulated control plane, timings are illustrative)"

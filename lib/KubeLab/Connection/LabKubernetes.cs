@@ -12,11 +12,11 @@ namespace KubeLab.Connection;
 internal sealed class LabKubernetes(KubernetesClientConfiguration config) : Kubernetes(config)
 {
     public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? body = null,
-        string? contentType = null, CancellationToken ct = default)
+        string? contentType = null, CancellationToken ct = default, string accept = "application/json")
     {
         var baseUri = BaseUri.ToString().TrimEnd('/');
         using var request = new HttpRequestMessage(method, baseUri + "/" + path.TrimStart('/'));
-        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd(accept);
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8);

@@ -21,6 +21,9 @@ public sealed class Timeline : IHtmlDisplayable
         Entries = changes.Select(ToEntry).ToList();
     }
 
+    /// <summary>The raw watch events, in order (for series derived elsewhere, e.g. <see cref="ProbeSeries"/>).</summary>
+    internal IReadOnlyList<RecordedChange> Changes => _changes;
+
     public DateTimeOffset Start { get; }
     public DateTimeOffset End { get; }
     public string ClusterLabel { get; }
@@ -54,20 +57,30 @@ public sealed class Timeline : IHtmlDisplayable
     public IReadOnlyList<PodLifetime> PodLifetimes(string? labelSelector = null)
     {
         var selector = Simulator.Api.LabelSelector.Parse(labelSelector);
-        var result = new Dictionary<string, PodLifetime>();
+        // Keyed by name and incarnation: a pod deleted and created again under the same name (kubectl replace --force, a
+        // StatefulSet's web-0) is a new pod with its own lifetime.
+        var result = new Dictionary<(string Name, int Incarnation), PodLifetime>();
+        var incarnation = new Dictionary<string, int>();
         foreach (var c in _changes.Where(c => c.Kind == "Pod"))
         {
             var pod = (V1Pod)c.Object;
-            var name = pod.Metadata.Name;
-            result.TryGetValue(name, out var life);
+            var podName = pod.Metadata.Name;
+            var key = (podName, incarnation.GetValueOrDefault(podName));
+            result.TryGetValue(key, out var life);
             if (c.Event == "DELETED")
             {
-                if (life is not null) result[name] = life with { Deleted = life.Deleted ?? c.Time, Terminating = life.Terminating ?? c.Time };
+                if (life is not null) result[key] = life with { Deleted = life.Deleted ?? c.Time, Terminating = life.Terminating ?? c.Time };
                 continue;
             }
-            life ??= new PodLifetime(name, null, c.Event == "EXISTING" ? Start : c.Time, null, null, null, null,
+            if (life?.Deleted is not null)
+            {
+                key = (podName, key.Item2 + 1);
+                incarnation[podName] = key.Item2;
+                life = null;
+            }
+            life ??= new PodLifetime(podName, null, c.Event == "EXISTING" ? Start : c.Time, null, null, null, null,
                 new Dictionary<string, string>(), null, c.Event == "EXISTING");
-            result[name] = life with
+            result[key] = life with
             {
                 Node = pod.Spec?.NodeName ?? life.Node,
                 Ready = life.Ready ?? (PodStatusText.IsReady(pod) ? (c.Event == "EXISTING" ? Start : c.Time) : null),
