@@ -62,13 +62,13 @@ internal static partial class BenchCommand
         await using (var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct))
         {
             using var client = cluster.CreateClient();
-            var d = await DataPlaneBench.RunAsync(client, ct);
+            var d = await DataPlaneBench.RunAsync(client, cluster.Clock, ct);
             figures.Add(($"exec round trip (`echo`, WebSocket; median / p99 of {d.ExecCount})",
                 $"{d.ExecMedian.TotalMilliseconds:0.0} ms / {d.ExecP99.TotalMilliseconds:0.0} ms"));
             Report(figures[^1]);
             figures.Add(($"{d.ProxyGets} GETs through pods/proxy to agnhost (8 concurrent)", $"{d.ProxyGetsPerSecond:0} requests/s"));
             Report(figures[^1]);
-            figures.Add(($"log follow latency (nginx access line → follower; median of {d.LogLines})", $"{d.LogFollowMedian.TotalMilliseconds:0.0} ms"));
+            figures.Add(($"log follow latency (nginx writes an access line → a follow reader has it; median of {d.LogLines})", $"{d.LogFollowMedian.TotalMilliseconds:0.0} ms"));
             Report(figures[^1]);
         }
 

@@ -18,7 +18,7 @@ internal static class DataPlaneBench
     public sealed record Figures(TimeSpan ExecMedian, TimeSpan ExecP99, int ExecCount, double ProxyGetsPerSecond, int ProxyGets,
         TimeSpan LogFollowMedian, int LogLines);
 
-    public static async Task<Figures> RunAsync(IKubernetes client, CancellationToken ct, int execs = 200, int gets = 1000, int logLines = 50)
+    public static async Task<Figures> RunAsync(IKubernetes client, TimeProvider clusterClock, CancellationToken ct, int execs = 200, int gets = 1000, int logLines = 50)
     {
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: ct);
         await CreatePodAsync(client, "shell", "busybox:1.36", ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"], ct);
@@ -53,19 +53,23 @@ internal static class DataPlaneBench
         }));
         var perSecond = gets / proxyClock.Elapsed.TotalSeconds;
 
-        // Log follow latency: each GET makes nginx write an access-log line to stdout; time until the follower sees it.
+        // Log follow latency: each GET makes nginx write an access-log line to stdout; from the line's timestamp (the cluster
+        // clock when nginx wrote it, at speed 1) until the follower has read it.
         var followLatencies = new List<TimeSpan>();
-        using var follow = await client.CoreV1.ReadNamespacedPodLogWithHttpMessagesAsync("web", Namespace, follow: true, sinceSeconds: 1, cancellationToken: ct);
+        using var follow = await client.CoreV1.ReadNamespacedPodLogWithHttpMessagesAsync("web", Namespace, follow: true, timestamps: true, cancellationToken: ct);
         using var reader = new StreamReader(follow.Body, Encoding.UTF8);
         var webUrl = $"{client.BaseUri.ToString().TrimEnd('/')}/api/v1/namespaces/{Namespace}/pods/web:80/proxy/bench-{{0}}";
         for (var i = 0; i < logLines; i++)
         {
             var marker = $"bench-{i}";
-            var clock = Stopwatch.StartNew();
             using (await http.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, webUrl, i), ct)) { }
             while (await reader.ReadLineAsync(ct) is { } line)
-                if (line.Contains($"/{marker} ", StringComparison.Ordinal)) break;
-            followLatencies.Add(clock.Elapsed);
+            {
+                if (!line.Contains($"/{marker} ", StringComparison.Ordinal)) continue;
+                var written = DateTimeOffset.Parse(line[..line.IndexOf(' ')], System.Globalization.CultureInfo.InvariantCulture);
+                followLatencies.Add(clusterClock.GetUtcNow() - written);
+                break;
+            }
         }
         followLatencies.Sort();
 

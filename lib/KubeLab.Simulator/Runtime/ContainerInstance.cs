@@ -97,7 +97,12 @@ public sealed class ContainerInstance
             ?? throw ProcessStartException.NotFound(argv[0]);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, killing.Token);
         var process = NewProcess(stdin, stdout, stderr, CancellationToken.None, isInit: false); // exec'd processes get no SIGTERM from the kubelet
-        if (tty) process.Environment["TERM"] = "xterm";
+        if (tty)
+        {
+            // A pty's line discipline (ONLCR) turns each "\n" the program writes into "\r\n" on the terminal.
+            process = process.With(stdout: new TerminalOutput(stdout), stderr: new TerminalOutput(stderr));
+            process.Environment["TERM"] = "xterm";
+        }
         try
         {
             return await Task.Run(() => program.RunAsync(process, argv, linked.Token), CancellationToken.None).ConfigureAwait(false);

@@ -68,3 +68,10 @@ public sealed class Pipe : IOutputStream, IInputStream
         return null;
     }
 }
+
+/// <summary>Output to a pseudo-terminal: "\n" becomes "\r\n" as the tty's ONLCR output mode does.</summary>
+public sealed class TerminalOutput(IOutputStream inner) : IOutputStream
+{
+    public ValueTask WriteAsync(string text, CancellationToken ct) =>
+        inner.WriteAsync(text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal), ct);
+}
