@@ -473,8 +473,15 @@ public sealed class PodWorker
             if (previous)
                 return c.LastTerminatedLog ?? throw new KubeletException(400, $"previous terminated container \"{container}\" in pod \"{PodName}\" not found");
             if ((c.Running || c.Terminated) && c.Instance is { } current) return current.Log;
+            // The two image-pull reasons get words of their own; any other reason is printed as it is.
+            var waiting = c.State.Waiting?.Reason switch
+            {
+                "ErrImagePull" => "image can't be pulled",
+                "ImagePullBackOff" => "trying and failing to pull image",
+                var reason => reason ?? "ContainerCreating",
+            };
             return c.LastTerminatedLog
-                ?? throw new KubeletException(400, $"container \"{container}\" in pod \"{PodName}\" is waiting to start: {c.State.Waiting?.Reason ?? "ContainerCreating"}");
+                ?? throw new KubeletException(400, $"container \"{container}\" in pod \"{PodName}\" is waiting to start: {waiting}");
         }
     }
 

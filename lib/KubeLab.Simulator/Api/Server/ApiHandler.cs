@@ -151,6 +151,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             case "POST" when info.Name is null && info.Subresource is null:
             {
                 var body = await HttpIO.ReadObject(ctx);
+                Validation.StringFieldDecoding.Check(t, body);
                 Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
                 var created = storage.Create(st, ns, sb, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
@@ -160,6 +161,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             case "PUT" when info.Name is not null:
             {
                 var body = await HttpIO.ReadObject(ctx);
+                Validation.StringFieldDecoding.Check(t, body);
                 Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
                 var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
