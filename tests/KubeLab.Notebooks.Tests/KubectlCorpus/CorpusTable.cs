@@ -1,0 +1,68 @@
+namespace KubeLab.Notebooks.Tests.KubectlCorpus;
+
+/// <summary>THE one place that says how each command of the course's prose is run against the simulator: placeholders and their
+/// real objects, whole-command rewrites for prose that names a command without its arguments, the commands the prose shows failing
+/// on purpose, and the commands that need kind (with the reason). A command the extractor finds that this table cannot run and does
+/// not list fails <see cref="KubectlCorpusTests"/>; so does an entry here that no longer matches any command (stale).</summary>
+public static class CorpusTable
+{
+    /// <summary>Which chapter's objects (and namespace <c>lab-&lt;chapter&gt;</c>) a README's commands use.</summary>
+    public static string ChapterOfReadme(string file) => file switch
+    {
+        "lib/KubeLab.Simulator/Metrics/README.md" => "06-autoscaling",
+        "lib/KubeLab.Simulator/Clock/README.md" => "04-jobs-and-cronjobs",
+        _ => "01-pods",
+    };
+
+    /// <summary>Placeholders in the prose → real names of objects the chapter creates ("*" = any chapter). A value
+    /// <c>pod-with-label:SELECTOR</c> is resolved on the cluster when the command runs (pods of a ReplicaSet have generated names).</summary>
+    public static readonly IReadOnlyDictionary<(string Chapter, string Placeholder), string> Substitutions = new Dictionary<(string, string), string>
+    {
+        [("*", "<namespace>")] = "{namespace}",
+        [("*", "<ns>")] = "{namespace}",
+        [("*", "artifacts/kubeconfig-sim.yaml")] = "{kubeconfig}",      // README: the kubeconfig `kubelab sim` writes
+        [("01-pods", "<pod>")] = "web-with-sidecar",
+        [("02-replicasets", "<name>")] = "pod-with-label:app=web",      // "debugging a misbehaving replica": one of ReplicaSet web's pods
+        [("03-deployments", "<name>")] = "web",
+        [("03-deployments", "<image>")] = "nginx:1.27.1",
+        [("03-deployments", "[--to-revision=N]")] = "--to-revision=2",  // revision 2 = the chapter's `set image` to nginx:1.27.1
+    };
+
+    /// <summary>Prose that names a command without all its arguments (`kubectl logs`, `kubectl get pods --selector=…`) →
+    /// the complete command the chapter means, run instead. Key: "chapter|text" for one chapter, or the text for every chapter.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Rewrites = new Dictionary<string, string>
+    {
+        ["00-introduction|kubectl logs"] = "kubectl logs hello",
+        ["00-introduction|kubectl exec"] = "kubectl exec hello -- cat /etc/hostname",
+        ["01-pods|kubectl logs"] = "kubectl logs web-with-sidecar -c web",
+        ["01-pods|kubectl logs -f"] = "kubectl logs -f web-with-sidecar -c web",
+        ["01-pods|kubectl exec"] = "kubectl exec web-with-sidecar -c log-shipper -- wget -qO- http://localhost:80",
+        ["01-pods|kubectl get --raw …/proxy"] = "kubectl get --raw /api/v1/namespaces/lab-01-pods/pods/web-with-sidecar:80/proxy/",
+        ["01-pods|kubectl apply --server-side"] = "kubectl apply --server-side -f manifests/01-pods/web-with-sidecar.yaml",
+        ["01-pods|kubectl rollout status"] = "kubectl rollout status deployment/web-recreate -n lab-03-deployments",
+        ["02-replicasets|kubectl --selector"] = "kubectl get pods --selector='app=api,env in (prod,staging),tier'",
+        ["02-replicasets|kubectl get pods --selector=…"] = "kubectl get pods --selector='env notin (prod)'",
+        ["03-deployments|kubectl rollout history"] = "kubectl rollout history deployment/web",
+        ["03-deployments|kubectl rollout status"] = "kubectl rollout status deployment/web-recreate",
+        ["03-deployments|kubectl rollout undo"] = "kubectl rollout undo deployment/web",
+        ["03-deployments|kubectl rollout restart"] = "kubectl rollout restart deployment/web",
+        ["04-jobs-and-cronjobs|kubectl delete job"] = "kubectl delete job batch",
+        ["06-autoscaling|kubectl scale"] = "kubectl scale deployment/consumer --replicas=2",
+        ["06-autoscaling|kubectl top"] = "kubectl top pods",
+    };
+
+    /// <summary>Commands the prose shows failing on purpose → text their output must contain (exit code non-zero).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ExpectedFailures = new Dictionary<string, string>
+    {
+        // 01: "A container that never started has no log either … refused by the API server with 400 Bad Request".
+        ["kubectl logs broken-image"] = "Error from server (BadRequest): container \"app\" in pod \"broken-image\" is waiting to start",
+    };
+
+    /// <summary>Commands that need a real (kind) cluster, with the reason. Printed by the test; never run.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NeedsKind = new Dictionary<string, string>
+    {
+        ["kubectl run -it --rm dns --image=busybox:1.36 --restart=Never -n <namespace> -- nslookup web-0.web"] =
+            "-it attaches to the Pod (kubectl attach is not modelled) and nslookup needs cluster DNS (CoreDNS is not modelled)",
+        ["kubectl attach"] = "the README names it as not modelled: attach needs the container's live stdin/stdout stream",
+    };
+}
