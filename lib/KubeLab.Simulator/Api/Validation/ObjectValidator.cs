@@ -34,6 +34,13 @@ public static class ObjectValidator
                 if (obj.Path("spec.template.spec.restartPolicy")?.ToString() is "Always")
                     errors.Add(new FieldError("spec.template.spec.restartPolicy", "FieldValueNotSupported", "supported values: \"OnFailure\", \"Never\"", "\"Always\""));
                 break;
+            case "CronJob":
+                CronJobScheduleValidation.Validate(obj, errors);
+                if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod) PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
+                break;
+            case "Service":
+                ServicePortValidation.Validate(obj, errors);
+                break;
         }
         return errors;
     }
@@ -83,6 +90,7 @@ public static class ObjectValidator
             else if (!names.Add(name)) errors.Add(new FieldError($"{p}.name", "FieldValueDuplicate", $"Duplicate value: {Quote(name)}"));
             if (string.IsNullOrWhiteSpace(c.Str("image"))) errors.Add(FieldError.Required($"{p}.image"));
         }
+        PodSpecFormats.Validate(spec, path, errors);
         var restart = spec.Str("restartPolicy");
         if (restart is not null and not ("Always" or "OnFailure" or "Never"))
             errors.Add(new FieldError($"{path}.restartPolicy", "FieldValueNotSupported", "supported values: \"Always\", \"Never\", \"OnFailure\"", Quote(restart)));
