@@ -16,7 +16,7 @@ internal static class PodSpecFormats
     public const string PortRange = "must be between 1 and 65535, inclusive";
     public const string Protocols = "supported values: \"SCTP\", \"TCP\", \"UDP\"";
 
-    public static void Validate(JsonObject spec, string path, List<FieldError> errors)
+    public static void Validate(JsonObject spec, string path, List<FieldError> errors, IEnumerable<string>? claimVolumes = null)
     {
         var volumes = new HashSet<string>();
         if (spec["volumes"] is JsonArray vs)
@@ -31,6 +31,7 @@ internal static class PodSpecFormats
                 if (v?["configMap"] is JsonObject cm) ReferencedName(cm.Str("name"), $"{p}.configMap.name", errors);
                 if (v?["secret"] is JsonObject sec) ReferencedName(sec.Str("secretName"), $"{p}.secret.secretName", errors);
             }
+        volumes.UnionWith(claimVolumes ?? []);
         foreach (var list in new[] { "initContainers", "containers" })
             if (spec[list] is JsonArray cs)
                 for (var i = 0; i < cs.Count; i++)
