@@ -11,8 +11,8 @@ public class MalformedRequestTests(ClusterFixture f) : IClassFixture<ClusterFixt
         { "POST", "/api/v1/namespaces/default/pods", "a: [b", "application/yaml", 400 },
         { "POST", "/api/v1/namespaces/default/pods", """{"apiVersion":"v1","kind":"Service","metadata":{"name":"x"}}""", "application/json", 400 },
         { "POST", "/api/v1/namespaces/default/pods", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x","namespace":"other"},"spec":{"containers":[{"name":"a","image":"b"}]}}""", "application/json", 400 },
-        { "POST", "/api/v1/namespaces/default/pods", """{"metadata":"oops"}""", "application/json", 422 },
-        { "POST", "/api/v1/namespaces/default/pods", """{"metadata":{"name":"p"},"spec":{"containers":"nope"}}""", "application/json", 422 },
+        { "POST", "/api/v1/namespaces/default/pods", """{"metadata":"oops"}""", "application/json", 400 },   // typed decoding: cannot unmarshal string into … v1.ObjectMeta
+        { "POST", "/api/v1/namespaces/default/pods", """{"metadata":{"name":"p"},"spec":{"containers":"nope"}}""", "application/json", 400 },
         { "POST", "/api/v1/namespaces/default/pods", "\u0000binary", "application/vnd.kubernetes.protobuf", 400 },
         { "POST", "/api/v1/namespaces/default/pods", "binary", "application/x-unknown-format", 415 },
         { "PUT", "/api/v1/namespaces/default/pods/missing", """{"metadata":{"name":"missing"}}""", "application/json", 404 },
@@ -24,7 +24,7 @@ public class MalformedRequestTests(ClusterFixture f) : IClassFixture<ClusterFixt
         { "GET", "/api/v1/namespaces/default/pods?fieldSelector=spec.bogus%3Dx", null, "application/json", 400 },
         { "GET", "/api/v1/namespaces/default/pods?watch=true&resourceVersion=abc", null, "application/json", 400 },
         { "DELETE", "/api/v1/namespaces/default/configmaps/zzz?gracePeriodSeconds=soon", null, "application/json", 400 },
-        { "DELETE", "/api/v1/namespaces/default/configmaps/zzz", """{"propagationPolicy":"Sideways"}""", "application/json", 404 },
+        { "DELETE", "/api/v1/namespaces/default/configmaps/zzz", """{"propagationPolicy":"Sideways"}""", "application/json", 422 },   // DeleteOptions are validated before the lookup
         { "PATCH", "/api/v1/namespaces/default/configmaps/zzz", "{}", "text/plain", 415 },
         { "PATCH", "/api/v1/nodes/k8s-course-worker", "{}", "text/plain", 415 },
         { "PATCH", "/api/v1/nodes/k8s-course-worker", """{"op":"add"}""", "application/json-patch+json", 422 },
@@ -34,7 +34,7 @@ public class MalformedRequestTests(ClusterFixture f) : IClassFixture<ClusterFixt
         { "GET", "/totally/unknown", null, "application/json", 404 },
         { "POST", "/api/v1/pods", """{"metadata":{"name":"x"}}""", "application/json", 405 },
         { "GET", "/api/v1/pods/x", null, "application/json", 404 },
-        { "POST", "/api/v1/namespaces/default/pods?dryRun=Maybe", """{"metadata":{"name":"d"},"spec":{"containers":[{"name":"a","image":"b"}]}}""", "application/json", 400 },
+        { "POST", "/api/v1/namespaces/default/pods?dryRun=Maybe", """{"metadata":{"name":"d"},"spec":{"containers":[{"name":"a","image":"b"}]}}""", "application/json", 422 },   // CreateOptions: dryRun: Unsupported value
     };
 
     [Theory]

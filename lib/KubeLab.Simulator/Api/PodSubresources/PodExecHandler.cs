@@ -56,7 +56,7 @@ internal sealed class PodExecHandler(RestStorage storage, DataPlane dataPlane, C
             await writer.SendAsync(first, ReadOnlyMemory<byte>.Empty, session.Token);
 
             var status = await RunAsync(kubelet, pod, container, request, protocol, writer, stdin, reader, session.Token);
-            await writer.SendAsync(StreamProtocol.Error, Encoding.UTF8.GetBytes(status.ToJsonString()), session.Token);
+            await writer.SendAsync(StreamProtocol.Error, Encoding.UTF8.GetBytes(Server.GoJson.Serialize(status)), session.Token);
             await writer.CloseOutputAsync(session.Token);
             await reader.WaitAsync(CloseGrace, TimeProvider.System, session.Token);
         }

@@ -15,6 +15,7 @@ namespace KubeLab.Simulator.Api.Server;
 public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<string> serverAddress, CancellationToken shutdown)
 {
     private readonly WatchStream watches = new(storage.Store, storage.Time);
+    private readonly ListPaging paging = new(storage.Store);
     // What pods "use": one ledger per API server (i.e. per simulated cluster), fed by the service proxy, read by metrics.k8s.io.
     private readonly Metrics.MetricsApi metrics = new(storage, dataPlane.Consumption);
     private Api.Proxy.ServiceProxy? proxy;
@@ -116,7 +117,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         }
 
         if (t.Computed) { await metrics.Serve(ctx, method, info); return; }
-        var watch = info.LegacyWatch || HttpIO.Query(ctx, "watch") is "true" or "1";
+        var watch = info.LegacyWatch || QueryOptions.Watch(ctx);
         if (info.Subresource == "scale") { await Scale(ctx, method, info); return; }
         if (info.Subresource == "binding")
         {
@@ -129,16 +130,18 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         {
             case "GET" when watch:
             {
+                QueryOptions.ParseList(ctx, watch: true);
                 var (labels, fields) = Selectors(ctx, t);
                 await watches.Serve(ctx, info, labels, fields, WantsTable(ctx), HttpIO.Query(ctx, "includeObject") ?? "PartialObjectMetadata", shutdown);
                 return;
             }
             case "GET" when info.Name is null:
             {
+                var options = QueryOptions.ParseList(ctx, watch: false);
                 var (labels, fields) = Selectors(ctx, t);
-                var (items, rv) = storage.Store.List(t, ns);
-                items = items.Where(o => labels.Matches(o.Labels()) && fields.Matches(o)).Select(o => Present(t, o)).ToList();
-                await WriteObjects(ctx, t, items, rv.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var page = paging.List(t, ns, options, o => labels.Matches(o.Labels()) && fields.Matches(o), filtered: !labels.IsEmpty || !string.IsNullOrEmpty(HttpIO.Query(ctx, "fieldSelector")));
+                await WriteObjects(ctx, t, page.Items.Select(o => Present(t, o)).ToList(), page.Rv.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    continueToken: page.Continue, remaining: page.RemainingItemCount);
                 return;
             }
             case "GET":
@@ -150,8 +153,9 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             }
             case "POST" when info.Name is null && info.Subresource is null:
             {
+                QueryOptions.ValidateWrite(ctx, "CreateOptions");
                 var body = await HttpIO.ReadObject(ctx);
-                Validation.StringFieldDecoding.Check(t, body);
+                Validation.Decoding.TypedDecoding.CheckBody(t, body);
                 Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
                 var created = storage.Create(st, ns, sb, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
@@ -160,8 +164,9 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             }
             case "PUT" when info.Name is not null:
             {
+                QueryOptions.ValidateWrite(ctx, "UpdateOptions");
                 var body = await HttpIO.ReadObject(ctx);
-                Validation.StringFieldDecoding.Check(t, body);
+                Validation.Decoding.TypedDecoding.CheckBody(t, body);
                 Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
                 var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
@@ -170,6 +175,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             }
             case "PATCH" when info.Name is not null:
             {
+                QueryOptions.ValidateWrite(ctx, "PatchOptions");
                 var result = await Patch(ctx, info);
                 await HttpIO.WriteJson(ctx, result.Created ? 201 : 200, Present(t, result.Object));
                 return;
@@ -184,6 +190,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             }
             case "DELETE" when info.Name is null:
             {
+                QueryOptions.ParseList(ctx, watch: false);
                 var options = await ReadDeleteOptions(ctx);
                 var (labels, fields) = Selectors(ctx, t);
                 var (items, rv) = storage.Store.List(t, ns);
@@ -214,11 +221,20 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     private static (ResourceType Type, JsonObject Body) Stored(ResourceType t, JsonObject body)
         => EventConversion.Applies(t) ? (ResourceRegistry.StorageType(t), EventConversion.ToCore(body)) : (t, body);
 
-    private async Task WriteObjects(HttpContext ctx, ResourceType t, List<JsonObject> items, string rv, bool allowTable = true)
+    private async Task WriteObjects(HttpContext ctx, ResourceType t, List<JsonObject> items, string rv, bool allowTable = true, string? continueToken = null, long? remaining = null)
     {
+        // ListMeta of a chunk: the token for the next one and, when known, how many items follow.
+        void Chunk(JsonObject list)
+        {
+            if (list["metadata"] is not JsonObject meta) list["metadata"] = meta = new JsonObject();
+            if (continueToken is not null) meta["continue"] = continueToken;
+            if (remaining is not null) meta["remainingItemCount"] = remaining;
+        }
         if (allowTable && WantsTable(ctx))
         {
-            await HttpIO.WriteJson(ctx, 200, TablePrinter.ToTable(t, items, rv, HttpIO.Query(ctx, "includeObject") ?? "PartialObjectMetadata", storage.Time.GetUtcNow()));
+            var table = TablePrinter.ToTable(t, items, rv, HttpIO.Query(ctx, "includeObject") ?? "PartialObjectMetadata", storage.Time.GetUtcNow());
+            Chunk(table);
+            await HttpIO.WriteJson(ctx, 200, table);
             return;
         }
         var list = new JsonObject
@@ -227,6 +243,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
             ["items"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
         };
+        Chunk(list);
         await HttpIO.WriteJson(ctx, 200, list);
     }
 
@@ -246,11 +263,14 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         try { body = await HttpIO.ReadBody(ctx, allowEmpty: true) as JsonObject ?? new JsonObject(); }
         catch (ApiError) { throw; }
         long? grace = body["gracePeriodSeconds"].Long();
-        if (HttpIO.Query(ctx, "gracePeriodSeconds") is { } g)
-            grace = long.TryParse(g, out var gv) ? gv : throw ApiError.BadRequest($"invalid gracePeriodSeconds: {g}");
+        if (QueryOptions.Int64(ctx, "gracePeriodSeconds") is { } g) grace = g;
         var policy = body.Str("propagationPolicy") ?? HttpIO.Query(ctx, "propagationPolicy");
-        if (body["orphanDependents"] is JsonValue od && od.TryGetValue<bool>(out var orphan)) policy ??= orphan ? "Orphan" : "Background";
-        var dry = body["dryRun"] is JsonArray d && d.Any(x => x?.ToString() == "All") || HttpIO.DryRun(ctx);
+        if (policy == "") policy = null;
+        var orphanSet = body["orphanDependents"] is JsonValue od && od.TryGetValue<bool>(out _) || HttpIO.Query(ctx, "orphanDependents") is { Length: > 0 };
+        var bodyDryRun = body["dryRun"] is JsonArray d ? d.Select(x => x?.ToString() ?? "").ToList() : [];
+        QueryOptions.ValidateDelete(policy, orphanSet, bodyDryRun, ctx);
+        if (body["orphanDependents"] is JsonValue od2 && od2.TryGetValue<bool>(out var orphan)) policy ??= orphan ? "Orphan" : "Background";
+        var dry = bodyDryRun.Contains("All") || HttpIO.DryRun(ctx);
         return new DeleteOptions(grace, policy, body.Path("preconditions.uid")?.ToString(), body.Path("preconditions.resourceVersion")?.ToString(), dry);
     }
 
@@ -273,6 +293,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             // The real field manager refuses apply configurations that try to set ownership themselves.
             if (applied.Meta()["managedFields"] is not null) throw ApiError.BadRequest("metadata.managedFields must be nil");
             applied.Meta()["name"] = info.Name;
+            Validation.Decoding.TypedDecoding.CheckApplied(t, applied, info.Namespace, info.Name!);
             Validation.StrictFieldValidation.Check(t, applied, HttpIO.Query(ctx, "fieldValidation"));
             var fields = AppliedFieldSet.Of(applied, t.HasStatus, info.Subresource);
             // Apply removes what this manager applied before and no longer applies (unless another applier owns it), merges the
@@ -334,6 +355,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             throw ApiError.BadRequest($"the patch could not be applied: {e.Message}");
         }
         if (result is not JsonObject obj) throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request: the patched document is not an object");
+        Validation.Decoding.TypedDecoding.CheckPatched(t, media, patch, obj);
         Validation.StrictFieldValidation.Check(t, obj, fieldValidation);
         if (EventConversion.Applies(t)) (t, obj) = Stored(t, obj);
         // A patch only checks the resourceVersion when it carries one itself.
@@ -396,6 +418,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         }
         if (method == "GET") { await HttpIO.WriteJson(ctx, 200, ToScale(obj)); return; }
         if (method is not ("PUT" or "PATCH")) throw ApiError.MethodNotAllowed();
+        QueryOptions.ValidateWrite(ctx, method == "PUT" ? "UpdateOptions" : "PatchOptions");
         var body = method == "PUT" ? await HttpIO.ReadObject(ctx) : await HttpIO.ReadBody(ctx);
         var media = HttpIO.MediaType(ctx);
         JsonObject updated;
@@ -404,7 +427,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         for (var attempt = 0; ; attempt++)
         {
             JsonObject scale;
-            if (method == "PUT") scale = (JsonObject)body!;
+            if (method == "PUT") Validation.Decoding.TypedDecoding.CheckScale(scale = (JsonObject)body!);
             else
             {
                 try
@@ -413,6 +436,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                             ?? throw ApiError.BadRequest("the patched Scale is not an object");
                 }
                 catch (FormatException e) { throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}"); }
+                Validation.Decoding.TypedDecoding.CheckPatchedScale(media, body, scale);
             }
             var replicas = scale.Path("spec.replicas").Long() ?? throw new ApiError(422, "Invalid", "Scale.autoscaling \"" + info.Name + "\" is invalid: spec.replicas: Required value");
             if (replicas < 0) throw ApiError.Invalid(t, info.Name!, [FieldError.Invalid("spec.replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0")]);

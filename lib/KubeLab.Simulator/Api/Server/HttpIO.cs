@@ -13,7 +13,7 @@ public static class HttpIO
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.WriteAsync(body.ToJsonString(), ctx.RequestAborted);
+        await ctx.Response.WriteAsync(GoJson.Serialize(body), ctx.RequestAborted);
     }
 
     public static Task WriteStatus(HttpContext ctx, ApiError error) => WriteJson(ctx, error.Code, error.ToStatus());

@@ -219,7 +219,6 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             throw ApiError.Conflict(t, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid()}");
         if (options.PreconditionResourceVersion is { } rv && current.Meta().Str("resourceVersion") != rv)
             throw ApiError.Conflict(t, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current.Meta().Str("resourceVersion")}");
-        if (options.DryRun) return (current, false);
 
         var policy = options.PropagationPolicy ?? DefaultPropagation(t, current);
         if (policy is not ("Background" or "Foreground" or "Orphan"))
@@ -240,6 +239,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
 
         var grace = t.Kind == "Pod" ? PodGrace(next, options.GracePeriodSeconds) : 0;
         var namespaceWaits = t.Kind == "Namespace" && (next.Path("spec.finalizers") as JsonArray)?.Count > 0;
+        // dryRun=All answers as the deletion would, and stores nothing.
+        if (options.DryRun) return (finalizers.Count == 0 && grace == 0 && !namespaceWaits ? current : next, finalizers.Count == 0 && grace == 0 && !namespaceWaits);
         if (finalizers.Count == 0 && grace == 0 && !namespaceWaits)
         {
             var gone = store.Delete(t, ns, name, current.Uid()) ?? throw ApiError.NotFound(t, name);

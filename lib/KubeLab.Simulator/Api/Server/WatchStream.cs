@@ -40,7 +40,7 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                 payload = TablePrinter.ToTable(info.Resource, [obj], obj.Meta().Str("resourceVersion") ?? "", includeObject, time.GetUtcNow(), withColumns: first);
                 first = false;
             }
-            var line = new JsonObject { ["type"] = evType, ["object"] = payload }.ToJsonString() + "\n";
+            var line = GoJson.Serialize(new JsonObject { ["type"] = evType, ["object"] = payload }) + "\n";
             await ctx.Response.WriteAsync(line, token);
             await ctx.Response.Body.FlushAsync(token);
         }
@@ -60,7 +60,7 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                 if (channel is null)
                 {
                     var status = Errors.ApiError.StatusBody(410, "Expired", $"too old resource version: {rv} ({oldest})", null);
-                    await ctx.Response.WriteAsync(new JsonObject { ["type"] = "ERROR", ["object"] = status }.ToJsonString() + "\n", token);
+                    await ctx.Response.WriteAsync(GoJson.Serialize(new JsonObject { ["type"] = "ERROR", ["object"] = status }) + "\n", token);
                     return;
                 }
             }

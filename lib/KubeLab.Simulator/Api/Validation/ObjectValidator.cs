@@ -34,6 +34,13 @@ public static class ObjectValidator
                 if (obj.Path("spec.template.spec.restartPolicy")?.ToString() is "Always")
                     errors.Add(new FieldError("spec.template.spec.restartPolicy", "FieldValueNotSupported", "supported values: \"OnFailure\", \"Never\"", "\"Always\""));
                 break;
+            case "CronJob":
+                CronJobScheduleValidation.Validate(obj, errors);
+                if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod) PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
+                break;
+            case "Service":
+                ServicePortValidation.Validate(obj, errors);
+                break;
         }
         return errors;
     }
@@ -65,7 +72,7 @@ public static class ObjectValidator
         }
     }
 
-    private static void ValidatePodSpec(JsonObject? spec, string path, List<FieldError> errors)
+    private static void ValidatePodSpec(JsonObject? spec, string path, List<FieldError> errors, IEnumerable<string>? claimVolumes = null)
     {
         if (spec?["containers"] is not JsonArray containers || containers.Count == 0)
         {
@@ -83,6 +90,7 @@ public static class ObjectValidator
             else if (!names.Add(name)) errors.Add(new FieldError($"{p}.name", "FieldValueDuplicate", $"Duplicate value: {Quote(name)}"));
             if (string.IsNullOrWhiteSpace(c.Str("image"))) errors.Add(FieldError.Required($"{p}.image"));
         }
+        PodSpecFormats.Validate(spec, path, errors, claimVolumes);
         var restart = spec.Str("restartPolicy");
         if (restart is not null and not ("Always" or "OnFailure" or "Never"))
             errors.Add(new FieldError($"{path}.restartPolicy", "FieldValueNotSupported", "supported values: \"Always\", \"Never\", \"OnFailure\"", Quote(restart)));
@@ -102,7 +110,9 @@ public static class ObjectValidator
             errors.Add(FieldError.Invalid("spec.replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
         var selectorNode = spec?["selector"];
         var templateLabels = ObjectMeta.StringMap(spec.Path("template.metadata.labels"));
-        if (spec?["template"] is JsonObject tmpl && tmpl["spec"] is JsonObject tps) ValidatePodSpec(tps, "spec.template.spec", errors);
+        // A StatefulSet's mounts may name its volumeClaimTemplates (they become volumes of each pod).
+        var claims = (spec?["volumeClaimTemplates"] as JsonArray)?.Select(c => c.Path("metadata.name")?.ToString()).OfType<string>();
+        if (spec?["template"] is JsonObject tmpl && tmpl["spec"] is JsonObject tps) ValidatePodSpec(tps, "spec.template.spec", errors, claims);
         if (selectorNode is null)
         {
             if (requireSelector) errors.Add(FieldError.Required("spec.selector"));

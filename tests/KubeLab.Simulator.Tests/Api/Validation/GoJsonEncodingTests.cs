@@ -1,0 +1,26 @@
+using System.Text;
+
+namespace KubeLab.Simulator.Tests.Api.Validation;
+
+/// <summary>Responses are written as Go's encoding/json writes them (HTML-safe escaping, \" for quotes).</summary>
+public sealed class GoJsonEncodingTests(ClusterFixture f) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Quotes_and_html_characters_are_escaped_as_go_does()
+    {
+        var ns = await f.NewNamespaceAsync();
+        var body = """{"metadata":{"name":"c"},"data":{"k":"say \"hi\" <b>&</b> ünï\u0001"}}""";
+        using var create = await f.Http.PostAsync($"/api/v1/namespaces/{ns}/configmaps", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(201, (int)create.StatusCode);
+        var text = await f.Http.GetStringAsync($"/api/v1/namespaces/{ns}/configmaps/c");
+        Assert.Contains("""say \"hi\" \u003cb\u003e\u0026\u003c/b\u003e ünï\u0001""", text);
+        Assert.DoesNotContain("\\u0022", text);
+    }
+
+    [Fact]
+    public async Task Status_messages_use_go_escaping_too()
+    {
+        var text = await (await f.Http.GetAsync("/api/v1/namespaces/default/configmaps/does-not-exist")).Content.ReadAsStringAsync();
+        Assert.Contains("""configmaps \"does-not-exist\" not found""", text);
+    }
+}
