@@ -14,7 +14,9 @@ internal static class PlotHtml
     /// <summary>
     /// A notebook output. VS Code renders all outputs of a notebook into one webview and Jupyter into one page, so a plotly.js
     /// that one output defines stays defined for the later ones; <paramref name="includePlotlyJs"/> decides whether this one
-    /// brings it (guarded: a page that already has it keeps it).
+    /// brings it (guarded: a page that already has it keeps it). VS Code evaluates output scripts in the webview's global scope
+    /// (microsoft/vscode#157076) and renders an output only once its cell scrolls into view (dotnet/interactive#1817), so a later
+    /// chart may run before the first: it waits for window.Plotly instead of failing.
     /// </summary>
     public static string Fragment(string title, string specJson, string figureJson, bool includePlotlyJs)
     {
