@@ -17,9 +17,18 @@ public static partial class ChartExtractor
     public static IEnumerable<(string Title, string Spec)> FindCharts(string html) =>
         PlotScript().Matches(html).Select(m => (WebUtility.HtmlDecode(m.Groups["title"].Value), m.Groups["spec"].Value.Trim()));
 
-    /// <summary>Writes <c>&lt;dir&gt;/NN-slug.html</c> for every chart in the document's text/html outputs; returns the paths.</summary>
-    internal static IReadOnlyList<string> WriteCharts(InteractiveDocument document, string directory)
+    /// <summary>
+    /// Writes <c>&lt;outDir&gt;/&lt;notebook&gt;/NN-slug.html</c> for every chart in the document's text/html outputs and returns the
+    /// paths. The pages share ONE plotly.js, <c>&lt;outDir&gt;/plotly-VERSION.min.js</c> (<see cref="KubeLab.Charts.PlotlyAsset"/>),
+    /// loaded as <c>../plotly-VERSION.min.js</c>: a run of every chapter ships plotly.js once, and the folder still opens offline.
+    /// Pages an earlier run of this notebook left behind are removed first.
+    /// </summary>
+    internal static IReadOnlyList<string> WriteCharts(InteractiveDocument document, string outDir, string notebookName)
     {
+        var directory = Path.Combine(outDir, notebookName);
+        if (Directory.Exists(directory))
+            foreach (var stale in Directory.GetFiles(directory, "??-*.html"))
+                File.Delete(stale);
         var specs = document.Elements
             .SelectMany(e => e.Outputs)
             .Select(o => o switch { DisplayElement d => d.Data, ReturnValueElement r => r.Data, _ => null })
@@ -29,10 +38,11 @@ public static partial class ChartExtractor
         if (specs.Count == 0)
             return paths;
         Directory.CreateDirectory(directory);
+        var plotlyJs = "../" + Path.GetFileName(KubeLab.Charts.PlotlyAsset.WriteTo(outDir));
         foreach (var (title, spec) in specs)
         {
             var path = Path.Combine(directory, $"{paths.Count + 1:00}-{Slug(title)}.html");
-            File.WriteAllText(path, StandaloneChart.Html(spec));
+            File.WriteAllText(path, StandaloneChart.Html(spec, plotlyJs));
             paths.Add(path);
         }
         return paths;

@@ -39,7 +39,7 @@ public static class NotebookRunner
             stopwatch.Stop();
 
             await File.WriteAllTextAsync(outputPath, document.ToJupyterJson(), ct);
-            var charts = ChartExtractor.WriteCharts(document, Path.Combine(outDir, name));
+            var charts = ChartExtractor.WriteCharts(document, outDir, name);
 
             return new NotebookResult
             {

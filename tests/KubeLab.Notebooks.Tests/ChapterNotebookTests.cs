@@ -28,6 +28,37 @@ public sealed class ChapterNotebookTests(SimulatorFixture cluster, ITestOutputHe
         output.WriteLine($"{result.Name}: {result.Duration.TotalSeconds:0.0} s on {cluster.Session.Label}, {result.ChartPaths.Count} chart(s), output {result.OutputPath}");
         Assert.True(result.Succeeded, result.Describe());
         Assert.True(File.Exists(result.OutputPath));
+        AssertWithinArtifactBudget(result);
+    }
+
+    /// <summary>Artifacts stay light: plotly.js (3.6 MB) travels once per executed notebook and once per run for the chart pages.</summary>
+    private void AssertWithinArtifactBudget(NotebookResult result)
+    {
+        var notebookBytes = new FileInfo(result.OutputPath).Length;
+        Assert.True(notebookBytes <= NotebookBudget, $"{result.Name}.ipynb is {notebookBytes:N0} bytes, over the {NotebookBudget:N0} budget");
+        var bundles = NotebookOutputs.AllHtml(result.OutputPath).Sum(h => CountOf(h, "plotly.js v" + KubeLab.Charts.PlotlyAsset.Version));
+        Assert.True(bundles <= 1, $"{result.Name}.ipynb carries plotly.js {bundles} times");
+
+        // The chart pages of every chapter run so far into this folder plus the one shared plotly.js: after the last chapter this
+        // is the whole run, so checking it after each chapter holds the whole run to the budget whatever order chapters run in.
+        var pages = Directory.GetFiles(TestPaths.NotebooksDirectory, "*.ipynb")
+            .Select(nb => Path.Combine(cluster.OutputDirectory, Path.GetFileNameWithoutExtension(nb)))
+            .Where(Directory.Exists).SelectMany(d => Directory.GetFiles(d, "??-*.html")).ToList();
+        var shared = Path.Combine(cluster.OutputDirectory, KubeLab.Charts.PlotlyAsset.FileName);
+        var chartBytes = pages.Sum(p => new FileInfo(p).Length) + (File.Exists(shared) ? new FileInfo(shared).Length : 0);
+        output.WriteLine($"{result.Name}.ipynb {notebookBytes:N0} bytes; chart pages so far: {pages.Count}, {chartBytes:N0} bytes with the shared plotly.js");
+        Assert.True(chartBytes <= RunChartsBudget, $"the run's {pages.Count} chart pages and plotly.js take {chartBytes:N0} bytes, over {RunChartsBudget:N0}");
+        Assert.All(result.ChartPaths, p => Assert.DoesNotContain("plotly.js v", File.ReadAllText(p), StringComparison.Ordinal));
+    }
+
+    private const long NotebookBudget = 4_000_000, RunChartsBudget = 5_000_000;
+
+    private static int CountOf(string text, string what)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal))
+            count++;
+        return count;
     }
 
     [Fact]

@@ -25,12 +25,37 @@ public sealed class KubelabSetupTests : IDisposable
         Assert.Equal("execute_result", (string?)banner["output_type"]);
         Assert.Equal("<em>rendered through IHtmlDisplayable</em>", string.Concat(banner["data"]!["text/html"]!.AsArray().Select(l => (string?)l)));
 
-        var chart = Assert.Single(result.ChartPaths);
-        Assert.Equal(Path.Combine(_out, "kubelab-setup", "01-recovery-time-rounds.html"), chart);
-        var html = File.ReadAllText(chart);
+        // plotly.js travels once: with the first chart output; the second chart output only draws.
+        var first = NotebookOutputs.Html(cells[3]!);
+        var second = NotebookOutputs.Html(cells[5]!);
+        Assert.Contains("plotly.js v2.28.0", first);
+        Assert.DoesNotContain("plotly.js v2.28.0", second);
+        Assert.Contains("Plotly.newPlot", second);
+        Assert.True(new FileInfo(result.OutputPath).Length < 4_500_000, $"executed notebook is {new FileInfo(result.OutputPath).Length} bytes");
+
+        // The pages share one plotly.js next to their folder.
+        Assert.Equal([Path.Combine(_out, "kubelab-setup", "01-recovery-time-rounds.html"), Path.Combine(_out, "kubelab-setup", "02-second-chart.html")],
+            result.ChartPaths);
+        var html = File.ReadAllText(result.ChartPaths[0]);
         Assert.Contains("round 2", html);
-        Assert.True(html.Length > 1_000_000, $"plotly.js should be inlined (page has {html.Length} chars)");
+        Assert.Contains("<script src=\"../plotly-2.28.0.min.js\"></script>", html);
+        Assert.True(html.Length < 20_000, $"a chart page should reference plotly.js, not carry it (page has {html.Length} chars)");
         Assert.DoesNotContain("<script src=\"http", html);
+        Assert.True(new FileInfo(Path.Combine(_out, "plotly-2.28.0.min.js")).Length > 3_000_000);
+    }
+
+    [Fact]
+    public async Task A_second_run_replaces_the_chart_pages_of_the_first()
+    {
+        var stale = Path.Combine(_out, "kubelab-setup", "07-a-chart-the-notebook-no-longer-draws.html");
+        Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+        File.WriteAllText(stale, "old");
+        var result = await NotebookRunner.RunAsync(TestPaths.TestNotebook("kubelab-setup"),
+            new RunOptions { OutputDirectory = _out, WorkingDirectory = TestPaths.NotebooksDirectory });
+
+        Assert.True(result.Succeeded, result.Describe());
+        Assert.False(File.Exists(stale));
+        Assert.Equal(result.ChartPaths.Order(), Directory.GetFiles(Path.Combine(_out, "kubelab-setup")).Order());
     }
 
     [Fact]

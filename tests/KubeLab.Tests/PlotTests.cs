@@ -99,6 +99,48 @@ public class PlotTests
     }
 
     [Fact]
+    public void Notebook_html_without_plotly_is_small_and_waits_for_window_Plotly()
+    {
+        var plot = Plots.Histogram([0.5, 1.5, 1.7], "later chart", "seconds");
+        var html = plot.ToHtml(includePlotlyJs: false);
+        Assert.DoesNotContain("plotly.js v2.28.0", html);
+        Assert.True(html.Length < 20_000, $"a chart without plotly.js should be a few KB, was {html.Length} chars");
+        Assert.Contains("if(!window.Plotly)", html);
+        Assert.Contains("setTimeout(draw,250)", html);
+        Assert.Contains("Plotly.newPlot(", html);
+        Assert.Contains("data-kubelab-plot=\"later chart\"", html);
+    }
+
+    [Fact]
+    public void A_notebook_page_ships_plotly_with_its_first_chart_only()
+    {
+        var page = new NotebookPage();
+        var chart = Plots.Bar([("a", 1)], "bars", "s");
+        var table = new Banner();
+        Assert.Equal("<b>table</b>", page.ToHtml(table)); // not a chart: passes through, does not use up the first chart
+        Assert.False(page.PlotlyShipped);
+        var first = page.ToHtml(chart);
+        var second = page.ToHtml(Plots.Histogram([1, 2], "histogram", "s"));
+        var writer = new StringWriter();
+        page.Write(chart, writer);
+        Assert.True(page.PlotlyShipped);
+        Assert.Equal(1, Count(first + second + writer, "plotly.js v2.28.0"));
+        Assert.Contains("plotly.js v2.28.0", first);
+        Assert.Contains("Plotly.newPlot(", second);
+        Assert.Contains("Plotly.newPlot(", writer.ToString());
+
+        // A new kernel (kubelab.csx loaded again) gets a new page, whose first chart carries plotly.js again.
+        Assert.Contains("plotly.js v2.28.0", new NotebookPage().ToHtml(chart));
+    }
+
+    private sealed class Banner : IHtmlDisplayable
+    {
+        public string ToHtml() => "<b>table</b>";
+    }
+
+    private static int Count(string text, string what) => Regex.Matches(text, Regex.Escape(what)).Count;
+
+    [Fact]
     public void Standalone_html_inlines_plotly_and_contains_the_data()
     {
         var plot = Plots.Bar([("kind", 2.5), ("simulator", 0.4)], "Recovery by cluster", "seconds");
@@ -107,13 +149,53 @@ public class PlotTests
         Assert.Contains("plotly.js v2.28.0", html); // inlined bundle, works offline
         Assert.DoesNotContain("src=\"https://cdn.plot.ly", html);
         Assert.Contains("\"simulator\"", html);
-        Assert.Contains("Recovery by cluster", html);
+        Assert.Contains("<title>Recovery by cluster</title>", html);
         var embedded = Regex.Match(html, "<script type=\"application/json\" data-kubelab-plot=\"Recovery by cluster\">(.*?)</script>", RegexOptions.Singleline);
         Assert.Equal(JsonNode.Parse(plot.SpecJson)!.ToJsonString(), JsonNode.Parse(embedded.Groups[1].Value)!.ToJsonString());
 
         var file = Path.Combine(Path.GetTempPath(), $"kubelab-plot-{Guid.NewGuid():N}", "chart.html");
         plot.SaveHtml(file);
         Assert.True(new FileInfo(file).Length > 1_000_000);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+    }
+
+    [Fact]
+    public void Standalone_html_with_a_shared_plotly_file_references_it_relatively()
+    {
+        var plot = Plots.Bar([("kind", 2.5), ("simulator", 0.4)], "Recovery by cluster", "seconds");
+        var html = Plot.StandaloneHtml(plot.SpecJson, "../plotly-2.28.0.min.js");
+        Assert.Contains("<script src=\"../plotly-2.28.0.min.js\"></script>", html);
+        Assert.DoesNotContain("plotly.js v2.28.0", html);
+        Assert.True(html.Length < 20_000, $"a page that references plotly.js should be a few KB, was {html.Length} chars");
+        Assert.Contains("\"simulator\"", html);
+        Assert.Contains("Plotly.newPlot(", html);
+    }
+
+    [Fact]
+    public void The_shared_plotly_file_is_named_after_its_version_and_written_once()
+    {
+        var dir = Directory.CreateTempSubdirectory("kubelab-plotly-").FullName;
+        try
+        {
+            Assert.Equal("2.28.0", PlotlyAsset.Version);
+            var path = PlotlyAsset.WriteTo(dir);
+            Assert.Equal(Path.Combine(dir, "plotly-2.28.0.min.js"), path);
+            Assert.Contains("plotly.js v2.28.0", File.ReadAllText(path)[..200]);
+            Assert.True(new FileInfo(path).Length > 3_000_000);
+            var written = File.GetLastWriteTimeUtc(path);
+            File.SetLastWriteTimeUtc(path, written.AddHours(-1));
+            Assert.Equal(path, PlotlyAsset.WriteTo(dir)); // a complete copy is kept, not rewritten
+            Assert.Equal(written.AddHours(-1), File.GetLastWriteTimeUtc(path));
+            Assert.Single(Directory.GetFiles(dir));
+
+            File.WriteAllText(path, "truncated");
+            PlotlyAsset.WriteTo(dir); // a broken copy is replaced
+            Assert.True(new FileInfo(path).Length > 3_000_000);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

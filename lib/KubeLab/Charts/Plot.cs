@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using KubeLab.Charts;
 
@@ -6,7 +5,7 @@ namespace KubeLab;
 
 /// <summary>
 /// A chart. <see cref="SpecJson"/> is KubeLab's small serialisable chart spec; HTML is produced by the Plotly.NET renderer
-/// running in its own AssemblyLoadContext. Works offline: plotly.js is inlined.
+/// running in its own AssemblyLoadContext. Works offline: plotly.js is inlined or a local file (never a CDN).
 /// </summary>
 public sealed class Plot : IHtmlDisplayable
 {
@@ -24,30 +23,15 @@ public sealed class Plot : IHtmlDisplayable
     public string SpecJson { get; }
     public int TraceCount { get; }
 
-    /// <summary>
-    /// For notebooks (VS Code webview or saved .ipynb; no require.js needed): the spec as application/json (so the runner can
-    /// re-create a standalone file), a div, plotly.js inlined once per page (guarded by window.Plotly), then Plotly.newPlot.
-    /// </summary>
-    public string ToHtml()
-    {
-        var id = "kubelab-plot-" + Guid.NewGuid().ToString("N")[..12];
-        var figure = RendererHost.FigureJson(SpecJson);
-        var sb = new StringBuilder();
-        sb.Append("<div class=\"kubelab-plot\">");
-        sb.Append("<script type=\"application/json\" data-kubelab-plot=\"").Append(Html.Escape(Title)).Append("\">")
-          .Append(ScriptSafe(SpecJson)).Append("</script>");
-        sb.Append("<div id=\"").Append(id).Append("\" style=\"width:100%;max-width:960px;height:460px\"></div>");
-        sb.Append("<script>if (!window.Plotly) { var kubelabDefine = window.define; window.define = undefined; try {\n")
-          .Append(ScriptSafe(RendererHost.PlotlyJs()))
-          .Append("\n} finally { window.define = kubelabDefine; } }</script>");
-        sb.Append("<script>(function(){var fig=").Append(ScriptSafe(figure))
-          .Append(";var cfg=Object.assign({responsive:true,displaylogo:false},fig.config||{});")
-          .Append("window.Plotly.newPlot(document.getElementById('").Append(id).Append("'),fig.data,fig.layout,cfg);})();</script>");
-        sb.Append("</div>");
-        return sb.ToString();
-    }
+    /// <summary>For notebooks (VS Code webview or saved .ipynb; no require.js needed), self-contained: plotly.js inlined
+    /// (guarded by window.Plotly). kubelab.csx shows plots through <see cref="NotebookPage"/> instead, which inlines it once per notebook.</summary>
+    public string ToHtml() => ToHtml(includePlotlyJs: true);
 
-    /// <summary>Writes a standalone HTML file that opens offline (plotly.js inlined).</summary>
+    /// <summary>The notebook output: the spec as application/json (so the runner can re-create a standalone page), a div, plotly.js
+    /// if <paramref name="includePlotlyJs"/>, and a script that draws once window.Plotly exists.</summary>
+    public string ToHtml(bool includePlotlyJs) => PlotHtml.Fragment(Title, SpecJson, RendererHost.FigureJson(SpecJson), includePlotlyJs);
+
+    /// <summary>Writes a standalone HTML file that opens offline (plotly.js inlined: one file to share).</summary>
     public void SaveHtml(string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -55,20 +39,16 @@ public sealed class Plot : IHtmlDisplayable
         File.WriteAllText(path, StandaloneHtml(SpecJson));
     }
 
-    /// <summary>A standalone offline HTML document for a spec (used by the runner to write chart.html artifacts).</summary>
-    public static string StandaloneHtml(string specJson)
+    /// <summary>A standalone offline HTML document for a spec, plotly.js inlined.</summary>
+    public static string StandaloneHtml(string specJson) => StandaloneHtml(specJson, plotlyJsSrc: null);
+
+    /// <summary>A standalone HTML document for a spec that loads plotly.js from <paramref name="plotlyJsSrc"/> (a relative URL of
+    /// the shared <see cref="Charts.PlotlyAsset"/> file, as the runner writes them), or inlines it when null.</summary>
+    public static string StandaloneHtml(string specJson, string? plotlyJsSrc)
     {
         var plot = new Plot(specJson); // validates the spec before handing it over
-        var html = RendererHost.Render(specJson, inlinePlotlyJs: true);
-        // Keep the spec in the file too, so a saved chart can be re-rendered or inspected without the notebook.
-        var spec = $"<script type=\"application/json\" data-kubelab-plot=\"{Html.Escape(plot.Title)}\">{ScriptSafe(specJson)}</script>";
-        var body = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
-        return body < 0 ? html + spec : html.Insert(body, spec);
+        return PlotHtml.Document(plot.Title, specJson, RendererHost.FigureJson(specJson), plotlyJsSrc);
     }
-
-    /// <summary>Text inside a script element must not contain "&lt;/script"; "&lt;\/script" means the same inside JS strings and JSON.</summary>
-    internal static string ScriptSafe(string text)
-        => System.Text.RegularExpressions.Regex.Replace(text, "</(script)", "<\\/$1", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     public override string ToString() => $"Plot \"{Title}\" ({TraceCount} series) – display it in a notebook or call SaveHtml(path).";
 }

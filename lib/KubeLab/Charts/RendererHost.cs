@@ -27,6 +27,9 @@ public static class RendererHost
     /// <summary>The bundled plotly.min.js (read once).</summary>
     public static string PlotlyJs() => Js.Value;
 
+    /// <summary>Version of the bundled plotly.js (e.g. "2.28.0").</summary>
+    public static string PlotlyVersion() => (string)Invoke("get_PlotlyVersion")!;
+
     /// <summary>The FSharp.Core version the renderer runs with.</summary>
     public static string FSharpCoreVersion() => (string)Invoke("FSharpCoreVersion")!;
 
