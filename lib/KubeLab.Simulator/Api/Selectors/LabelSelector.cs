@@ -41,8 +41,9 @@ public sealed class LabelSelector
         if (selector is null) return Nothing;
         var reqs = new List<LabelRequirement>();
         foreach (var (key, value) in selector.MatchLabels ?? new Dictionary<string, string>())
-            reqs.Add(LabelRequirement.Create(key, LabelOperator.Equals, [value]));
-        foreach (var expr in selector.MatchExpressions ?? [])
+            reqs.Add(LabelRequirement.Create(key, LabelOperator.Equals, [value ?? ""])); // JSON null decodes to "" in Go's map[string]string
+        // JSON null decodes to Go's zero value: an empty requirement, an empty string.
+        foreach (var expr in (selector.MatchExpressions ?? []).Select(e => e ?? new V1LabelSelectorRequirement { Key = "", OperatorProperty = "" }))
         {
             var op = expr.OperatorProperty switch
             {
@@ -52,7 +53,7 @@ public sealed class LabelSelector
                 "DoesNotExist" => LabelOperator.DoesNotExist,
                 _ => throw new FormatException($"\"{expr.OperatorProperty}\" is not a valid label selector operator"),
             };
-            reqs.Add(LabelRequirement.Create(expr.Key, op, expr.Values?.ToList() ?? []));
+            reqs.Add(LabelRequirement.Create(expr.Key ?? "", op, expr.Values?.Select(v => v ?? "").ToList() ?? []));
         }
         return new LabelSelector(reqs, false);
     }

@@ -310,7 +310,10 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                     return (storage.Create(t, info.Namespace, toCreate, dryRun), true);
                 }
                 var live = UnappliedFields.Prepare(current, applied, fields, manager, info.Subresource);
-                var merged = (JsonObject)StrategicMergePatch.Apply(live, applied)!;
+                JsonObject merged;
+                // Malformed directives ($retainKeys of objects, …) are the client's error, as for a strategic merge PATCH below.
+                try { merged = (JsonObject)StrategicMergePatch.Apply(live, applied)!; }
+                catch (InvalidOperationException e) { throw ApiError.BadRequest($"the patch could not be applied: {e.Message}"); }
                 ManagedFields.RecordApply(merged, manager, info.Subresource, fields, storage.Now());
                 try { return (storage.Update(t, info.Namespace, info.Name!, merged, info.Subresource, dryRun, applyManager: manager), false); }
                 catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < 10 && applied.Path("metadata.resourceVersion") is null)

@@ -83,6 +83,10 @@ public sealed class DaemonSetController
         await history.EnsureAsync(ds.Metadata, "DaemonSet", ds.Spec.Template, hash,
             WithLabel(ds.Spec.Template.Metadata?.Labels, "controller-revision-hash", hash), ct).ConfigureAwait(false);
 
+        // Ask the expectations BEFORE reading the pod cache, like syncDaemonSet (pkg/controller/daemon/daemon_controller.go
+        // checks SatisfiedExpectations, then manage → getNodesToDaemonPods lists pods). In the other order a pod add can land
+        // in between: the snapshot lacks the pod while the expectations already count it, and the pod is created twice.
+        var mayManage = expectations.Satisfied(key);
         // Terminating pods still count for their node: with maxSurge 0 the replacement is created only once the old pod is gone
         // (no two agents on one node, e.g. competing for a hostPort).
         var owned = pods.List(ds.Metadata.NamespaceProperty).Where(p => PodFacts.ControllerOf(p)?.Uid == ds.Metadata.Uid).ToList();
@@ -91,7 +95,7 @@ public sealed class DaemonSetController
         var minReady = ds.Spec.MinReadySeconds ?? 0;
         var now = time.GetUtcNow().UtcDateTime;
 
-        if (expectations.Satisfied(key))
+        if (mayManage)
         {
             var create = new List<string>();
             var delete = new List<V1Pod>();

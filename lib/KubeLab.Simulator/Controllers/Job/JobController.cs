@@ -76,6 +76,9 @@ public sealed class JobController
         var now = time.GetUtcNow();
         var nowUtc = now.UtcDateTime;
         var spec = job.Spec;
+        // Expectations before the pod cache, like syncJob (satisfiedExpectations, then getPodsForJob): a pod add landing between
+        // the two would otherwise be counted as seen while missing from the snapshot, and created twice.
+        var mayManage = expectations.Satisfied(key);
         var owned = pods.List(job.Metadata.NamespaceProperty).Where(p => PodFacts.ControllerOf(p)?.Uid == job.Metadata.Uid).ToList();
         var active = owned.Where(PodFacts.IsActive).ToList();
         var terminating = owned.Where(p => p.Metadata.DeletionTimestamp is not null && p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
@@ -161,7 +164,7 @@ public sealed class JobController
                 conditions = JobConditions.With(conditions, JobConditions.Suspended, "False", "JobResumed", "Job resumed", nowUtc);
                 recorder.Normal(Reference(job), "Resumed", "Job resumed");
             }
-            if (expectations.Satisfied(key))
+            if (mayManage)
                 await ManagePodsAsync(key, job, active, succeededPods.Concat(failedPods), indexed, completedIndexes, succeeded, parallelism, now, ct).ConfigureAwait(false);
             if (spec.ActiveDeadlineSeconds is { } ads && startTime is { } st)
                 queue.AddAfter(key, st.ToUniversalTime().AddSeconds(ads) - nowUtc + TimeSpan.FromMilliseconds(1));
