@@ -111,6 +111,7 @@ internal static partial class BenchCommand
                     figures.Add($"rollout.{n}.created_s", $"{n}-replica Deployment → all available ({workers} workers)", created.TotalSeconds, "s");
                     figures.Add($"rollout.{n}.rolling_update_s", $"{n}-replica rolling update (25%/25%) → complete", rolled.TotalSeconds, "s");
                 }
+                figures.Add($"rollout.{n}.cpu_s", $"  CPU time used during the {n}-replica runs", memory.CpuSeconds, "s");
                 figures.Add($"rollout.{n}.peak_working_set_mib", $"  peak working set during the {n}-replica runs", memory.PeakWorkingSetMiB, "MiB");
                 figures.Add($"rollout.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-replica runs", memory.PeakHeapMiB, "MiB");
             }
@@ -132,6 +133,7 @@ internal static partial class BenchCommand
                     throw new UserError($"{runningCount} of {n} pods are Running after the Deployment reported them available.", 1);
                 figures.Add($"scale.{n}.running_s", $"{n} pods of one Deployment → all Running ({workers} workers)", running.TotalSeconds, "s");
             }
+            figures.Add($"scale.{n}.cpu_s", $"  CPU time used during the {n}-pod run", memory.CpuSeconds, "s");
             figures.Add($"scale.{n}.peak_working_set_mib", $"  peak working set during the {n}-pod run", memory.PeakWorkingSetMiB, "MiB");
             figures.Add($"scale.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-pod run", memory.PeakHeapMiB, "MiB");
         }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace KubeLab.Cli.Commands;
 
 /// <summary>
-/// The peak working set and managed heap of this process while one benchmark section runs (sampled every 100 ms; the
+/// The peak working set, managed heap and CPU time of this process while one benchmark section runs (sampled every 100 ms; the
 /// process-wide peak would mix sections together).
 /// </summary>
 internal sealed class MemorySampler : IAsyncDisposable
@@ -12,6 +12,7 @@ internal sealed class MemorySampler : IAsyncDisposable
     private readonly Task loop;
     private long peakWorkingSet;
     private long peakHeap;
+    private readonly TimeSpan cpuAtStart = CpuTime();
 
     public MemorySampler()
     {
@@ -33,6 +34,15 @@ internal sealed class MemorySampler : IAsyncDisposable
     public double PeakWorkingSetMiB { get { Sample(); return Interlocked.Read(ref peakWorkingSet) / 1048576.0; } }
 
     public double PeakHeapMiB { get { Sample(); return Interlocked.Read(ref peakHeap) / 1048576.0; } }
+
+    /// <summary>CPU time this process used since the section started (all threads): comparable even on a busy machine.</summary>
+    public double CpuSeconds => (CpuTime() - cpuAtStart).TotalSeconds;
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
 
     private void Sample()
     {
