@@ -53,12 +53,15 @@ public sealed class GarbageCollector : IAsyncDisposable
     public bool Sweep()
     {
         var changed = false;
-        var all = storage.Store.All();
+        // Shared, read-only objects: every change below clones first (a full copy of the store per pass grew with the cluster).
+        var all = storage.Store.AllReadOnly();
         var byUid = all.Where(x => x.Object.Uid() is not null).ToDictionary(x => x.Object.Uid()!, x => x);
         var now = storage.Time.GetUtcNow();
 
         foreach (var (type, obj) in all)
         {
+            // Fast path for nearly every object: not deleting, and every owner present and not being deleted: nothing to do.
+            if (!obj.IsDeleting() && OwnersAllLive(obj, byUid)) continue;
             var refs = obj.OwnerReferences().ToList();
             if (refs.Count > 0 && !obj.IsDeleting())
             {
@@ -106,6 +109,14 @@ public sealed class GarbageCollector : IAsyncDisposable
                 changed |= storage.ForceRemove(type, obj) is not null;
         }
         return changed;
+    }
+
+    private static bool OwnersAllLive(JsonObject obj, Dictionary<string, (ResourceType Type, JsonObject Object)> byUid)
+    {
+        if (obj.Meta()["ownerReferences"] is not JsonArray refs) return true;
+        foreach (var r in refs)
+            if (r.Str("uid") is not { } u || !byUid.TryGetValue(u, out var owner) || owner.Object.IsDeleting()) return false;
+        return true;
     }
 
     private static bool OrphansDependents(JsonObject owner) => owner.IsDeleting() && owner.Finalizers().Contains("orphan");

@@ -76,7 +76,7 @@ public sealed class JobController
         var now = time.GetUtcNow();
         var nowUtc = now.UtcDateTime;
         var spec = job.Spec;
-        var owned = pods.List(job.Metadata.NamespaceProperty).Where(p => PodFacts.ControllerOf(p)?.Uid == job.Metadata.Uid).ToList();
+        var owned = PodFacts.OwnedOrOrphans(pods, job.Metadata).Where(p => PodFacts.ControllerOf(p)?.Uid == job.Metadata.Uid).ToList();
         var active = owned.Where(PodFacts.IsActive).ToList();
         var terminating = owned.Where(p => p.Metadata.DeletionTimestamp is not null && p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
         var succeededPods = owned.Where(p => p.Status?.Phase == "Succeeded").ToList();
