@@ -18,6 +18,9 @@ public sealed class GarbageCollector : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
+    /// <summary>The least time between two signalled passes.</summary>
+    private static readonly TimeSpan SweepBatchInterval = TimeSpan.FromMilliseconds(50);
+
     public GarbageCollector(RestStorage storage)
     {
         this.storage = storage;
@@ -40,6 +43,9 @@ public sealed class GarbageCollector : IAsyncDisposable
                 await signal.WaitAsync(TimeSpan.FromSeconds(1), stop.Token);
                 // Settle: keep sweeping while a sweep made progress (cascades through several levels quickly).
                 for (var i = 0; i < 20 && Sweep(); i++) { }
+                // Batch what arrives meanwhile: under a steady stream of deletions (a rollout of thousands of pods) a pass per
+                // change would rescan the store back to back. The real garbage collector also works from queues, not per event.
+                await Task.Delay(SweepBatchInterval, storage.Time, stop.Token);
             }
             catch (OperationCanceledException) { break; }
             catch (Exception)
