@@ -1,109 +1,210 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using KubeLab.Runner;
-using Spectre.Console;
 
 namespace KubeLab.Cli.Commands;
 
 /// <summary><c>kubelab bench</c>: figures about the simulator and the runner (no pass/fail).</summary>
 internal static partial class BenchCommand
 {
+    /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "notebooks"];
+
+    private const int MaxReplicas = 10_000;
+
     public static Command Create()
     {
         var replicas = new Option<int>("--replicas") { Description = "Replicas of the benchmark ReplicaSet.", DefaultValueFactory = _ => 100 };
-        var deploymentReplicas = new Option<int>("--deployment-replicas") { Description = "Replicas of the benchmark Deployment rollout.", DefaultValueFactory = _ => 1000 };
-        var command = new Command("bench", "Measure simulator start-up, a large ReplicaSet, a large Deployment rollout, exec / pod proxy / log follow, and every chapter notebook on the simulator.")
-            { replicas, deploymentReplicas };
-        command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(parse.GetValue(replicas), parse.GetValue(deploymentReplicas), ct)));
+        var deploymentReplicas = new Option<int[]>("--deployment-replicas")
+        {
+            Description = "Replicas of the benchmark Deployment rollout; several values (e.g. 1000 5000) show how its cost grows.",
+            DefaultValueFactory = _ => [1000, 5000],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var scaleReplicas = new Option<int>("--scale-replicas") { Description = "Pods of one Deployment taken to all Running on a widened cluster.", DefaultValueFactory = _ => 10_000 };
+        var clients = new Option<int>("--api-clients") { Description = "Concurrent clients of the API latency figures.", DefaultValueFactory = _ => 10 };
+        var only = new Option<string[]>("--only")
+        {
+            Description = $"Run only these sections: {string.Join(", ", Sections)}.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON (key, value, unit) instead of a table." };
+        var output = new Option<string?>("--output") { Description = "Also write the figures as JSON to this file." };
+        var command = new Command("bench", "Measure simulator start-up, a large ReplicaSet, Deployment rollouts at growing sizes, 10,000 pods to Running, API latency, exec / pod proxy / log follow, and every chapter notebook on the simulator.")
+            { replicas, deploymentReplicas, scaleReplicas, clients, only, json, output };
+        command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(new Settings(parse.GetValue(replicas), parse.GetValue(deploymentReplicas) ?? [],
+            parse.GetValue(scaleReplicas), parse.GetValue(clients), parse.GetValue(only) ?? [], parse.GetValue(json), parse.GetValue(output)), ct)));
         return command;
+    }
+
+    private sealed record Settings(int Replicas, int[] DeploymentReplicas, int ScaleReplicas, int ApiClients, string[] Only, bool Json, string? Output)
+    {
+        public bool Runs(string section) => Only.Length == 0 || Only.Contains(section, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>kubelet's default maxPods (110 on kind's nodes): the benchmark cluster gets enough workers for its replicas.</summary>
     private const int PodsPerNode = 110;
 
-    private static async Task<int> RunAsync(int replicas, int deploymentReplicas, CancellationToken ct)
+    /// <summary>Workers for <paramref name="pods"/> pods with 10 % head room (a rolling update surges by 25 %, at most 110 per node).</summary>
+    private static int WorkersFor(int pods) => Math.Max(2, (int)Math.Ceiling(pods * 1.3 / PodsPerNode));
+
+    private static async Task<int> RunAsync(Settings settings, CancellationToken ct)
     {
-        if (replicas is < 1 or > 5000)
-            throw new UserError($"--replicas must be between 1 and 5000 (got {replicas}).");
-        if (deploymentReplicas is < 1 or > 5000)
-            throw new UserError($"--deployment-replicas must be between 1 and 5000 (got {deploymentReplicas}).");
+        if (settings.Replicas is < 1 or > MaxReplicas)
+            throw new UserError($"--replicas must be between 1 and {MaxReplicas} (got {settings.Replicas}).");
+        if (settings.DeploymentReplicas.FirstOrDefault(r => r is < 1 or > MaxReplicas) is var bad and not 0)
+            throw new UserError($"--deployment-replicas must be between 1 and {MaxReplicas} (got {bad}).");
+        if (settings.ScaleReplicas is < 1 or > MaxReplicas)
+            throw new UserError($"--scale-replicas must be between 1 and {MaxReplicas} (got {settings.ScaleReplicas}).");
+        if (settings.ApiClients is < 1 or > 100)
+            throw new UserError($"--api-clients must be between 1 and 100 (got {settings.ApiClients}).");
+        if (settings.Only.FirstOrDefault(o => !Sections.Contains(o, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+            throw new UserError($"--only: unknown section \"{unknown}\" (known: {string.Join(", ", Sections)}).");
         var root = RepoRoot.Find(Environment.CurrentDirectory);
         var outDir = Path.Combine(root, "artifacts", "bench");
-        var figures = new List<(string What, string Value)>();
+        var figures = new BenchFigures();
+        var machine = new Dictionary<string, string>
+        {
+            ["cores"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+            ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+            ["serverGC"] = System.Runtime.GCSettings.IsServerGC.ToString(),
+            ["date"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+        };
+        figures.Add("machine.cores", "machine: logical cores", Environment.ProcessorCount, "cores", "0");
 
         var clock = Stopwatch.StartNew();
-        await using (var session = await ClusterSession.StartSimulatorAsync(Path.Combine(outDir, "kubeconfig-sim.yaml"), ct: ct))
+        if (settings.Runs("startup"))
         {
+            clock.Restart();
+            await using var session = await ClusterSession.StartSimulatorAsync(Path.Combine(outDir, "kubeconfig-sim.yaml"), ct: ct);
             using var client = session.Simulator!.CreateClient();
             await client.Version.GetCodeAsync(ct);
-            figures.Add(("simulator start → /version answers", $"{clock.Elapsed.TotalMilliseconds:0} ms"));
-            Report(figures[^1]);
+            figures.Add("startup.version_ms", "simulator start → /version answers", clock.Elapsed.TotalMilliseconds, "ms", "0");
         }
 
-        // The course cluster's 2 workers hold 220 pods; large replica counts run on a wider simulated cluster.
-        var workers = Math.Max(2, (int)Math.Ceiling(Math.Max(replicas, deploymentReplicas) * 1.1 / PodsPerNode));
-        await using (var wide = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions { WorkerNodes = workers }, ct))
+        if (settings.Runs("replicaset"))
         {
+            var workers = WorkersFor(settings.Replicas);
+            await using var memory = new MemorySampler();
+            await using var wide = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions { WorkerNodes = workers }, ct);
             using var client = wide.CreateClient();
-            var rsTime = await TimeReplicaSetAsync(client, replicas, ct);
-            figures.Add(($"{replicas}-replica ReplicaSet → all Ready ({workers} workers)", $"{rsTime.TotalSeconds:0.00} s"));
-            Report(figures[^1]);
-
-            var (created, rolled) = await DeploymentRolloutBench.RunAsync(client, deploymentReplicas, ct);
-            figures.Add(($"{deploymentReplicas}-replica Deployment → all available", $"{created.TotalSeconds:0.00} s"));
-            Report(figures[^1]);
-            figures.Add(($"{deploymentReplicas}-replica rolling update (25%/25%) → complete", $"{rolled.TotalSeconds:0.00} s"));
-            Report(figures[^1]);
+            var rsTime = await TimeReplicaSetAsync(client, settings.Replicas, ct);
+            figures.Add($"replicaset.{settings.Replicas}.ready_s", $"{settings.Replicas}-replica ReplicaSet → all Ready ({workers} workers)", rsTime.TotalSeconds, "s");
         }
 
-        await using (var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct))
+        if (settings.Runs("rollout"))
         {
+            foreach (var n in settings.DeploymentReplicas)
+            {
+                // A fresh cluster per size, so each figure (and its memory) stands on its own.
+                var workers = WorkersFor(n);
+                await using var memory = new MemorySampler();
+                await using (var wide = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions { WorkerNodes = workers }, ct))
+                {
+                    using var client = wide.CreateClient();
+                    var (created, rolled) = await DeploymentRolloutBench.RunAsync(client, n, ct);
+                    figures.Add($"rollout.{n}.created_s", $"{n}-replica Deployment → all available ({workers} workers)", created.TotalSeconds, "s");
+                    figures.Add($"rollout.{n}.rolling_update_s", $"{n}-replica rolling update (25%/25%) → complete", rolled.TotalSeconds, "s");
+                }
+                figures.Add($"rollout.{n}.cpu_s", $"  CPU time used during the {n}-replica runs", memory.CpuSeconds, "s");
+                figures.Add($"rollout.{n}.peak_working_set_mib", $"  peak working set during the {n}-replica runs", memory.PeakWorkingSetMiB, "MiB");
+                figures.Add($"rollout.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-replica runs", memory.PeakHeapMiB, "MiB");
+            }
+        }
+
+        if (settings.Runs("scale"))
+        {
+            var n = settings.ScaleReplicas;
+            var workers = (int)Math.Ceiling(n * 1.1 / PodsPerNode);
+            GC.Collect();
+            await using var memory = new MemorySampler();
+            await using (var wide = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions { WorkerNodes = workers }, ct))
+            {
+                using var client = wide.CreateClient();
+                var running = await DeploymentRolloutBench.CreateAsync(client, n, "kubelab-bench-scale", ct);
+                var pods = await client.CoreV1.ListNamespacedPodAsync("kubelab-bench-scale", cancellationToken: ct);
+                var runningCount = pods.Items.Count(p => p.Status?.Phase == "Running");
+                if (runningCount != n)
+                    throw new UserError($"{runningCount} of {n} pods are Running after the Deployment reported them available.", 1);
+                figures.Add($"scale.{n}.running_s", $"{n} pods of one Deployment → all Running ({workers} workers)", running.TotalSeconds, "s");
+            }
+            figures.Add($"scale.{n}.cpu_s", $"  CPU time used during the {n}-pod run", memory.CpuSeconds, "s");
+            figures.Add($"scale.{n}.peak_working_set_mib", $"  peak working set during the {n}-pod run", memory.PeakWorkingSetMiB, "MiB");
+            figures.Add($"scale.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-pod run", memory.PeakHeapMiB, "MiB");
+        }
+
+        if (settings.Runs("api"))
+        {
+            await using var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct);
+            using var client = cluster.CreateClient();
+            var a = await ApiLatencyBench.RunAsync(client, settings.ApiClients, rounds: 100, ct);
+            foreach (var (verb, p) in new[] { ("get", a.Get), ("list", a.List), ("patch", a.Patch) })
+            {
+                var what = verb switch { "get" => "GET pod", "list" => $"LIST {a.ListSize} pods", _ => "PATCH pod (strategic merge)" };
+                figures.Add($"api.{verb}.p50_ms", $"API {what}, {settings.ApiClients} concurrent clients: p50", p.P50.TotalMilliseconds, "ms", "0.0");
+                figures.Add($"api.{verb}.p99_ms", $"API {what}, {settings.ApiClients} concurrent clients: p99 (of {p.Count})", p.P99.TotalMilliseconds, "ms", "0.0");
+            }
+        }
+
+        if (settings.Runs("dataplane"))
+        {
+            await using var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct);
             using var client = cluster.CreateClient();
             var d = await DataPlaneBench.RunAsync(client, cluster.Clock, ct);
-            figures.Add(($"exec round trip (`echo`, WebSocket; median / p99 of {d.ExecCount})",
-                $"{d.ExecMedian.TotalMilliseconds:0.0} ms / {d.ExecP99.TotalMilliseconds:0.0} ms"));
-            Report(figures[^1]);
-            figures.Add(($"{d.ProxyGets} GETs through pods/proxy to agnhost (8 concurrent)", $"{d.ProxyGetsPerSecond:0} requests/s"));
-            Report(figures[^1]);
-            figures.Add(($"log follow latency (nginx writes an access line → a follow reader has it; median of {d.LogLines})", $"{d.LogFollowMedian.TotalMilliseconds:0.0} ms"));
-            Report(figures[^1]);
+            figures.Add("dataplane.exec.p50_ms", $"exec round trip (`echo`, WebSocket): median of {d.ExecCount}", d.ExecMedian.TotalMilliseconds, "ms", "0.0");
+            figures.Add("dataplane.exec.p99_ms", $"exec round trip (`echo`, WebSocket): p99 of {d.ExecCount}", d.ExecP99.TotalMilliseconds, "ms", "0.0");
+            figures.Add("dataplane.proxy.requests_per_s", $"{d.ProxyGets} GETs through pods/proxy to agnhost (8 concurrent)", d.ProxyGetsPerSecond, "requests/s", "0");
+            figures.Add("dataplane.log_follow.p50_ms", $"log follow latency (nginx writes an access line → a follow reader has it; median of {d.LogLines})", d.LogFollowMedian.TotalMilliseconds, "ms", "0.0");
         }
 
         var failures = new List<string>();
-        var chapters = NotebookSelection.All(Path.Combine(root, "notebooks"))
-            .Where(p => ChapterNotebook().IsMatch(Path.GetFileName(p))).ToList();
-        if (chapters.Count == 0)
+        if (settings.Runs("notebooks"))
         {
-            figures.Add(("chapter notebooks on the simulator", "no such notebooks"));
-        }
-        else
-        {
-            // The notebooks run exactly as `kubelab run --cluster sim` runs them: one shared course simulator.
-            await using var session = await ClusterSession.StartSimulatorAsync(Path.Combine(outDir, "kubeconfig-sim.yaml"), ct: ct);
-            clock.Restart();
-            var passed = 0;
-            foreach (var nb in chapters)
+            var chapters = NotebookSelection.All(Path.Combine(root, "notebooks"))
+                .Where(p => ChapterNotebook().IsMatch(Path.GetFileName(p))).ToList();
+            if (chapters.Count == 0)
             {
-                session.PrepareForNextNotebook();
-                var result = await NotebookRunner.RunAsync(nb, new RunOptions { OutputDirectory = outDir, WorkingDirectory = Path.Combine(root, "notebooks") }, null, ct);
-                passed += result.Succeeded ? 1 : 0;
-                if (!result.Succeeded)
-                    failures.Add(result.Describe());
-                figures.Add(($"  {result.Name}", $"{result.Duration.TotalSeconds:0.0} s {(result.Succeeded ? "" : "(FAILED)")}".Trim()));
-                Report(figures[^1]);
+                figures.AddText("notebooks", "chapter notebooks on the simulator", "no such notebooks");
             }
-            figures.Add(($"all {chapters.Count} chapter notebooks on the simulator ({passed}/{chapters.Count} passed)", $"{clock.Elapsed.TotalSeconds:0.0} s"));
+            else
+            {
+                // The notebooks run exactly as `kubelab run --cluster sim` runs them: one shared course simulator.
+                await using var session = await ClusterSession.StartSimulatorAsync(Path.Combine(outDir, "kubeconfig-sim.yaml"), ct: ct);
+                clock.Restart();
+                var passed = 0;
+                foreach (var nb in chapters)
+                {
+                    session.PrepareForNextNotebook();
+                    var result = await NotebookRunner.RunAsync(nb, new RunOptions { OutputDirectory = outDir, WorkingDirectory = Path.Combine(root, "notebooks") }, null, ct);
+                    passed += result.Succeeded ? 1 : 0;
+                    if (!result.Succeeded)
+                        failures.Add(result.Describe());
+                    figures.Add($"notebooks.{result.Name}_s", $"  {result.Name}{(result.Succeeded ? "" : " (FAILED)")}", result.Duration.TotalSeconds, "s", "0.0");
+                }
+                figures.Add("notebooks.all_s", $"all {chapters.Count} chapter notebooks on the simulator ({passed}/{chapters.Count} passed)", clock.Elapsed.TotalSeconds, "s", "0.0");
+            }
         }
 
-        var process = Process.GetCurrentProcess();
+        using var process = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
-        figures.Add(("peak working set", $"{process.PeakWorkingSet64 / 1048576.0:0} MiB"));
-        figures.Add(("GC heap in use / committed", $"{GC.GetTotalMemory(false) / 1048576.0:0} MiB / {gc.TotalCommittedBytes / 1048576.0:0} MiB"));
-        figures.Add(("GC collections gen0/1/2", $"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
-        Print(figures);
+        figures.Add("process.peak_working_set_mib", "peak working set (whole run)", process.PeakWorkingSet64 / 1048576.0, "MiB");
+        figures.Add("process.gc_heap_mib", "GC heap in use", GC.GetTotalMemory(false) / 1048576.0, "MiB");
+        figures.Add("process.gc_committed_mib", "GC heap committed", gc.TotalCommittedBytes / 1048576.0, "MiB");
+        figures.AddText("process.gc_collections", "GC collections gen0/1/2", $"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        if (settings.Json)
+            Console.WriteLine(figures.ToJson(machine));
+        else
+            figures.Print();
+        if (settings.Output is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            await File.WriteAllTextAsync(path, figures.ToJson(machine), ct);
+        }
         foreach (var failure in failures)
             ConsoleOutput.Error("FAILED " + failure);
         return 0;
@@ -111,12 +212,6 @@ internal static partial class BenchCommand
 
     [GeneratedRegex(@"^\d\d[-_].*\.ipynb$")]
     private static partial Regex ChapterNotebook();
-
-    private static void Report((string What, string Value) figure)
-    {
-        if (ConsoleOutput.Plain)
-            Console.WriteLine($"  … {figure.What.Trim()}: {figure.Value}");
-    }
 
     /// <summary>Creates a ReplicaSet and measures until status.readyReplicas reaches spec.replicas (watch-based).</summary>
     private static async Task<TimeSpan> TimeReplicaSetAsync(IKubernetes client, int replicas, CancellationToken ct)
@@ -163,21 +258,5 @@ internal static partial class BenchCommand
         {
             throw new UserError($"The {replicas}-replica ReplicaSet was not Ready within 3 minutes on the simulator.", 1);
         }
-    }
-
-    private static void Print(List<(string What, string Value)> figures)
-    {
-        if (ConsoleOutput.Plain)
-        {
-            var width = figures.Max(f => f.What.Length);
-            Console.WriteLine();
-            foreach (var (what, value) in figures)
-                Console.WriteLine($"{what.PadRight(width)}  {value}");
-            return;
-        }
-        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-        foreach (var (what, value) in figures)
-            table.AddRow(Markup.Escape(what), Markup.Escape(value));
-        AnsiConsole.Write(table);
     }
 }

@@ -10,12 +10,25 @@ namespace KubeLab.Cli.Commands;
 /// </summary>
 internal static class DeploymentRolloutBench
 {
-    private const string Namespace = "kubelab-bench-deploy";
+    public const string DefaultNamespace = "kubelab-bench-deploy";
     private const string Name = "bench";
 
-    public static async Task<(TimeSpan Created, TimeSpan RolledOut)> RunAsync(IKubernetes client, int replicas, CancellationToken ct)
+    public static async Task<(TimeSpan Created, TimeSpan RolledOut)> RunAsync(IKubernetes client, int replicas, CancellationToken ct,
+        string ns = DefaultNamespace)
     {
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: ct);
+        var created = await CreateAsync(client, replicas, ns, ct);
+        var clock = Stopwatch.StartNew();
+        var patch = new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27.1"}]}}}}""",
+            V1Patch.PatchType.StrategicMergePatch);
+        await client.AppsV1.PatchNamespacedDeploymentAsync(patch, Name, ns, cancellationToken: ct);
+        await WaitUntilCompleteAsync(client, replicas, ns, ct);
+        return (created, clock.Elapsed);
+    }
+
+    /// <summary>Creates the namespace and an N-replica nginx Deployment; returns the time until all replicas are available.</summary>
+    public static async Task<TimeSpan> CreateAsync(IKubernetes client, int replicas, string ns, CancellationToken ct)
+    {
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct);
         var labels = new Dictionary<string, string> { ["app"] = Name };
         var deployment = new V1Deployment
         {
@@ -33,16 +46,9 @@ internal static class DeploymentRolloutBench
         };
 
         var clock = Stopwatch.StartNew();
-        await client.AppsV1.CreateNamespacedDeploymentAsync(deployment, Namespace, cancellationToken: ct);
-        await WaitUntilCompleteAsync(client, replicas, ct);
-        var created = clock.Elapsed;
-
-        clock.Restart();
-        var patch = new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27.1"}]}}}}""",
-            V1Patch.PatchType.StrategicMergePatch);
-        await client.AppsV1.PatchNamespacedDeploymentAsync(patch, Name, Namespace, cancellationToken: ct);
-        await WaitUntilCompleteAsync(client, replicas, ct);
-        return (created, clock.Elapsed);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(deployment, ns, cancellationToken: ct);
+        await WaitUntilCompleteAsync(client, replicas, ns, ct);
+        return clock.Elapsed;
     }
 
     /// <summary>kubectl's rule: the controller has seen the latest generation and every replica is updated and available.</summary>
@@ -50,18 +56,18 @@ internal static class DeploymentRolloutBench
         d.Status is { } s && s.ObservedGeneration >= d.Metadata.Generation &&
         s.UpdatedReplicas == replicas && s.Replicas == replicas && s.AvailableReplicas == replicas;
 
-    private static async Task WaitUntilCompleteAsync(IKubernetes client, int replicas, CancellationToken ct)
+    private static async Task WaitUntilCompleteAsync(IKubernetes client, int replicas, string ns, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        timeout.CancelAfter(TimeSpan.FromMinutes(10));
         try
         {
             while (true)
             {
-                var list = await client.AppsV1.ListNamespacedDeploymentAsync(Namespace, fieldSelector: $"metadata.name={Name}", cancellationToken: timeout.Token);
+                var list = await client.AppsV1.ListNamespacedDeploymentAsync(ns, fieldSelector: $"metadata.name={Name}", cancellationToken: timeout.Token);
                 if (list.Items.FirstOrDefault() is { } current && IsComplete(current, replicas)) return;
                 await foreach (var (_, item) in client.AppsV1.WatchListNamespacedDeploymentAsync(
-                                   Namespace, fieldSelector: $"metadata.name={Name}", resourceVersion: list.Metadata.ResourceVersion,
+                                   ns, fieldSelector: $"metadata.name={Name}", resourceVersion: list.Metadata.ResourceVersion,
                                    timeoutSeconds: 60, cancellationToken: timeout.Token))
                 {
                     if (IsComplete(item, replicas)) return;
@@ -70,7 +76,7 @@ internal static class DeploymentRolloutBench
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new UserError($"The {replicas}-replica Deployment did not finish its rollout within 5 minutes on the simulator.", 1);
+            throw new UserError($"The {replicas}-replica Deployment did not finish its rollout within 10 minutes on the simulator.", 1);
         }
     }
 }

@@ -51,6 +51,67 @@ public sealed class Informer<T, TList>
 
     public T? Get(string key) => cache.TryGetValue(key, out var obj) ? obj : null;
 
+    // client-go's Indexer: named secondary indexes (index value → cache keys), kept up to date as the cache changes, so a
+    // controller finds "its" objects without scanning every object of the type on each sync.
+    private readonly object indexGate = new();
+    private readonly Dictionary<string, (Func<T, string?> Value, Dictionary<string, HashSet<string>> Keys)> indexes = new();
+
+    /// <summary>Adds a named index (registering the same name twice keeps the first); objects whose value is null are not indexed.</summary>
+    public void AddIndex(string name, Func<T, string?> value)
+    {
+        lock (indexGate)
+        {
+            if (indexes.ContainsKey(name)) return;
+            var keys = new Dictionary<string, HashSet<string>>();
+            indexes[name] = (value, keys);
+            foreach (var (key, obj) in cache) AddToIndex(keys, value(obj), key);
+        }
+    }
+
+    /// <summary>The cached objects whose index <paramref name="name"/> has <paramref name="value"/> (client-go's ByIndex).</summary>
+    public List<T> ByIndex(string name, string value)
+    {
+        string[] keys;
+        lock (indexGate)
+        {
+            if (!indexes.TryGetValue(name, out var index)) throw new InvalidOperationException($"no index {name} on {Resource}");
+            keys = index.Keys.TryGetValue(value, out var set) ? [.. set] : [];
+        }
+        var result = new List<T>(keys.Length);
+        foreach (var key in keys)
+            if (cache.TryGetValue(key, out var obj)) result.Add(obj);
+        return result;
+    }
+
+    /// <summary>How many cached objects have <paramref name="value"/> in index <paramref name="name"/>.</summary>
+    public int IndexCount(string name, string value)
+    {
+        lock (indexGate)
+            return indexes.TryGetValue(name, out var index) && index.Keys.TryGetValue(value, out var set) ? set.Count : 0;
+    }
+
+    private void Reindex(string key, T? old, T? now)
+    {
+        lock (indexGate)
+        {
+            foreach (var (value, keys) in indexes.Values)
+            {
+                var before = old is null ? null : value(old);
+                var after = now is null ? null : value(now);
+                if (before == after) continue;
+                if (before is not null && keys.TryGetValue(before, out var set) && set.Remove(key) && set.Count == 0) keys.Remove(before);
+                AddToIndex(keys, after, key);
+            }
+        }
+    }
+
+    private static void AddToIndex(Dictionary<string, HashSet<string>> keys, string? value, string key)
+    {
+        if (value is null) return;
+        if (!keys.TryGetValue(value, out var set)) keys[value] = set = [];
+        set.Add(key);
+    }
+
     public IReadOnlyList<T> List() => cache.Values.ToList();
 
     public IReadOnlyList<T> List(string? ns) => cache.Values.Where(o => o.Metadata.NamespaceProperty == ns).ToList();
@@ -134,11 +195,13 @@ public sealed class Informer<T, TList>
         {
             if (old.Metadata.ResourceVersion == obj.Metadata.ResourceVersion) return;
             cache[key] = obj;
+            Reindex(key, old, obj);
             foreach (var h in Volatile.Read(ref onUpdate)) Safe(() => h(old, obj));
         }
         else
         {
             cache[key] = obj;
+            Reindex(key, null, obj);
             foreach (var h in Volatile.Read(ref onAdd)) Safe(() => h(obj));
         }
     }
@@ -146,6 +209,7 @@ public sealed class Informer<T, TList>
     private void Remove(string key)
     {
         if (!cache.TryRemove(key, out var old)) return;
+        Reindex(key, old, null);
         foreach (var h in Volatile.Read(ref onDelete)) Safe(() => h(old));
     }
 

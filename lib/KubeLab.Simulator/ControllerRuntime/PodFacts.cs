@@ -22,6 +22,23 @@ public static class PodFacts
         return ready.LastTransitionTime is { } since && since.ToUniversalTime().AddSeconds(minReadySeconds) <= now;
     }
 
+    /// <summary>
+    /// The pod index of kube-controller-manager (pkg/controller/controller_utils.go, PodControllerUIDIndex): pods by their
+    /// controller's UID; pods without a controller are indexed as orphans of their namespace (<see cref="OrphansOf"/>).
+    /// </summary>
+    public const string ControllerUidIndex = "podControllerUID";
+
+    public static string? ControllerUidIndexValue(V1Pod pod) => ControllerOf(pod)?.Uid is { } uid ? uid : OrphansOf(pod.Metadata.NamespaceProperty);
+
+    public static string OrphansOf(string? ns) => "orphans:" + ns;
+
+    /// <summary>The pods a controller may own: those it controls and the orphans of its namespace (candidates for adoption).</summary>
+    public static IEnumerable<V1Pod> OwnedOrOrphans(ControllerRuntime.Informer<V1Pod, V1PodList> pods, V1ObjectMeta owner)
+    {
+        pods.AddIndex(ControllerUidIndex, ControllerUidIndexValue);
+        return pods.ByIndex(ControllerUidIndex, owner.Uid).Concat(pods.ByIndex(ControllerUidIndex, OrphansOf(owner.NamespaceProperty)));
+    }
+
     public static V1OwnerReference? ControllerOf(V1Pod pod) => pod.Metadata.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
 
     public static int RestartCount(V1Pod pod) => (pod.Status?.ContainerStatuses ?? []).Sum(c => c.RestartCount);

@@ -37,6 +37,7 @@ public sealed class DefaultScheduler
         this.recorder = recorder;
         this.time = time;
         queue = new WorkQueue(time);
+        pods.AddIndex(RunningOnNodeIndex, OccupiedNode);
         pods.AddHandler(added: Enqueue, updated: (_, pod) => Enqueue(pod), deleted: pod =>
         {
             assumed.TryRemove(pod.Metadata.Uid ?? "", out _);
@@ -104,15 +105,17 @@ public sealed class DefaultScheduler
     /// <summary>Pods counted on a node: those bound there (and not finished) plus those we assumed there but have not seen bound yet.</summary>
     private Func<string, int> PodCounter()
     {
-        var counts = new Dictionary<string, int>();
-        foreach (var p in pods.List())
-        {
-            if (string.IsNullOrEmpty(p.Spec?.NodeName) || p.Status?.Phase is "Succeeded" or "Failed") continue;
-            counts[p.Spec.NodeName] = counts.GetValueOrDefault(p.Spec.NodeName) + 1;
-        }
-        foreach (var node in assumed.Values) counts[node] = counts.GetValueOrDefault(node) + 1;
-        return node => counts.GetValueOrDefault(node);
+        // Counted from an index of the pod cache by node (the scheduler cache's NodeInfo), not by scanning every pod per decision.
+        var assumedOn = new Dictionary<string, int>();
+        foreach (var node in assumed.Values) assumedOn[node] = assumedOn.GetValueOrDefault(node) + 1;
+        return node => pods.IndexCount(RunningOnNodeIndex, node) + assumedOn.GetValueOrDefault(node);
     }
+
+    private const string RunningOnNodeIndex = "scheduler:nodeName";
+
+    /// <summary>The node a pod occupies: bound and not finished.</summary>
+    private static string? OccupiedNode(V1Pod p) =>
+        string.IsNullOrEmpty(p.Spec?.NodeName) || p.Status?.Phase is "Succeeded" or "Failed" ? null : p.Spec.NodeName;
 
     private async Task ReconcileAsync(string key, CancellationToken ct)
     {

@@ -18,6 +18,9 @@ public sealed class GarbageCollector : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
+    /// <summary>The least time between two signalled passes.</summary>
+    private static readonly TimeSpan SweepBatchInterval = TimeSpan.FromMilliseconds(50);
+
     public GarbageCollector(RestStorage storage)
     {
         this.storage = storage;
@@ -40,6 +43,9 @@ public sealed class GarbageCollector : IAsyncDisposable
                 await signal.WaitAsync(TimeSpan.FromSeconds(1), stop.Token);
                 // Settle: keep sweeping while a sweep made progress (cascades through several levels quickly).
                 for (var i = 0; i < 20 && Sweep(); i++) { }
+                // Batch what arrives meanwhile: under a steady stream of deletions (a rollout of thousands of pods) a pass per
+                // change would rescan the store back to back. The real garbage collector also works from queues, not per event.
+                await Task.Delay(SweepBatchInterval, storage.Time, stop.Token);
             }
             catch (OperationCanceledException) { break; }
             catch (Exception)
@@ -53,12 +59,15 @@ public sealed class GarbageCollector : IAsyncDisposable
     public bool Sweep()
     {
         var changed = false;
-        var all = storage.Store.All();
+        // Shared, read-only objects: every change below clones first (a full copy of the store per pass grew with the cluster).
+        var all = storage.Store.AllReadOnly();
         var byUid = all.Where(x => x.Object.Uid() is not null).ToDictionary(x => x.Object.Uid()!, x => x);
         var now = storage.Time.GetUtcNow();
 
         foreach (var (type, obj) in all)
         {
+            // Fast path for nearly every object: not deleting, and every owner present and not being deleted: nothing to do.
+            if (!obj.IsDeleting() && OwnersAllLive(obj, byUid)) continue;
             var refs = obj.OwnerReferences().ToList();
             if (refs.Count > 0 && !obj.IsDeleting())
             {
@@ -106,6 +115,14 @@ public sealed class GarbageCollector : IAsyncDisposable
                 changed |= storage.ForceRemove(type, obj) is not null;
         }
         return changed;
+    }
+
+    private static bool OwnersAllLive(JsonObject obj, Dictionary<string, (ResourceType Type, JsonObject Object)> byUid)
+    {
+        if (obj.Meta()["ownerReferences"] is not JsonArray refs) return true;
+        foreach (var r in refs)
+            if (r.Str("uid") is not { } u || !byUid.TryGetValue(u, out var owner) || owner.Object.IsDeleting()) return false;
+        return true;
     }
 
     private static bool OrphansDependents(JsonObject owner) => owner.IsDeleting() && owner.Finalizers().Contains("orphan");

@@ -56,7 +56,7 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
             }
             else
             {
-                channel = store.Watch(rv, out var oldest);
+                channel = store.Watch(rv, out var oldest, type);
                 if (channel is null)
                 {
                     var status = Errors.ApiError.StatusBody(410, "Expired", $"too old resource version: {rv} ({oldest})", null);
@@ -71,9 +71,10 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                     if (ev.Resource != type) continue;
                     var now = Wanted(ev.Object);
                     var before = ev.Type == "MODIFIED" && ev.Previous is not null ? Wanted(ev.Previous) : now;
-                    if (now && before) await Send(ev.Type, ev.Object);
-                    else if (now) await Send("ADDED", ev.Object);
-                    else if (before) await Send("DELETED", ev.Object);
+                    // The event's object is the store's shared copy: send a clone (presenting it sets kind and apiVersion).
+                    if (now && before) await Send(ev.Type, ev.Object.CloneObject());
+                    else if (now) await Send("ADDED", ev.Object.CloneObject());
+                    else if (before) await Send("DELETED", ev.Object.CloneObject());
                 }
             }
             finally { store.Unwatch(channel); }

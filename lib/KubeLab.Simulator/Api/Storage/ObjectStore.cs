@@ -9,6 +9,9 @@ namespace KubeLab.Simulator.Api.Storage;
 /// The simulated etcd: objects by resource/namespace/name, one global increasing resourceVersion,
 /// and a ring buffer of recent changes so watches can resume from a resourceVersion.
 /// Objects handed out are clones; callers never share mutable state with the store.
+/// Stored objects are never changed in place (a write stores a new copy), so the history, watchers and
+/// <see cref="Changed"/> handlers share them read-only and each watch clones an event only when it sends it – outside the
+/// store's lock, and only for watches of that resource type (the real watch cache also keeps one copy per event).
 /// </summary>
 public sealed class ObjectStore
 {
@@ -21,9 +24,10 @@ public sealed class ObjectStore
     private readonly object gate = new();
     private readonly Dictionary<ResourceType, SortedDictionary<string, JsonObject>> data = new();
     private readonly Queue<WatchEvent> history = new();
-    private readonly List<Channel<WatchEvent>> watchers = [];
+    private readonly List<(Channel<WatchEvent> Channel, ResourceType? Type)> watchers = [];
     private long resourceVersion = 1;
 
+    /// <summary>Raised under the store's lock with the shared, read-only event: handlers must be quick and must not modify it.</summary>
     public event Action<WatchEvent>? Changed;
 
     public long CurrentResourceVersion { get { lock (gate) return resourceVersion; } }
@@ -59,6 +63,15 @@ public sealed class ObjectStore
         lock (gate) return data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, o.CloneObject()))).ToList();
     }
 
+    /// <summary>
+    /// Every stored object without copying (a whole-store scan such as the garbage collector's would otherwise clone the
+    /// cluster on every pass). The objects are shared and read-only: clone one before changing it.
+    /// </summary>
+    public List<(ResourceType Type, JsonObject Object)> AllReadOnly()
+    {
+        lock (gate) return data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, o))).ToList();
+    }
+
     public bool ExistsUid(string uid)
     {
         lock (gate) return data.Values.Any(b => b.Values.Any(o => o.Uid() == uid));
@@ -88,7 +101,7 @@ public sealed class ObjectStore
             if (!b.TryGetValue(key, out var current)) return new UpdateResult(UpdateOutcome.NotFound, null);
             if (expectedVersion is not null && current.Meta().Str("resourceVersion") != expectedVersion)
                 return new UpdateResult(UpdateOutcome.Conflict, null);
-            if (JsonNode.DeepEquals(Normalize(current), Normalize(obj)))
+            if (EqualIgnoringResourceVersion(current, obj))
                 return new UpdateResult(UpdateOutcome.Unchanged, current.CloneObject()); // no-op writes keep the resourceVersion, like the real server
             var stored = Stamp(obj);
             b[key] = stored;
@@ -110,11 +123,24 @@ public sealed class ObjectStore
         }
     }
 
-    private static JsonObject Normalize(JsonObject o)
+    /// <summary>Deep equality except metadata.resourceVersion, without cloning either side.</summary>
+    private static bool EqualIgnoringResourceVersion(JsonObject a, JsonObject b)
     {
-        var c = o.CloneObject();
-        c.Meta().Remove("resourceVersion");
-        return c;
+        if (a.Count != b.Count) return false;
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetPropertyValue(key, out var other)) return false;
+            if (key == "metadata" && value is JsonObject ma && other is JsonObject mb)
+            {
+                var countA = ma.Count - (ma.ContainsKey("resourceVersion") ? 1 : 0);
+                var countB = mb.Count - (mb.ContainsKey("resourceVersion") ? 1 : 0);
+                if (countA != countB) return false;
+                foreach (var (mk, mv) in ma)
+                    if (mk != "resourceVersion" && (!mb.TryGetPropertyValue(mk, out var mo) || !JsonNode.DeepEquals(mv, mo))) return false;
+            }
+            else if (!JsonNode.DeepEquals(value, other)) return false;
+        }
+        return true;
     }
 
     private JsonObject Stamp(JsonObject obj)
@@ -126,29 +152,32 @@ public sealed class ObjectStore
 
     private JsonObject Record(string type, ResourceType t, JsonObject stored, JsonObject? previous = null)
     {
-        var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored.CloneObject(), previous?.CloneObject());
+        // stored and previous are never modified again: the history and the watchers share them (a watch clones what it sends).
+        var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored, previous);
         history.Enqueue(ev);
         while (history.Count > historyCapacity) history.Dequeue();
-        // Every watcher gets its own copy: JSON nodes are neither thread-safe nor shareable between parents.
-        foreach (var w in watchers) w.Writer.TryWrite(ev with { Object = stored.CloneObject(), Previous = previous?.CloneObject() });
-        Changed?.Invoke(ev with { Object = stored.CloneObject(), Previous = previous?.CloneObject() });
+        foreach (var (channel, only) in watchers)
+            if (only is null || only == ev.Resource) channel.Writer.TryWrite(ev);
+        Changed?.Invoke(ev);
         return stored.CloneObject();
     }
 
     /// <summary>
-    /// Subscribe to changes after <paramref name="fromVersion"/>. Returns null when that version has left the history (410 Expired).
-    /// The replay and the live subscription are taken under one lock so no event is lost or duplicated.
+    /// Subscribe to changes after <paramref name="fromVersion"/> (of one resource type, or all when <paramref name="type"/> is null).
+    /// Returns null when that version has left the history (410 Expired). The replay and the live subscription are taken under
+    /// one lock so no event is lost or duplicated. The events' objects are shared and read-only: clone one before changing it.
     /// </summary>
-    public Channel<WatchEvent>? Watch(long fromVersion, out long oldest)
+    public Channel<WatchEvent>? Watch(long fromVersion, out long oldest, ResourceType? type = null)
     {
+        var only = type is null ? null : ResourceRegistry.StorageType(type);
         lock (gate)
         {
             oldest = history.Count == 0 ? resourceVersion : history.Peek().ResourceVersion - 1;
             if (fromVersion < oldest) return null;
-            var ch = Channel.CreateUnbounded<WatchEvent>();
+            var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
             foreach (var ev in history)
-                if (ev.ResourceVersion > fromVersion) ch.Writer.TryWrite(ev with { Object = ev.Object.CloneObject(), Previous = ev.Previous?.CloneObject() });
-            watchers.Add(ch);
+                if (ev.ResourceVersion > fromVersion && (only is null || only == ev.Resource)) ch.Writer.TryWrite(ev);
+            watchers.Add((ch, only));
             return ch;
         }
     }
@@ -159,15 +188,15 @@ public sealed class ObjectStore
         lock (gate)
         {
             var (items, _) = List(t, ns);
-            var ch = Channel.CreateUnbounded<WatchEvent>();
-            watchers.Add(ch);
+            var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+            watchers.Add((ch, ResourceRegistry.StorageType(t)));
             return (items, ch);
         }
     }
 
     public void Unwatch(Channel<WatchEvent> ch)
     {
-        lock (gate) watchers.Remove(ch);
+        lock (gate) watchers.RemoveAll(w => w.Channel == ch);
         ch.Writer.TryComplete();
     }
 }

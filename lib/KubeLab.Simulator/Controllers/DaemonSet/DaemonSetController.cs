@@ -89,7 +89,7 @@ public sealed class DaemonSetController
         var mayManage = expectations.Satisfied(key);
         // Terminating pods still count for their node: with maxSurge 0 the replacement is created only once the old pod is gone
         // (no two agents on one node, e.g. competing for a hostPort).
-        var owned = pods.List(ds.Metadata.NamespaceProperty).Where(p => PodFacts.ControllerOf(p)?.Uid == ds.Metadata.Uid).ToList();
+        var owned = PodFacts.OwnedOrOrphans(pods, ds.Metadata).Where(p => PodFacts.ControllerOf(p)?.Uid == ds.Metadata.Uid).ToList();
         var byNode = owned.GroupBy(p => DaemonSetPlacement.NodeOf(p) ?? "").ToDictionary(g => g.Key, g => g.ToList());
         var allNodes = nodes.List().OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
         var minReady = ds.Spec.MinReadySeconds ?? 0;

@@ -79,7 +79,7 @@ public sealed class JobController
         // Expectations before the pod cache, like syncJob (satisfiedExpectations, then getPodsForJob): a pod add landing between
         // the two would otherwise be counted as seen while missing from the snapshot, and created twice.
         var mayManage = expectations.Satisfied(key);
-        var owned = pods.List(job.Metadata.NamespaceProperty).Where(p => PodFacts.ControllerOf(p)?.Uid == job.Metadata.Uid).ToList();
+        var owned = PodFacts.OwnedOrOrphans(pods, job.Metadata).Where(p => PodFacts.ControllerOf(p)?.Uid == job.Metadata.Uid).ToList();
         var active = owned.Where(PodFacts.IsActive).ToList();
         var terminating = owned.Where(p => p.Metadata.DeletionTimestamp is not null && p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
         var succeededPods = owned.Where(p => p.Status?.Phase == "Succeeded").ToList();

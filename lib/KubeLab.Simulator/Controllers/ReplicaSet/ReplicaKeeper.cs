@@ -45,6 +45,7 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         owners.AddHandler(added: o => queue.Add(KeyOf(o)), updated: (_, o) => queue.Add(KeyOf(o)),
             deleted: o => { expectations.Forget(KeyOf(o)); queue.Add(KeyOf(o)); });
         pods.AddHandler(added: PodAdded, updated: PodUpdated, deleted: PodDeleted);
+        pods.AddIndex(PodFacts.ControllerUidIndex, PodFacts.ControllerUidIndexValue);
     }
 
     protected IKubernetes Client { get; }
@@ -130,7 +131,8 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         }
         var needsSync = expectations.Satisfied(key);
         var selector = SelectorOf(owner);
-        var active = pods.List(owner.Metadata.NamespaceProperty).Where(PodFacts.IsActive).ToList();
+        // Only its own pods and the namespace's orphans can be claimed (pods of other controllers are skipped anyway).
+        var active = PodFacts.OwnedOrOrphans(pods, owner.Metadata).Where(PodFacts.IsActive).ToList();
         var (claimed, claimConflicts) = await ClaimPodsAsync(owner, selector, active, ct).ConfigureAwait(false);
         // Like syncReplicaSet: if claiming failed we do not know how many pods we have, so do nothing else and retry.
         if (claimConflicts > 0) throw new InvalidOperationException($"{claimConflicts} pods changed while adopting/releasing them; retrying");

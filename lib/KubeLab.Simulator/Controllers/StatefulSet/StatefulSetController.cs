@@ -80,7 +80,7 @@ public sealed class StatefulSetController
         var updateRevision = await history.EnsureAsync(set.Metadata, "StatefulSet", set.Spec.Template, hash, revisionLabels, ct).ConfigureAwait(false);
         var currentRevision = string.IsNullOrEmpty(set.Status?.CurrentRevision) ? updateRevision : set.Status.CurrentRevision;
 
-        var owned = pods.List(ns).Where(p => PodFacts.ControllerOf(p)?.Uid == set.Metadata.Uid).ToList();
+        var owned = PodFacts.OwnedOrOrphans(pods, set.Metadata).Where(p => PodFacts.ControllerOf(p)?.Uid == set.Metadata.Uid).ToList();
         var byOrdinal = new Dictionary<int, V1Pod>();
         foreach (var p in owned)
             if (StatefulSetIdentity.Ordinal(name, p.Metadata.Name) is { } o) byOrdinal[o] = p;

@@ -16,51 +16,75 @@ public abstract class FileNode
 /// <summary>A directory: children by name. All access goes through <see cref="Gate"/> so containers can share it.</summary>
 public sealed class DirectoryNode : FileNode
 {
-    private readonly SortedDictionary<string, FileNode> children = new(StringComparer.Ordinal);
+    private SortedDictionary<string, FileNode>? children;
+    // Copy-on-access: a clone of an image's directory holds the image's directory until someone looks inside, then copies
+    // that one level (its subdirectories stay lazy). Like an overlayfs lower layer, a container pays only for what it touches.
+    private DirectoryNode? lowerLayer;
 
-    public DirectoryNode(int mode = 0x1ED /* 0755 */) => Mode = mode;
+    public DirectoryNode(int mode = 0x1ED /* 0755 */)
+    {
+        Mode = mode;
+        children = new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
+    }
+
+    private DirectoryNode(DirectoryNode lower)
+    {
+        Mode = lower.Mode;
+        ModifiedAt = lower.ModifiedAt;
+        lowerLayer = lower;
+    }
 
     public object Gate { get; } = new();
 
-    public FileNode? Get(string name) { lock (Gate) return children.GetValueOrDefault(name); }
+    /// <summary>The children, copied from the lower layer on first use (call under <see cref="Gate"/>).</summary>
+    private SortedDictionary<string, FileNode> Children()
+    {
+        if (children is not null) return children;
+        var copy = new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
+        foreach (var (name, node) in lowerLayer!.Entries())
+            copy[name] = node switch
+            {
+                DirectoryNode d => new DirectoryNode(d),
+                RegularFile f => f.Clone(),
+                SymlinkNode l => new SymlinkNode(l.Target) { ModifiedAt = l.ModifiedAt },
+                _ => node,
+            };
+        children = copy;
+        lowerLayer = null;
+        return copy;
+    }
+
+    public FileNode? Get(string name) { lock (Gate) return Children().GetValueOrDefault(name); }
 
     public IReadOnlyList<(string Name, FileNode Node)> Entries()
     {
-        lock (Gate) return children.Select(kv => (kv.Key, kv.Value)).ToList();
+        lock (Gate) return Children().Select(kv => (kv.Key, kv.Value)).ToList();
     }
 
-    public void Set(string name, FileNode node) { lock (Gate) children[name] = node; }
+    public void Set(string name, FileNode node) { lock (Gate) Children()[name] = node; }
 
-    public bool Remove(string name) { lock (Gate) return children.Remove(name); }
+    public bool Remove(string name) { lock (Gate) return Children().Remove(name); }
 
-    public int Count { get { lock (Gate) return children.Count; } }
+    public int Count { get { lock (Gate) return Children().Count; } }
 
     /// <summary>Gets or creates a subdirectory (used when building image layers and volumes).</summary>
     public DirectoryNode Directory(string name)
     {
         lock (Gate)
         {
-            if (children.TryGetValue(name, out var n) && n is DirectoryNode d) return d;
+            var all = Children();
+            if (all.TryGetValue(name, out var n) && n is DirectoryNode d) return d;
             var created = new DirectoryNode();
-            children[name] = created;
+            all[name] = created;
             return created;
         }
     }
 
-    /// <summary>A deep copy: every container gets its own copy of its image's files.</summary>
-    public DirectoryNode Clone()
-    {
-        var copy = new DirectoryNode(Mode) { ModifiedAt = ModifiedAt };
-        foreach (var (name, node) in Entries())
-            copy.Set(name, node switch
-            {
-                DirectoryNode d => d.Clone(),
-                RegularFile f => f.Clone(),
-                SymlinkNode s => new SymlinkNode(s.Target) { ModifiedAt = s.ModifiedAt },
-                _ => node,
-            });
-        return copy;
-    }
+    /// <summary>
+    /// A copy for one container: it behaves as a deep copy (writes stay in the copy), but is copied level by level as the
+    /// container reaches into it. The source must not change afterwards: images' trees are built once and never written.
+    /// </summary>
+    public DirectoryNode Clone() => new(this);
 }
 
 /// <summary>A regular file. Writers append or replace; <see cref="Changed"/> wakes followers such as <c>tail -f</c>.</summary>

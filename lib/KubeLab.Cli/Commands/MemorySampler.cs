@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace KubeLab.Cli.Commands;
+
+/// <summary>
+/// The peak working set, managed heap and CPU time of this process while one benchmark section runs (sampled every 100 ms; the
+/// process-wide peak would mix sections together).
+/// </summary>
+internal sealed class MemorySampler : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+    private long peakWorkingSet;
+    private long peakHeap;
+    private readonly TimeSpan cpuAtStart = CpuTime();
+
+    public MemorySampler()
+    {
+        Sample();
+        loop = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await Task.Delay(100, stop.Token);
+                    Sample();
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+    }
+
+    public double PeakWorkingSetMiB { get { Sample(); return Interlocked.Read(ref peakWorkingSet) / 1048576.0; } }
+
+    public double PeakHeapMiB { get { Sample(); return Interlocked.Read(ref peakHeap) / 1048576.0; } }
+
+    /// <summary>CPU time this process used since the section started (all threads): comparable even on a busy machine.</summary>
+    public double CpuSeconds => (CpuTime() - cpuAtStart).TotalSeconds;
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    private void Sample()
+    {
+        using var process = Process.GetCurrentProcess();
+        Max(ref peakWorkingSet, process.WorkingSet64);
+        Max(ref peakHeap, GC.GetTotalMemory(false));
+    }
+
+    private static void Max(ref long target, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await loop;
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using k8s;
+using k8s.Models;
+using KubeLab.Simulator.ControllerRuntime;
+
+namespace KubeLab.Simulator.Tests.ControllerRuntime;
+
+/// <summary>The pod index by controller UID follows adds, ownership changes and deletes (client-go's Indexer).</summary>
+public class InformerIndexTests
+{
+    private static V1Pod Pod(string name, string rv, string? controllerUid) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name, NamespaceProperty = "ns", ResourceVersion = rv,
+            OwnerReferences = controllerUid is null ? null : [new V1OwnerReference { Uid = controllerUid, Controller = true, Kind = "ReplicaSet", Name = "rs", ApiVersion = "apps/v1" }],
+        },
+    };
+
+    [Fact]
+    public async Task Pods_are_found_by_their_controller_and_orphans_by_namespace()
+    {
+        var events = System.Threading.Channels.Channel.CreateUnbounded<(WatchEventType, V1Pod)>();
+        async IAsyncEnumerable<(WatchEventType, V1Pod)> Watch(string rv, Action<Exception> onError, [EnumeratorCancellation] CancellationToken ct)
+        {
+            await foreach (var e in events.Reader.ReadAllAsync(ct)) yield return e;
+        }
+        var list = new V1PodList { Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = [Pod("a", "1", "rs-1"), Pod("b", "1", null)] };
+        var informer = new Informer<V1Pod, V1PodList>("pods", _ => Task.FromResult(list), Watch, TimeProvider.System);
+        informer.AddIndex(PodFacts.ControllerUidIndex, PodFacts.ControllerUidIndexValue);
+        var handled = new SemaphoreSlim(0);
+        informer.AddHandler(added: _ => handled.Release(), updated: (_, _) => handled.Release(), deleted: _ => handled.Release());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = informer.RunAsync(cts.Token);
+        await informer.Synced.WaitAsync(cts.Token);
+        await handled.WaitAsync(cts.Token);
+        await handled.WaitAsync(cts.Token);
+
+        Assert.Equal(["a"], informer.ByIndex(PodFacts.ControllerUidIndex, "rs-1").Select(p => p.Metadata.Name));
+        Assert.Equal(["b"], informer.ByIndex(PodFacts.ControllerUidIndex, PodFacts.OrphansOf("ns")).Select(p => p.Metadata.Name));
+
+        await events.Writer.WriteAsync((WatchEventType.Modified, Pod("b", "2", "rs-1")), cts.Token); // adopted
+        await handled.WaitAsync(cts.Token);
+        await events.Writer.WriteAsync((WatchEventType.Deleted, Pod("a", "3", "rs-1")), cts.Token);
+        await handled.WaitAsync(cts.Token);
+
+        Assert.Equal(["b"], informer.ByIndex(PodFacts.ControllerUidIndex, "rs-1").Select(p => p.Metadata.Name));
+        Assert.Empty(informer.ByIndex(PodFacts.ControllerUidIndex, PodFacts.OrphansOf("ns")));
+        Assert.Equal(1, informer.IndexCount(PodFacts.ControllerUidIndex, "rs-1"));
+        await cts.CancelAsync();
+        await run;
+    }
+}
