@@ -159,7 +159,7 @@ internal static partial class BenchCommand
             figures.Add("dataplane.exec.p50_ms", $"exec round trip (`echo`, WebSocket): median of {d.ExecCount}", d.ExecMedian.TotalMilliseconds, "ms", "0.0");
             figures.Add("dataplane.exec.p99_ms", $"exec round trip (`echo`, WebSocket): p99 of {d.ExecCount}", d.ExecP99.TotalMilliseconds, "ms", "0.0");
             figures.Add("dataplane.proxy.requests_per_s", $"{d.ProxyGets} GETs through pods/proxy to agnhost (8 concurrent)", d.ProxyGetsPerSecond, "requests/s", "0");
-            figures.Add("dataplane.log_follow.p50_ms", $"log follow latency (nginx writes an access line → a follow reader has it; median of {d.LogLines})", d.LogFollowMedian.TotalMilliseconds, "ms", "0.0");
+            figures.Add("dataplane.log_follow.p50_ms", $"log follow latency (nginx writes an access line → a follow reader has it; median of {d.LogLines})", d.LogFollowMedian.TotalMilliseconds, "ms", "0.000");
         }
 
         var failures = new List<string>();

@@ -16,6 +16,24 @@ public sealed class EndToEndCluster : ClusterFixture
     protected override SimulatorOptions Options => new() { ClockSpeed = Speed };
 
     /// <summary><c>kubectl apply -f -</c> of the given manifest into <paramref name="ns"/>.</summary>
+    /// <summary>A bare nginx:1.27 pod serving on port 80, Running.</summary>
+    public async Task RunNginxAsync(string ns, string name)
+    {
+        await ApplyAsync(ns, $"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {name}
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.27
+                ports:
+                - containerPort: 80
+            """);
+        await WaitForRunningAsync(ns, name);
+    }
+
     public async Task ApplyAsync(string ns, string yaml)
     {
         var r = await KubectlWithInputAsync(yaml, "apply", "-n", ns, "-f", "-");

@@ -84,17 +84,7 @@ public sealed class ExecEndToEndTests(EndToEndCluster f) : IClassFixture<EndToEn
     public async Task Ls_in_nginx_shows_its_html_directory()
     {
         var ns = await f.NewNamespaceAsync("exec-nginx");
-        await f.ApplyAsync(ns, """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: web
-            spec:
-              containers:
-              - name: nginx
-                image: nginx:1.27
-            """);
-        await f.WaitForRunningAsync(ns, "web");
+        await f.RunNginxAsync(ns, "web");
         var r = await f.ExecAsync(null, "exec", "web", "-n", ns, "--", "ls", "/usr/share/nginx/html");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(["50x.html", "index.html"], r.Lines);

@@ -58,19 +58,7 @@ public sealed class NetworkEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
     public async Task Nginx_welcome_page_through_the_pod_proxy()
     {
         var ns = await f.NewNamespaceAsync("net-nginx");
-        await f.ApplyAsync(ns, """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: web
-            spec:
-              containers:
-              - name: nginx
-                image: nginx:1.27
-                ports:
-                - containerPort: 80
-            """);
-        await f.WaitForRunningAsync(ns, "web");
+        await f.RunNginxAsync(ns, "web");
         var r = await f.KubectlOkAsync("get", "--raw", $"/api/v1/namespaces/{ns}/pods/web:80/proxy/");
         Assert.Contains("<title>Welcome to nginx!</title>", r.Stdout);
         Assert.Contains("<h1>Welcome to nginx!</h1>", r.Stdout);
