@@ -28,6 +28,8 @@ public sealed class ProbesEndToEndTests(EndToEndCluster f) : IClassFixture<EndTo
         var pod = await f.WaitForPodAsync(ns, "liveness-http", p => p.Status?.ContainerStatuses?[0].RestartCount >= 1, "restarted");
         var terminated = pod.Status.ContainerStatuses[0].LastState?.Terminated;
         Assert.NotNull(terminated);
+        // The kill is SIGTERM to agnhost, a Go program as PID 1: Go's handler re-raises it, PID 1 survives that and exits 2.
+        Assert.Equal((2, "Error"), (terminated.ExitCode, terminated.Reason));
 
         List<string> events = [];
         await EndToEndCluster.EventuallyAsync(async () =>

@@ -141,18 +141,6 @@ public class LivenessAndStartupProbeTests
         Assert.Equal(("Warning", "Liveness probe failed: gRPC probes are not modelled by the simulator"), (warning.Type, warning.Message));
     }
 
-    [Theory]
-    [InlineData("busybox", new[] { "sh", "-c", "sleep 3600" }, 137, "Error", 30)]
-    [InlineData("busybox", null, 137, "Error", 30)]
-    [InlineData("registry.k8s.io/e2e-test-images/agnhost:2.53", null, 2, "Error", 0)]
-    [InlineData("nginx:1.27", null, 0, "Completed", 0)]
-    [InlineData("nginx:1.27", new[] { "sh", "-c", "nginx -g 'daemon off;'" }, 137, "Error", 30)]
-    public void How_a_killed_container_exits(string image, string[]? command, int exitCode, string reason, int afterSeconds)
-    {
-        var stop = ContainerStop.Of(new V1Container { Name = "web", Image = image, Command = command }, TimeSpan.FromSeconds(30));
-        Assert.Equal((exitCode, reason, TimeSpan.FromSeconds(afterSeconds)), (stop.ExitCode, stop.Reason, stop.After));
-    }
-
     [Fact]
     public void Kill_grace_period_prefers_the_probes_own_then_the_pods()
     {
