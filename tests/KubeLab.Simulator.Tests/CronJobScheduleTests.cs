@@ -1,5 +1,4 @@
 using KubeLab.Simulator.Controllers.CronJob;
-using KubeLab.Simulator.Controllers.Job;
 
 namespace KubeLab.Simulator.Tests;
 
@@ -53,14 +52,4 @@ public sealed class CronJobScheduleTests
         Assert.True(many > CronJobSchedule.MaxMissedStartTimes);
         Assert.Equal((null, 0), s.MostRecent(At, At.AddSeconds(3)));
     }
-
-    [Theory]
-    [InlineData(1, 10)]
-    [InlineData(2, 20)]
-    [InlineData(3, 40)]
-    [InlineData(6, 320)]
-    [InlineData(7, 360)] // capped at 6 minutes
-    [InlineData(30, 360)]
-    public void Job_backoff_doubles_from_10s_and_is_capped_at_6_minutes(int failures, int seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), JobBackoff.Delay(failures));
 }

@@ -139,8 +139,12 @@ public static class ObjectDefaulter
     }
 
     /// <summary>
-    /// batch/v1 Job defaults: completions/parallelism 1 when both unset, backoffLimit 6, NonIndexed, not suspended; unless
-    /// manualSelector is set, the selector and pod labels are generated from the Job's uid (batch.kubernetes.io/controller-uid, job-name).
+    /// batch/v1 Job defaults: completions/parallelism 1 when both unset, backoffLimit 6, NonIndexed, not suspended. Unless
+    /// manualSelector is true the API server generates the selector (pkg/registry/batch/job/strategy.go generateSelector):
+    /// the pod template gets job-name, batch.kubernetes.io/job-name (the Job's name), controller-uid and
+    /// batch.kubernetes.io/controller-uid (its uid) where not already set, and the selector's matchLabels get
+    /// batch.kubernetes.io/controller-uid = uid – the legacy short labels are set but not selected on.
+    /// A selector the user wrote is kept and then rejected by <see cref="JobSelectorValidation"/>.
     /// </summary>
     private static void DefaultJob(JsonObject job, JsonObject spec)
     {
@@ -151,17 +155,16 @@ public static class ObjectDefaulter
         spec["suspend"] ??= false;
         spec["podReplacementPolicy"] ??= "TerminatingOrFailed";
         if (spec.Path("template.spec") is JsonObject ps) DefaultPodSpec(ps);
-        var manual = spec["manualSelector"] is JsonValue mv && mv.TryGetValue<bool>(out var m) && m;
         var uid = job.Uid();
-        if (manual || spec["selector"] is not null || uid is null) return;
-        spec["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["batch.kubernetes.io/controller-uid"] = uid } };
+        if (JobSelectorValidation.IsManual(spec) || uid is null) return;
         if (spec["template"] is not JsonObject template) spec["template"] = template = new JsonObject();
         if (template["metadata"] is not JsonObject tm) template["metadata"] = tm = new JsonObject();
         if (tm["labels"] is not JsonObject labels) tm["labels"] = labels = new JsonObject();
-        labels["batch.kubernetes.io/controller-uid"] = uid;
-        labels["batch.kubernetes.io/job-name"] = job.Name();
-        labels["controller-uid"] = uid;
-        labels["job-name"] = job.Name();
+        foreach (var key in JobSelectorValidation.NameLabels) labels[key] ??= job.Name();
+        foreach (var key in JobSelectorValidation.UidLabels) labels[key] ??= uid;
+        if (spec["selector"] is not JsonObject selector) spec["selector"] = selector = new JsonObject();
+        if (selector["matchLabels"] is not JsonObject matchLabels) selector["matchLabels"] = matchLabels = new JsonObject();
+        matchLabels[JobSelectorValidation.ControllerUidLabel] ??= uid;
     }
 
     /// <summary>

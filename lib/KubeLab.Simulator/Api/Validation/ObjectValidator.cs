@@ -29,6 +29,7 @@ public static class ObjectValidator
                 break;
             case "Job":
                 ValidateSelectorWorkload(obj, errors, requireSelector: true);
+                JobSelectorValidation.Validate(obj, errors);
                 if (obj.Path("spec.ttlSecondsAfterFinished").Long() is < 0 and var ttl)
                     errors.Add(FieldError.Invalid("spec.ttlSecondsAfterFinished", ttl.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
                 if (obj.Path("spec.template.spec.restartPolicy")?.ToString() is "Always")

@@ -3,21 +3,29 @@ using k8s.Models;
 namespace KubeLab.Simulator.Controllers.Job;
 
 /// <summary>
-/// The Job controller's pod-failure back-off (pkg/controller/job backoff_utils): after N consecutive failures (since the last
-/// success) a replacement pod is created no earlier than lastFailure + 10 s × 2^(N−1), capped at 6 minutes
-/// ("exponential back-off delay (10s, 20s, 40s …) capped at six minutes", Kubernetes docs, Job "Pod backoff failure policy").
+/// The Job controller's pod-failure back-off, as Kubernetes 1.32 computes it: pkg/controller/job/job_controller.go
+/// (<c>DefaultJobPodFailureBackOff = 10 * time.Second</c>, <c>MaxJobPodFailureBackOff = 10 * time.Minute</c>) and
+/// backoff_utils.go <c>getRemainingTimeForFailuresCount</c>: after N failures since the last success the replacement pod waits
+/// 10 s doubled N−1 times, at most 10 minutes, counted from the newest failure's finish time (getFinishedTime).
+/// The Job docs still say "capped at six minutes" – that was the old single <c>MaxJobBackOff = 360 * time.Second</c>,
+/// replaced when the controller split API and pod-failure back-off (1.28).
 /// </summary>
 public static class JobBackoff
 {
     public static readonly TimeSpan Initial = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan Max = TimeSpan.FromMinutes(6);
+    public static readonly TimeSpan Max = TimeSpan.FromMinutes(10);
 
-    /// <summary>The delay after <paramref name="consecutiveFailures"/> failures: 0 → none, 1 → 10 s, 2 → 20 s, 3 → 40 s …</summary>
+    /// <summary>The delay after <paramref name="consecutiveFailures"/> failures: 0 → none, 1 → 10 s, 2 → 20 s, … 6 → 320 s, 7+ → 600 s.</summary>
     public static TimeSpan Delay(int consecutiveFailures)
     {
         if (consecutiveFailures <= 0) return TimeSpan.Zero;
-        var ticks = Initial.Ticks * (1L << Math.Min(consecutiveFailures - 1, 20));
-        return TimeSpan.FromTicks(Math.Min(ticks, Max.Ticks));
+        var delay = Initial;
+        for (var i = 1; i < consecutiveFailures; i++)
+        {
+            delay *= 2;
+            if (delay >= Max) return Max;
+        }
+        return delay;
     }
 
     /// <summary>
@@ -33,14 +41,21 @@ public static class JobBackoff
         return due > now ? due - now : TimeSpan.Zero;
     }
 
-    /// <summary>When a pod finished: its containers' latest finishedAt, else its deletion or creation time.</summary>
+    /// <summary>
+    /// When a pod finished (backoff_utils.go getFinishedTime): the latest finishedAt if every container has terminated, else the
+    /// Ready=False condition's transition time, else deletionTimestamp − deletionGracePeriodSeconds, else the creation time.
+    /// </summary>
     public static DateTimeOffset FinishedAt(V1Pod pod)
     {
-        var finished = (pod.Status?.ContainerStatuses ?? [])
-            .Select(s => s.State?.Terminated?.FinishedAt ?? s.LastState?.Terminated?.FinishedAt)
-            .Where(t => t is not null).Select(t => new DateTimeOffset(DateTime.SpecifyKind(t!.Value, DateTimeKind.Utc))).ToList();
-        if (finished.Count > 0) return finished.Max();
-        var fallback = pod.Metadata.DeletionTimestamp ?? pod.Metadata.CreationTimestamp ?? DateTime.UnixEpoch;
-        return new DateTimeOffset(DateTime.SpecifyKind(fallback, DateTimeKind.Utc));
+        var statuses = pod.Status?.ContainerStatuses ?? [];
+        if (statuses.Count > 0 && statuses.All(s => s.State?.Terminated?.FinishedAt is not null))
+            return statuses.Max(s => Utc(s.State.Terminated.FinishedAt!.Value));
+        if (pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "False", LastTransitionTime: { } readyFalse })
+            return Utc(readyFalse);
+        if (pod.Metadata.DeletionTimestamp is { } deleted)
+            return Utc(deleted).AddSeconds(-(pod.Metadata.DeletionGracePeriodSeconds ?? 0));
+        return Utc(pod.Metadata.CreationTimestamp ?? DateTime.UnixEpoch);
     }
+
+    private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 }
