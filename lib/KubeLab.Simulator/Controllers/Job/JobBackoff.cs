@@ -7,8 +7,7 @@ namespace KubeLab.Simulator.Controllers.Job;
 /// (<c>DefaultJobPodFailureBackOff = 10 * time.Second</c>, <c>MaxJobPodFailureBackOff = 10 * time.Minute</c>) and
 /// backoff_utils.go <c>getRemainingTimeForFailuresCount</c>: after N failures since the last success the replacement pod waits
 /// 10 s doubled N−1 times, at most 10 minutes, counted from the newest failure's finish time (getFinishedTime).
-/// The Job docs still say "capped at six minutes" – that was the old single <c>MaxJobBackOff = 360 * time.Second</c>,
-/// replaced when the controller split API and pod-failure back-off (1.28).
+/// The Job docs still say "capped at six minutes" – the single <c>MaxJobBackOff = 360 * time.Second</c> of older releases.
 /// </summary>
 public static class JobBackoff
 {

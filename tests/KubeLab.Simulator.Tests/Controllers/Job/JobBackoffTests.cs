@@ -6,7 +6,7 @@ namespace KubeLab.Simulator.Tests.Controllers.Job;
 /// <summary>
 /// The pod-failure back-off of Kubernetes 1.32: pkg/controller/job/job_controller.go DefaultJobPodFailureBackOff = 10 s,
 /// MaxJobPodFailureBackOff = 10 min; backoff_utils.go getRemainingTimeForFailuresCount doubles from 10 s and stops at the cap;
-/// getFinishedTime says from when it counts. (The Job docs' "capped at six minutes" is the pre-1.28 MaxJobBackOff.)
+/// getFinishedTime says from when it counts. (The Job docs' "capped at six minutes" is an older release's MaxJobBackOff.)
 /// </summary>
 public class JobBackoffTests
 {
