@@ -143,7 +143,8 @@ public sealed class CronJobController
 
         if (cj.Spec.StartingDeadlineSeconds is { } deadline && at.AddSeconds(deadline) < now)
         {
-            recorder.Warning(Reference(cj), "MissSchedule", $"Missed scheduled time to start a job: {at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
+            // cronjob_controllerv2.go prints the time with Go's time.RFC1123Z, in UTC.
+            recorder.Warning(Reference(cj), "MissSchedule", $"Missed scheduled time to start a job: {at.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture)}");
             return lastSchedule;
         }
         var jobName = JobName(cj, at);
