@@ -40,8 +40,9 @@ public static class PodDeletionRanking
     public static IReadOnlyList<V1Pod> DeletionOrder(IReadOnlyList<V1Pod> pods, IReadOnlyList<V1Pod> related, DateTime now)
     {
         var ranks = ColocationRanks(pods, related);
+        var keys = pods.Select(SortKeys.Of).ToArray(); // read each pod once, not once per comparison
         var indexes = Enumerable.Range(0, pods.Count).ToArray();
-        StableSort.Sort(indexes, (i, j) => Less(pods[i], ranks[i], pods[j], ranks[j], now) ? -1 : Less(pods[j], ranks[j], pods[i], ranks[i], now) ? 1 : 0);
+        StableSort.Sort(indexes, (i, j) => Less(keys[i], ranks[i], keys[j], ranks[j], now) ? -1 : Less(keys[j], ranks[j], keys[i], ranks[i], now) ? 1 : 0);
         return indexes.Select(i => pods[i]).ToList();
     }
 
@@ -56,24 +57,19 @@ public static class PodDeletionRanking
     }
 
     /// <summary>ActivePodsWithRanks.Less: true when <paramref name="a"/> should be deleted before <paramref name="b"/>.</summary>
-    public static bool Less(V1Pod a, int rankA, V1Pod b, int rankB, DateTime now)
+    public static bool Less(V1Pod a, int rankA, V1Pod b, int rankB, DateTime now) => Less(SortKeys.Of(a), rankA, SortKeys.Of(b), rankB, now);
+
+    private static bool Less(SortKeys a, int rankA, SortKeys b, int rankB, DateTime now)
     {
-        string nodeA = a.Spec?.NodeName ?? "", nodeB = b.Spec?.NodeName ?? "";
-        if (nodeA != nodeB && (nodeA.Length == 0 || nodeB.Length == 0)) return nodeA.Length == 0;        // 1. unassigned
-        if (PhaseOrdinal(a) != PhaseOrdinal(b)) return PhaseOrdinal(a) < PhaseOrdinal(b);                // 2. phase
-        bool readyA = PodFacts.IsReady(a), readyB = PodFacts.IsReady(b);
-        if (readyA != readyB) return !readyA;                                                             // 3. not ready
-        int costA = DeletionCost(a), costB = DeletionCost(b);
-        if (costA != costB) return costA < costB;                                                         // 4. deletion cost
-        if (rankA != rankB) return rankA > rankB;                                                         // 5. co-location
-        if (readyA && readyB)                                                                             // 6. time since ready
-        {
-            DateTime? readyTimeA = ReadyTime(a), readyTimeB = ReadyTime(b);
-            if (readyTimeA != readyTimeB) return LogarithmicallyNewer(a, readyTimeA, b, readyTimeB, now);
-        }
-        if (CompareMaxContainerRestarts(a, b) is { } moreRestarts) return moreRestarts;                  // 7. restarts
-        DateTime? createdA = a.Metadata?.CreationTimestamp, createdB = b.Metadata?.CreationTimestamp;
-        if (createdA != createdB) return LogarithmicallyNewer(a, createdA, b, createdB, now);            // 8. creation
+        if (a.Node != b.Node && (a.Node.Length == 0 || b.Node.Length == 0)) return a.Node.Length == 0;     // 1. unassigned
+        if (a.Phase != b.Phase) return a.Phase < b.Phase;                                                   // 2. phase
+        if (a.Ready != b.Ready) return !a.Ready;                                                            // 3. not ready
+        if (a.Cost != b.Cost) return a.Cost < b.Cost;                                                       // 4. deletion cost
+        if (rankA != rankB) return rankA > rankB;                                                           // 5. co-location
+        if (a.Ready && b.Ready && a.ReadyTime != b.ReadyTime)                                               // 6. time since ready
+            return LogarithmicallyNewer(a.Uid, a.ReadyTime, b.Uid, b.ReadyTime, now);
+        if (CompareMaxContainerRestarts(a, b) is { } moreRestarts) return moreRestarts;                    // 7. restarts
+        if (a.Created != b.Created) return LogarithmicallyNewer(a.Uid, a.Created, b.Uid, b.Created, now);  // 8. creation
         return false;
     }
 
@@ -83,25 +79,23 @@ public static class PodDeletionRanking
     /// </summary>
     public static IReadOnlyList<V1Pod> ActivePodsOrder(IReadOnlyList<V1Pod> pods)
     {
+        var keys = pods.Select(SortKeys.Of).ToArray();
         var indexes = Enumerable.Range(0, pods.Count).ToArray();
-        StableSort.Sort(indexes, (i, j) => ActivePodsLess(pods[i], pods[j]) ? -1 : ActivePodsLess(pods[j], pods[i]) ? 1 : 0);
+        StableSort.Sort(indexes, (i, j) => ActivePodsLess(keys[i], keys[j]) ? -1 : ActivePodsLess(keys[j], keys[i]) ? 1 : 0);
         return indexes.Select(i => pods[i]).ToList();
     }
 
     /// <summary>Kept for the Job controller's call: the controller.ActivePods order (see <see cref="ActivePodsOrder"/>).</summary>
     public static IReadOnlyList<V1Pod> DeletionOrder(IReadOnlyList<V1Pod> pods) => ActivePodsOrder(pods);
 
-    private static bool ActivePodsLess(V1Pod a, V1Pod b)
+    private static bool ActivePodsLess(SortKeys a, SortKeys b)
     {
-        string nodeA = a.Spec?.NodeName ?? "", nodeB = b.Spec?.NodeName ?? "";
-        if (nodeA != nodeB && (nodeA.Length == 0 || nodeB.Length == 0)) return nodeA.Length == 0;
-        if (PhaseOrdinal(a) != PhaseOrdinal(b)) return PhaseOrdinal(a) < PhaseOrdinal(b);
-        bool readyA = PodFacts.IsReady(a), readyB = PodFacts.IsReady(b);
-        if (readyA != readyB) return !readyA;
-        if (readyA && readyB && ReadyTime(a) != ReadyTime(b)) return AfterOrZero(ReadyTime(a), ReadyTime(b));
+        if (a.Node != b.Node && (a.Node.Length == 0 || b.Node.Length == 0)) return a.Node.Length == 0;
+        if (a.Phase != b.Phase) return a.Phase < b.Phase;
+        if (a.Ready != b.Ready) return !a.Ready;
+        if (a.Ready && b.Ready && a.ReadyTime != b.ReadyTime) return AfterOrZero(a.ReadyTime, b.ReadyTime);
         if (CompareMaxContainerRestarts(a, b) is { } moreRestarts) return moreRestarts;
-        DateTime? createdA = a.Metadata?.CreationTimestamp, createdB = b.Metadata?.CreationTimestamp;
-        return createdA != createdB && AfterOrZero(createdA, createdB);
+        return a.Created != b.Created && AfterOrZero(a.Created, b.Created);
     }
 
     /// <summary>
@@ -116,6 +110,16 @@ public static class PodDeletionRanking
         return validFirst && int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out cost);
     }
 
+    /// <summary>What the comparison reads from one pod; a null time is Go's zero time.</summary>
+    private readonly record struct SortKeys(string Node, int Phase, bool Ready, int Cost, DateTime? ReadyTime, int Restarts,
+        int SidecarRestarts, DateTime? Created, string Uid)
+    {
+        public static SortKeys Of(V1Pod p) => new(
+            p.Spec?.NodeName ?? "", PhaseOrdinal(p), PodFacts.IsReady(p), DeletionCost(p), ReadyTimeOf(p),
+            (p.Status?.ContainerStatuses ?? []).Select(c => c.RestartCount).DefaultIfEmpty(0).Max(), SidecarRestartsOf(p),
+            p.Metadata?.CreationTimestamp, p.Metadata?.Uid ?? "");
+    }
+
     private static int DeletionCost(V1Pod p) =>
         p.Metadata?.Annotations?.TryGetValue(DeletionCostAnnotation, out var v) == true && TryParseDeletionCost(v, out var cost) ? cost : 0;
 
@@ -128,18 +132,26 @@ public static class PodDeletionRanking
     };
 
     /// <summary>podReadyTime: lastTransitionTime of the Ready=True condition (null = Go's zero time).</summary>
-    private static DateTime? ReadyTime(V1Pod p) =>
+    private static DateTime? ReadyTimeOf(V1Pod p) =>
         PodFacts.Condition(p, "Ready") is { Status: "True" } c ? c.LastTransitionTime : null;
+
+    /// <summary>maxContainerRestarts' second value: the highest restart count among sidecars (init containers with restartPolicy Always).</summary>
+    private static int SidecarRestartsOf(V1Pod p)
+    {
+        if (p.Spec?.InitContainers is not { Count: > 0 } init || p.Status?.InitContainerStatuses is not { Count: > 0 } statuses) return 0;
+        var sidecars = init.Where(c => c.RestartPolicy == "Always").Select(c => c.Name).ToHashSet();
+        return statuses.Where(c => sidecars.Contains(c.Name)).Select(c => c.RestartCount).DefaultIfEmpty(0).Max();
+    }
 
     /// <summary>afterOrZero: t1 after t2, a zero (missing) time counting as after everything.</summary>
     private static bool AfterOrZero(DateTime? t1, DateTime? t2) => t1 is null || t2 is null ? t1 is null : t1 > t2;
 
     /// <summary>The LogarithmicScaleDown branch: zero times compare plainly; otherwise the log2 buckets, UID on a tie.</summary>
-    private static bool LogarithmicallyNewer(V1Pod a, DateTime? ta, V1Pod b, DateTime? tb, DateTime now)
+    private static bool LogarithmicallyNewer(string uidA, DateTime? ta, string uidB, DateTime? tb, DateTime now)
     {
         if (ta is null || tb is null) return AfterOrZero(ta, tb);
         var rankDiff = LogarithmicRank(ta.Value, now) - LogarithmicRank(tb.Value, now);
-        if (rankDiff == 0) return string.CompareOrdinal(a.Metadata?.Uid ?? "", b.Metadata?.Uid ?? "") < 0;
+        if (rankDiff == 0) return string.CompareOrdinal(uidA, uidB) < 0;
         return rankDiff < 0;
     }
 
@@ -151,21 +163,11 @@ public static class PodDeletionRanking
     }
 
     /// <summary>compareMaxContainerRestarts: true = a restarted more, false = b did, null = a tie.</summary>
-    private static bool? CompareMaxContainerRestarts(V1Pod a, V1Pod b)
+    private static bool? CompareMaxContainerRestarts(SortKeys a, SortKeys b)
     {
-        var (regularA, sidecarA) = MaxContainerRestarts(a);
-        var (regularB, sidecarB) = MaxContainerRestarts(b);
-        if (regularA != regularB) return regularA > regularB;
-        if (sidecarA != sidecarB) return sidecarA > sidecarB;
+        if (a.Restarts != b.Restarts) return a.Restarts > b.Restarts;
+        if (a.SidecarRestarts != b.SidecarRestarts) return a.SidecarRestarts > b.SidecarRestarts;
         return null;
-    }
-
-    private static (int Regular, int Sidecar) MaxContainerRestarts(V1Pod p)
-    {
-        var regular = (p.Status?.ContainerStatuses ?? []).Select(c => c.RestartCount).DefaultIfEmpty(0).Max();
-        var sidecars = (p.Spec?.InitContainers ?? []).Where(c => c.RestartPolicy == "Always").Select(c => c.Name).ToHashSet();
-        var sidecar = (p.Status?.InitContainerStatuses ?? []).Where(c => sidecars.Contains(c.Name)).Select(c => c.RestartCount).DefaultIfEmpty(0).Max();
-        return (regular, sidecar);
     }
 
     /// <summary>
