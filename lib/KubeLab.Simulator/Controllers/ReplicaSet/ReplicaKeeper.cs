@@ -17,7 +17,8 @@ public sealed record ReplicaCounts(int Replicas, int FullyLabeledReplicas, int R
 /// <item>take the active pods of the namespace; claim those matching the selector: keep owned ones, adopt orphans
 /// (add a controller ownerReference), release owned pods whose labels no longer match (remove it);</item>
 /// <item>if earlier creations/deletions have been observed (expectations), create missing pods in slow-start batches
-/// 1, 2, 4, … or delete surplus ones in <see cref="PodDeletionRanking"/> order;</item>
+/// 1, 2, 4, … or delete surplus ones in <see cref="PodDeletionRanking"/> order (co-location counted over the related pods of
+/// all ReplicaSets with the same controller);</item>
 /// <item>write replicas / fullyLabeledReplicas / readyReplicas / availableReplicas / observedGeneration to the status subresource.</item>
 /// </list>
 /// </summary>
@@ -258,11 +259,15 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         }
         else if (diff > 0)
         {
-            var victims = PodDeletionRanking.DeletionOrder(claimed).Take(Math.Min(diff, BurstReplicas)).ToList();
+            var victims = PodDeletionRanking.PodsToDelete(claimed, RelatedPods(owner), Math.Min(diff, BurstReplicas),
+                Time.GetUtcNow().UtcDateTime).ToList();
             expectations.ExpectDeletions(key, victims.Select(KeyOf));
             await Task.WhenAll(victims.Select(p => DeletePodAsync(key, owner, p, ct))).ConfigureAwait(false);
         }
     }
+
+    private List<V1Pod> RelatedPods(TOwner owner) => IndirectlyRelatedPods.Of(owner.Metadata,
+        owners.List(owner.Metadata.NamespaceProperty).Select(o => (o.Metadata, SelectorOf(o))), pods.List(owner.Metadata.NamespaceProperty));
 
     private async Task<bool> CreatePodAsync(TOwner owner, V1PodTemplateSpec template, CancellationToken ct)
     {
