@@ -16,6 +16,7 @@ public static class ObjectValidator
         switch (t.Kind)
         {
             case "Pod":
+                PodDeletionCost.Validate(obj["metadata"] as JsonObject, "metadata", errors);
                 ValidatePodSpec(obj["spec"] as JsonObject, "spec", errors);
                 break;
             case "ReplicaSet" or "Deployment" or "DaemonSet" or "StatefulSet":
@@ -37,6 +38,7 @@ public static class ObjectValidator
                 break;
             case "CronJob":
                 CronJobScheduleValidation.Validate(obj, errors);
+                PodDeletionCost.Validate(obj.Path("spec.jobTemplate.spec.template.metadata") as JsonObject, "spec.jobTemplate.spec.template", errors);
                 if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod) PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
                 break;
             case "Service":
@@ -113,6 +115,7 @@ public static class ObjectValidator
         var templateLabels = ObjectMeta.StringMap(spec.Path("template.metadata.labels"));
         // A StatefulSet's mounts may name its volumeClaimTemplates (they become volumes of each pod).
         var claims = (spec?["volumeClaimTemplates"] as JsonArray)?.Select(c => c.Path("metadata.name")?.ToString()).OfType<string>();
+        PodDeletionCost.Validate(spec.Path("template.metadata") as JsonObject, "spec.template", errors);
         if (spec?["template"] is JsonObject tmpl && tmpl["spec"] is JsonObject tps) ValidatePodSpec(tps, "spec.template.spec", errors, claims);
         if (selectorNode is null)
         {
@@ -171,6 +174,24 @@ public static class ObjectValidator
             "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")];
     }
 
-    /// <summary>A value as Go's %q prints it in field errors.</summary>
-    internal static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+    /// <summary>A bad value as field.Invalid prints it (Go's %#v of a string = strconv.Quote): only quotes, backslashes and
+    /// control characters are escaped, so "+5" or "a&lt;b" read as the user typed them.</summary>
+    internal static string Quote(string s)
+    {
+        var b = new System.Text.StringBuilder(s.Length + 2).Append('"');
+        foreach (var c in s)
+        {
+            _ = c switch
+            {
+                '"' => b.Append("\\\""),
+                '\\' => b.Append("\\\\"),
+                '\n' => b.Append("\\n"),
+                '\r' => b.Append("\\r"),
+                '\t' => b.Append("\\t"),
+                < ' ' or '\u007f' => b.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)),
+                _ => b.Append(c),
+            };
+        }
+        return b.Append('"').ToString();
+    }
 }

@@ -198,7 +198,7 @@ public sealed class JobController
         {
             var surplus = indexed
                 ? active.OrderByDescending(p => JobIndexes.IndexOf(p) ?? int.MaxValue).Take(active.Count - wantActive)
-                : PodDeletionRanking.DeletionOrder(active).Take(active.Count - wantActive);
+                : PodDeletionRanking.ActivePodsOrder(active).Take(active.Count - wantActive);
             await DeletePodsAsync(key, job, surplus.ToList(), ct).ConfigureAwait(false);
             return;
         }

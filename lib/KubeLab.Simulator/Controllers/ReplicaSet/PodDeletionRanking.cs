@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using KubeLab.Simulator.Api.Validation;
 using KubeLab.Simulator.ControllerRuntime;
 
 namespace KubeLab.Simulator.Controllers.ReplicaSet;
@@ -27,7 +28,7 @@ namespace KubeLab.Simulator.Controllers.ReplicaSet;
 /// </summary>
 public static class PodDeletionRanking
 {
-    public const string DeletionCostAnnotation = "controller.kubernetes.io/pod-deletion-cost";
+    public const string DeletionCostAnnotation = PodDeletionCost.Annotation;
 
     /// <summary>
     /// getPodsToDelete: the <paramref name="count"/> pods of <paramref name="filtered"/> to delete, ranking co-location
@@ -85,9 +86,6 @@ public static class PodDeletionRanking
         return indexes.Select(i => pods[i]).ToList();
     }
 
-    /// <summary>Kept for the Job controller's call: the controller.ActivePods order (see <see cref="ActivePodsOrder"/>).</summary>
-    public static IReadOnlyList<V1Pod> DeletionOrder(IReadOnlyList<V1Pod> pods) => ActivePodsOrder(pods);
-
     private static bool ActivePodsLess(SortKeys a, SortKeys b)
     {
         if (a.Node != b.Node && (a.Node.Length == 0 || b.Node.Length == 0)) return a.Node.Length == 0;
@@ -103,12 +101,7 @@ public static class PodDeletionRanking
     /// leading zeros, nothing beyond int32. Anything else is invalid (the API server refuses it on create: "must be a 32bit
     /// integer") and the ranking reads it as 0.
     /// </summary>
-    public static bool TryParseDeletionCost(string value, out int cost)
-    {
-        cost = 0;
-        var validFirst = value.Length > 0 && (value[0] == '-' || value == "0" || value[0] is >= '1' and <= '9');
-        return validFirst && int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out cost);
-    }
+    public static bool TryParseDeletionCost(string value, out int cost) => PodDeletionCost.TryParse(value, out cost);
 
     /// <summary>What the comparison reads from one pod; a null time is Go's zero time.</summary>
     private readonly record struct SortKeys(string Node, int Phase, bool Ready, int Cost, DateTime? ReadyTime, int Restarts,
