@@ -45,7 +45,7 @@ public static partial class KindVersionCheck
             $"environment/kind-cluster.yaml) is built for kind v{Required.Major}.{Required.Minor}.x. " + InstallHint,
         KindVersionVerdict.Newer =>
             $"warning: `kind version` says \"{output.Trim()}\"; the course's node image (kindest/node:v1.32.0) is built for kind " +
-            $"v{Required.Major}.{Required.Minor}.x. Newer kind releases usually still run it; if `kind create cluster` fails, " + InstallHint,
+            $"v{Required.Major}.{Required.Minor}.x. Newer kind releases usually still run it; if `kind create cluster` fails: " + InstallHint,
         KindVersionVerdict.Unknown =>
             $"warning: could not read a version from `kind version` (\"{output.Trim()}\"); the course expects kind v{Required.Major}.{Required.Minor}.x.",
         _ => null,
