@@ -64,14 +64,14 @@ internal static class ImagePulls
             {
                 if (status.State?.Waiting is not { } waiting) continue;
                 var mine = podEvents.Where(e => e.InvolvedObject.FieldPath == $"spec.{field}{{{status.Name}}}").ToList();
-                var pull = Classify(pod, status, waiting, mine);
+                var pull = Classify(pod, status, waiting, mine, podEvents);
                 if (pull is not null) result.Add(pull);
             }
         }
         return result;
     }
 
-    private static ContainerPull? Classify(V1Pod pod, V1ContainerStatus status, V1ContainerStateWaiting waiting, List<Corev1Event> events)
+    private static ContainerPull? Classify(V1Pod pod, V1ContainerStatus status, V1ContainerStateWaiting waiting, List<Corev1Event> events, List<Corev1Event> podEvents)
     {
         var image = string.IsNullOrEmpty(status.Image) ? "?" : status.Image;
         var lastPulling = events.LastOrDefault(e => e.Reason == "Pulling");
@@ -82,8 +82,12 @@ internal static class ImagePulls
         switch (waiting.Reason)
         {
             case "ContainerCreating" or "PodInitializing":
-                return lastPulling is not null && !pulledAfter
-                    ? Make(PullStage.Pulling, null, Time(lastPulling))
+                if (lastPulling is not null && !pulledAfter)
+                    return Make(PullStage.Pulling, null, Time(lastPulling));
+                // A volume that cannot be mounted (missing ConfigMap, unbound claim) or a sandbox that cannot start is not
+                // slowness: it keeps ContainerCreating too, but waiting longer does not help.
+                return podEvents.Any(e => e.Type == "Warning" && e.Reason is "FailedMount" or "FailedAttachVolume" or "FailedCreatePodSandBox")
+                    ? null
                     : Make(PullStage.Creating, null, pod.Status?.StartTime);
             case "ErrImagePull" or "ImagePullBackOff" or "ErrImageNeverPull":
                 // ImagePullBackOff's own message is only "Back-off pulling image …"; the cause is in the last Failed event.

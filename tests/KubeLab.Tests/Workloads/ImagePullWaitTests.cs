@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using k8s.Models;
+using k8s;
 using KubeLab.Workloads;
 
 namespace KubeLab.Tests.Workloads;
@@ -93,5 +94,54 @@ public class ImagePullWaitTests(SimulatorFixture sim) : IClassFixture<SimulatorF
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAsync<WaitTimeoutException>(() => lab.WaitForPodsAsync("app=ghost", p => p.Count == 0, "never", TimeSpan.FromSeconds(2)));
         Assert.True(clock.Elapsed < PullAwareWait.ExtensionStep, $"a failed pull must not extend the wait (took {clock.Elapsed})");
+    }
+
+    [Fact]
+    public void A_volume_that_cannot_be_mounted_is_not_a_reason_to_wait_longer()
+    {
+        var mount = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "web-1.mount" }, Type = "Warning", Reason = "FailedMount", LastTimestamp = T0.AddSeconds(2),
+            InvolvedObject = new V1ObjectReference { Kind = "Pod", Name = "web-1" },
+            Message = "MountVolume.SetUp failed for volume \"cfg\" : configmap \"settings\" not found",
+        };
+        Assert.Empty(ImagePulls.Find([Pod("ContainerCreating")], [mount]));
+        Assert.Equal(PullStage.Creating, Assert.Single(ImagePulls.Find([Pod("ContainerCreating")], [])).Stage);
+    }
+
+    [Fact]
+    public async Task The_deadline_moves_on_while_an_image_is_pulled_and_says_what_the_cluster_waits_for()
+    {
+        await using var lab = await Lab.StartAsync("pullslow", sim.Options);
+        // A pod bound to a node no kubelet serves keeps the status written here: a first pull in progress, as on kind.
+        await lab.ApplyAsync("apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\nspec:\n  nodeName: k8s-course-worker9\n  containers:\n  - name: app\n    image: nginx:1.27\n");
+        var pod = await lab.Client.CoreV1.ReadNamespacedPodAsync("slow", lab.Namespace);
+        pod.Status = new V1PodStatus
+        {
+            Phase = "Pending",
+            ContainerStatuses = [new V1ContainerStatus { Name = "app", Image = "nginx:1.27", ImageID = "", Ready = false, RestartCount = 0,
+                State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "ContainerCreating" } } }],
+        };
+        await lab.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, "slow", lab.Namespace);
+        var now = DateTime.UtcNow;
+        await lab.Client.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "slow.pulling" }, Type = "Normal", Reason = "Pulling", Message = "Pulling image \"nginx:1.27\"",
+            InvolvedObject = new V1ObjectReference { Kind = "Pod", Name = "slow", NamespaceProperty = lab.Namespace, FieldPath = "spec.containers{app}" },
+            FirstTimestamp = now, LastTimestamp = now, Source = new V1EventSource { Component = "kubelet", Host = "k8s-course-worker9" },
+        }, lab.Namespace);
+
+        var lines = new List<string>();
+        var result = await PullAwareWait.RunAsync(lab.Client, lab.Namespace, () => PodScope.Named("slow"), expectsRunningPods: true,
+            async token => { await Task.Delay(TimeSpan.FromSeconds(4), token); return 42; },
+            TimeSpan.FromSeconds(1), "slow to run", () => Task.FromResult(""), () => DateTime.UtcNow, CancellationToken.None, lines.Add);
+
+        Assert.Equal(42, result); // finished after the 1 s base timeout: the pull extended it
+        Assert.Contains(lines, l => l.StartsWith("waiting for image nginx:1.27 to be pulled on k8s-course-worker9 (", StringComparison.Ordinal) && l.EndsWith(" s so far)", StringComparison.Ordinal));
+
+        // Nothing pulling in scope: the same wait ends at its base timeout.
+        await Assert.ThrowsAsync<WaitTimeoutException>(() => PullAwareWait.RunAsync(lab.Client, lab.Namespace, () => PodScope.Named("absent"), expectsRunningPods: true,
+            async token => { await Task.Delay(TimeSpan.FromSeconds(4), token); return 42; },
+            TimeSpan.FromSeconds(1), "absent to run", () => Task.FromResult(""), () => DateTime.UtcNow, CancellationToken.None, lines.Add));
     }
 }
