@@ -35,6 +35,9 @@ public sealed class ClusterSession : IAsyncDisposable
     public string KubeconfigPath { get; }
     /// <summary>API server URL when known (the simulator's).</summary>
     public Uri? Server { get; }
+    /// <summary>Why <see cref="ClusterChoice.Auto"/> chose the simulator (print it on stderr), or null when nothing was chosen for the user.</summary>
+    public string? Notice { get; private set; }
+
     /// <summary>The in-process simulator, or null for kind.</summary>
     public SimulatedCluster? Simulator => _simulator;
 
@@ -61,9 +64,11 @@ public sealed class ClusterSession : IAsyncDisposable
     {
         kubeconfigPath = Path.GetFullPath(kubeconfigPath ?? KindCluster.DefaultKubeconfigPath());
         if (!await KindCluster.IsReachableAsync(kubeconfigPath, TimeSpan.FromSeconds(5), ct))
-            throw new ClusterUnavailableException(
-                $"The kind cluster (context {KindCluster.ContextName} in {kubeconfigPath}) is missing or does not answer. " +
-                "Create it with `kubelab up`, or run with `--cluster sim` to use the simulator.");
+            throw new ClusterUnavailableException(await KindCluster.HasContextAsync(kubeconfigPath)
+                ? $"--cluster kind: the kind cluster (context {KindCluster.ContextName} in {kubeconfigPath}) does not answer within 5 s. " +
+                  "Start Docker (kind's nodes are its containers) or run `kubelab up`, or run with `--cluster sim` to use the simulator."
+                : $"--cluster kind: there is no kind cluster (context {KindCluster.ContextName} is not in {kubeconfigPath}). " +
+                  "Create it with `kubelab up`, or run with `--cluster sim` to use the simulator.");
         return new ClusterSession(ClusterChoice.Kind, KindCluster.ContextName, kubeconfigPath, null, null);
     }
 
@@ -84,12 +89,23 @@ public sealed class ClusterSession : IAsyncDisposable
             case ClusterChoice.Kind:
                 return await UseKindAsync(ct: ct);
             default:
-                var userKubeconfig = KindCluster.DefaultKubeconfigPath();
-                return await KindCluster.IsReachableAsync(userKubeconfig, TimeSpan.FromSeconds(2), ct)
-                    ? new ClusterSession(ClusterChoice.Kind, KindCluster.ContextName, Path.GetFullPath(userKubeconfig), null, null)
-                    : await StartSimulatorAsync(simKubeconfig, clockSpeed: clockSpeed, ct: ct);
+                var userKubeconfig = Path.GetFullPath(KindCluster.DefaultKubeconfigPath());
+                if (await KindCluster.IsReachableAsync(userKubeconfig, AutoProbeTimeout, ct))
+                    return new ClusterSession(ClusterChoice.Kind, KindCluster.ContextName, userKubeconfig, null, null);
+                var notice = await KindCluster.HasContextAsync(userKubeconfig)
+                    ? $"warning: --cluster auto: the kind cluster (context {KindCluster.ContextName} in {userKubeconfig}) did not answer within " +
+                      $"{AutoProbeTimeout.TotalSeconds:0} s, so this run uses the built-in simulator. Start Docker or run `kubelab up`; " +
+                      "pass --cluster kind to require kind."
+                    : $"--cluster auto: no kind cluster (context {KindCluster.ContextName} is not in {userKubeconfig}), so this run uses the " +
+                      "built-in simulator. `kubelab up` creates the kind cluster.";
+                var session = await StartSimulatorAsync(simKubeconfig, clockSpeed: clockSpeed, ct: ct);
+                session.Notice = notice;
+                return session;
         }
     }
+
+    /// <summary>How long --cluster auto waits for kind's /version before choosing the simulator.</summary>
+    public static readonly TimeSpan AutoProbeTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>Called before each notebook: a notebook that failed half-way may have left the shared simulator's clock fast
     /// (chapters raise it for CronJob minutes and HPA windows); the next notebook must start at the run's own speed.</summary>

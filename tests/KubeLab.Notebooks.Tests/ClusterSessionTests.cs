@@ -56,6 +56,7 @@ public sealed class ClusterSessionTests : IDisposable
         {
             Assert.Equal(ClusterChoice.Kind, auto.Kind);
             Assert.Equal(KindCluster.ContextName, Environment.GetEnvironmentVariable(ClusterSession.ContextVariable));
+            Assert.Null(auto.Notice);
         }
 
         // Same context, but nothing listens on its port any more: auto falls back to the simulator within ~2 s.
@@ -66,11 +67,33 @@ public sealed class ClusterSessionTests : IDisposable
         {
             Assert.Equal(ClusterChoice.Sim, fallback.Kind);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+            // Never silently: the reason is there for the runner to print on stderr.
+            Assert.StartsWith("warning: --cluster auto: the kind cluster (context kind-k8s-course in ", fallback.Notice);
+            Assert.Contains("did not answer", fallback.Notice);
+            Assert.Contains("--cluster kind", fallback.Notice);
         }
 
         Environment.SetEnvironmentVariable("KUBECONFIG", kindConfig);
         var e = await Assert.ThrowsAsync<ClusterUnavailableException>(() => ClusterSession.OpenAsync(ClusterChoice.Kind, _temp));
+        Assert.Contains("does not answer", e.Message);
         Assert.Contains("kubelab up", e.Message);
         Assert.Contains("--cluster sim", e.Message);
+    }
+
+    [Fact]
+    public async Task Auto_without_a_kind_context_says_why_it_uses_the_simulator_and_kind_refuses()
+    {
+        var empty = Path.Combine(_temp, "no-such-kubeconfig");
+        Environment.SetEnvironmentVariable("KUBECONFIG", empty);
+        await using (var auto = await ClusterSession.OpenAsync(ClusterChoice.Auto, Path.Combine(_temp, "out-c")))
+        {
+            Assert.Equal(ClusterChoice.Sim, auto.Kind);
+            Assert.Contains("no kind cluster (context kind-k8s-course is not in", auto.Notice);
+            Assert.Contains("kubelab up", auto.Notice);
+        }
+        await using (var sim = await ClusterSession.OpenAsync(ClusterChoice.Sim, Path.Combine(_temp, "out-d")))
+            Assert.Null(sim.Notice); // asked for explicitly: nothing to explain
+        var e = await Assert.ThrowsAsync<ClusterUnavailableException>(() => ClusterSession.OpenAsync(ClusterChoice.Kind, _temp));
+        Assert.Contains("there is no kind cluster", e.Message);
     }
 }

@@ -108,10 +108,22 @@ public class ContextGuardTests
     }
 
     [Fact]
-    public async Task Without_explicit_context_an_unreachable_kind_cluster_falls_back_to_the_embedded_simulator()
+    public async Task Without_explicit_context_an_unreachable_kind_cluster_is_an_error_not_a_silent_switch_to_the_simulator()
+    {
+        var server = $"https://127.0.0.1:{KubeconfigFixtures.ClosedPort()}";
+        var kubeconfig = KubeconfigFixtures.Write(("kind-k8s-course", server));
+        var e = await Assert.ThrowsAsync<ClusterUnreachableException>(() => Lab.StartAsync("fallback", new LabOptions { Kubeconfig = kubeconfig }));
+        Assert.Equal("kind-k8s-course", e.Context);
+        Assert.Contains(server, e.Message);
+        Assert.Contains("start Docker", e.Message);
+        Assert.Contains("KUBELAB_CONTEXT=kubelab-sim", e.Message);
+    }
+
+    [Fact]
+    public async Task The_simulator_context_in_no_kubeconfig_asks_for_the_embedded_simulator()
     {
         var kubeconfig = KubeconfigFixtures.Write(("kind-k8s-course", $"https://127.0.0.1:{KubeconfigFixtures.ClosedPort()}"));
-        await using var lab = await Lab.StartAsync("fallback", new LabOptions { Kubeconfig = kubeconfig });
+        await using var lab = await Lab.StartAsync("fallback", new LabOptions { Kubeconfig = kubeconfig, Context = "kubelab-sim" });
         Assert.Equal("embedded simulator", lab.Cluster.Flavor);
         Assert.Equal("kubelab-sim", lab.Cluster.Context);
         Assert.True(lab.Cluster.IsSimulated);

@@ -13,19 +13,22 @@ internal static class RunCommand
         var cluster = new Option<string>("--cluster") { Description = "auto (kind if it answers, else the simulator), kind or sim.", DefaultValueFactory = _ => "auto" };
         cluster.AcceptOnlyFromAmong("auto", "kind", "sim");
         var output = new Option<string?>("--out") { Description = "Folder for executed notebooks and charts (default: artifacts/ in the course folder)." };
-        var timeout = new Option<double>("--cell-timeout") { Description = "Minutes a single cell may run.", DefaultValueFactory = _ => 10 };
+        var timeout = new Option<double?>("--cell-timeout")
+        {
+            Description = $"Minutes a single cell may run (default: {CellTimeouts.Simulator.TotalMinutes:0} on the simulator, {CellTimeouts.Kind.TotalMinutes:0} on kind).",
+        };
         var notebooks = new Argument<string[]>("notebook") { Description = "Notebook paths or names such as 02-replicasets (default: all).", Arity = ArgumentArity.ZeroOrMore };
         var speed = ClockSpeedOption.Create();
         var command = new Command("run", "Run notebooks headless and report which pass.") { cluster, output, timeout, speed, notebooks };
         command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(
             Enum.Parse<ClusterChoice>(parse.GetValue(cluster)!, ignoreCase: true), parse.GetValue(output),
-            TimeSpan.FromMinutes(parse.GetValue(timeout)), parse.GetValue(speed), parse.GetValue(notebooks) ?? [], ct)));
+            parse.GetValue(timeout) is { } minutes ? TimeSpan.FromMinutes(minutes) : null, parse.GetValue(speed), parse.GetValue(notebooks) ?? [], ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ClusterChoice choice, string? output, TimeSpan cellTimeout, double clockSpeed, string[] requested, CancellationToken ct)
+    private static async Task<int> RunAsync(ClusterChoice choice, string? output, TimeSpan? requestedCellTimeout, double clockSpeed, string[] requested, CancellationToken ct)
     {
-        if (cellTimeout <= TimeSpan.Zero)
+        if (requestedCellTimeout <= TimeSpan.Zero)
             throw new UserError("--cell-timeout must be more than 0 minutes.");
         ClockSpeedOption.Validate(clockSpeed);
         var root = RepoRoot.Find(Environment.CurrentDirectory);
@@ -36,7 +39,11 @@ internal static class RunCommand
 
         var total = Stopwatch.StartNew();
         await using var session = await ClusterSession.OpenAsync(choice, outDir, clockSpeed, ct);
+        if (session.Notice is { } notice)
+            ConsoleOutput.Error(notice);
         ConsoleOutput.Line($"cluster: {session.Label} (context {session.Context}{(session.Server is { } s ? $", {s}" : "")})");
+        var (cellTimeout, timeoutLine) = CellTimeouts.Resolve(session.Kind, requestedCellTimeout);
+        ConsoleOutput.Line(timeoutLine);
 
         var results = new List<NotebookResult>();
         foreach (var path in selected)

@@ -7,20 +7,26 @@ namespace KubeLab.Connection;
 internal sealed record ClusterConnection(LabKubernetes Client, string Context, string Server, string Flavor, string Version);
 
 /// <summary>
-/// Picks the cluster: explicit context (option or KUBELAB_CONTEXT) → kind-k8s-course if it answers quickly → embedded simulator.
+/// Picks the cluster: explicit context (option or KUBELAB_CONTEXT) → kind-k8s-course when the kubeconfig has it → embedded
+/// simulator when it has not. A kind context that is present but does not answer is an error, never a silent switch to the
+/// simulator (the learner expects kind; a notebook that ran half on kind and half on the simulator would mislead). The
+/// context name "kubelab-sim" that is in no kubeconfig asks for the embedded simulator explicitly.
 /// The guard runs before any request is sent.
 /// </summary>
 internal static class ClusterConnector
 {
     public const string KindContext = "kind-k8s-course";
     public const string ContextEnvironmentVariable = "KUBELAB_CONTEXT";
-    private static readonly TimeSpan KindProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan KindProbeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ExplicitProbeTimeout = TimeSpan.FromSeconds(10);
 
     public static async Task<ClusterConnection> ConnectAsync(LabOptions options, CancellationToken ct)
     {
         var paths = KubeconfigFiles.Paths(options);
         var explicitContext = options.Context ?? NullIfEmpty(Environment.GetEnvironmentVariable(ContextEnvironmentVariable));
+
+        if (explicitContext == ContextGuard.SimulatorContext && !KubeconfigFiles.ContextNames(KubeconfigFiles.TryLoad(paths)).Contains(explicitContext))
+            return await ConnectToEmbeddedSimulatorAsync(ct).ConfigureAwait(false);
 
         if (explicitContext is not null)
         {
@@ -46,18 +52,30 @@ internal static class ClusterConnector
             return new ClusterConnection(client, explicitContext, server, FlavorOf(explicitContext), version.GitVersion!);
         }
 
-        // No explicit choice: the course's kind cluster if it is up, else the embedded simulator.
+        // No explicit choice: the course's kind cluster if `kubelab up` made one, else the embedded simulator.
         var kubeconfig = KubeconfigFiles.TryLoad(paths);
         if (kubeconfig is not null && KubeconfigFiles.ContextNames(kubeconfig).Contains(KindContext))
         {
             var client = Build(kubeconfig, KindContext);
+            var server = KubeconfigFiles.ServerOf(kubeconfig, KindContext) ?? "?";
             var version = await ProbeAsync(client, KindProbeTimeout, ct).ConfigureAwait(false);
             if (version.Error is null)
-                return new ClusterConnection(client, KindContext, KubeconfigFiles.ServerOf(kubeconfig, KindContext) ?? "?", "kind", version.GitVersion!);
+                return new ClusterConnection(client, KindContext, server, "kind", version.GitVersion!);
             client.Dispose();
+            throw KindDown(server, string.Join(", ", paths), version.Error);
         }
         return await ConnectToEmbeddedSimulatorAsync(ct).ConfigureAwait(false);
     }
+
+    /// <summary>The kind context exists, so kind is what the learner set up: say how to bring it back or how to choose the simulator.</summary>
+    internal static ClusterUnreachableException KindDown(string server, string kubeconfig, Exception cause)
+        => new(KindContext, server,
+            $"The course's kind cluster (context \"{KindContext}\" in {kubeconfig}) does not answer at {server}: {Describe(cause)}\n" +
+            "  Hint: start Docker (kind's nodes are its containers; after a restart `docker start k8s-course-control-plane k8s-course-worker " +
+            "k8s-course-worker2`), or run `kubelab up`, then run this cell again.\n" +
+            $"  To use the built-in simulator instead, set {ContextEnvironmentVariable}={ContextGuard.SimulatorContext} (or pass " +
+            $"new LabOptions {{ Context = \"{ContextGuard.SimulatorContext}\" }}); `kind delete cluster --name k8s-course` removes the kind context for good.",
+            cause);
 
     private static async Task<ClusterConnection> ConnectToEmbeddedSimulatorAsync(CancellationToken ct)
     {

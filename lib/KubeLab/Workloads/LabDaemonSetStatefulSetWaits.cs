@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KubeLab.Observe;
+using KubeLab.Workloads;
 
 namespace KubeLab;
 
@@ -14,7 +15,7 @@ public sealed partial class Lab
     public async Task<V1DaemonSet> WaitForDaemonSetReadyAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         string? selector = null;
-        return await ListWatch.WithTimeoutAsync(
+        return await WaitWithPullsAsync(() => PodScope.Selected(selector), expectsRunningPods: true,
             token => ListWatch.UntilAsync<V1DaemonSet, V1DaemonSetList, V1DaemonSet>(
                 (rv, watch, c) => _client.AppsV1.ListNamespacedDaemonSetWithHttpMessagesAsync(Namespace, fieldSelector: $"metadata.name={name}", resourceVersion: rv, watch: watch, cancellationToken: c),
                 items =>
@@ -46,7 +47,7 @@ public sealed partial class Lab
     public async Task<V1StatefulSet> WaitForStatefulSetReadyAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         string? selector = null;
-        return await ListWatch.WithTimeoutAsync(
+        return await WaitWithPullsAsync(() => PodScope.Selected(selector), expectsRunningPods: true,
             token => ListWatch.UntilAsync<V1StatefulSet, V1StatefulSetList, V1StatefulSet>(
                 (rv, watch, c) => _client.AppsV1.ListNamespacedStatefulSetWithHttpMessagesAsync(Namespace, fieldSelector: $"metadata.name={name}", resourceVersion: rv, watch: watch, cancellationToken: c),
                 items =>

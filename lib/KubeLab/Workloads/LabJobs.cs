@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KubeLab.Observe;
+using KubeLab.Workloads;
 
 namespace KubeLab;
 
@@ -13,7 +14,7 @@ public sealed partial class Lab
     /// </summary>
     public async Task<V1Job> WaitForJobFinishedAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default)
     {
-        return await ListWatch.WithTimeoutAsync(
+        return await WaitWithPullsAsync(() => PodScope.Selected($"batch.kubernetes.io/job-name={name}"), expectsRunningPods: true,
             token => ListWatch.UntilAsync<V1Job, V1JobList, V1Job>(
                 (rv, watch, c) => _client.BatchV1.ListNamespacedJobWithHttpMessagesAsync(Namespace, fieldSelector: $"metadata.name={name}", resourceVersion: rv, watch: watch, cancellationToken: c),
                 items =>

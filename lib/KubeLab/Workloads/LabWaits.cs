@@ -1,10 +1,13 @@
 using k8s;
 using k8s.Models;
 using KubeLab.Observe;
+using KubeLab.Workloads;
 
 namespace KubeLab;
 
-/// <summary>Watch-based waits. On timeout they throw <see cref="WaitTimeoutException"/> explaining what the pods were doing.</summary>
+/// <summary>Watch-based waits. On timeout they throw <see cref="WaitTimeoutException"/> explaining what the pods were doing.
+/// The timeout (90 s by default) is extended while the pods' images are still being pulled (up to 10 min; see PullAwareWait),
+/// and a wait for running pods stops at once when an image cannot exist.</summary>
 public sealed partial class Lab
 {
     /// <summary>Waits until status.readyReplicas == spec.replicas (and the status reflects the latest spec).</summary>
@@ -12,7 +15,7 @@ public sealed partial class Lab
     {
         var t = timeout ?? DefaultTimeout;
         string? selector = null;
-        return await ListWatch.WithTimeoutAsync(
+        return await WaitWithPullsAsync(() => PodScope.Selected(selector), expectsRunningPods: true,
             token => ListWatch.UntilAsync<V1ReplicaSet, V1ReplicaSetList, V1ReplicaSet>(
                 (rv, watch, c) => _client.AppsV1.ListNamespacedReplicaSetWithHttpMessagesAsync(Namespace, fieldSelector: $"metadata.name={name}", resourceVersion: rv, watch: watch, cancellationToken: c),
                 items =>
@@ -48,7 +51,7 @@ public sealed partial class Lab
     public async Task<V1Pod> WaitForPodRunningAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var t = timeout ?? DefaultTimeout;
-        var pod = await ListWatch.WithTimeoutAsync(
+        var pod = await WaitWithPullsAsync(() => PodScope.Named(name), expectsRunningPods: true,
             token => ListWatch.UntilAsync<V1Pod, V1PodList, V1Pod>(
                 (rv, watch, c) => _client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(Namespace, fieldSelector: $"metadata.name={name}", resourceVersion: rv, watch: watch, cancellationToken: c),
                 items =>
@@ -69,7 +72,7 @@ public sealed partial class Lab
         TimeSpan? timeout = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        return await ListWatch.WithTimeoutAsync(
+        return await WaitWithPullsAsync(() => PodScope.Selected(labelSelector), expectsRunningPods: false,
             token => ListWatch.UntilAsync<V1Pod, V1PodList, IReadOnlyList<V1Pod>>(
                 (rv, watch, c) => _client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(Namespace, labelSelector: labelSelector, resourceVersion: rv, watch: watch, cancellationToken: c),
                 items =>
