@@ -3,7 +3,8 @@ namespace KubeLab;
 /// <summary>How <see cref="Lab.StartAsync"/> finds its cluster. Every property is optional.</summary>
 public sealed record LabOptions
 {
-    /// <summary>Explicit kube context. Default: env KUBELAB_CONTEXT, else kind-k8s-course if it answers, else the embedded simulator.</summary>
+    /// <summary>Explicit kube context. Default: env KUBELAB_CONTEXT, else kind-k8s-course when the kubeconfig has it (an error if it does
+    /// not answer — no silent switch), else the embedded simulator. "kubelab-sim" chooses the simulator on purpose.</summary>
     public string? Context { get; init; }
 
     /// <summary>Kubeconfig path. Default: $KUBECONFIG or ~/.kube/config.</summary>

@@ -118,7 +118,7 @@ public static class Experiments
     }
 
     private static Task<V1Pod> WaitForNewReadyPodAsync(Lab lab, V1ReplicaSet rs, HashSet<string> before, string description, CancellationToken ct)
-        => ListWatch.WithTimeoutAsync(
+        => lab.WaitWithPullsAsync(Selector(rs), expectsRunningPods: true,
             token => ListWatch.UntilAsync<V1Pod, V1PodList, V1Pod>(
                 (rv, watch, c) => lab.Client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(lab.Namespace, labelSelector: Selector(rs), resourceVersion: rv, watch: watch, cancellationToken: c),
                 pods =>

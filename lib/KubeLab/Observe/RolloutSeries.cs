@@ -144,7 +144,8 @@ public static class Rollouts
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(condition);
-        return await ListWatch.WithTimeoutAsync(
+        // A rollout may be meant to get stuck (03's bad image), so pulls extend the wait but a failed pull does not end it.
+        return await lab.WaitWithPullsAsync(null, expectsRunningPods: false,
             token => ListWatch.UntilAsync<V1Deployment, V1DeploymentList, V1Deployment>(
                 (rv, watch, c) => lab.Client.AppsV1.ListNamespacedDeploymentWithHttpMessagesAsync(lab.Namespace, fieldSelector: $"metadata.name={name}",
                     resourceVersion: rv, watch: watch, cancellationToken: c),
