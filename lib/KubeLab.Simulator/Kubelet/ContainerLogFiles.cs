@@ -70,7 +70,7 @@ internal sealed class ContainerLogFiles
         if (data.CreateFile(kubelet.NodeName, $"{dir}/{log.RestartCount}.log", now) is not RegularFile file) return;
         var links = data.HostPath(kubelet.NodeName, ContainersDir);
         if (containerDir.Remove($"{log.RestartCount - 2}.log")) RemoveLinks(links, $"{dir}/{log.RestartCount - 2}.log");
-        links.Set(LinkName(pod, container, containerId), new SymlinkNode($"{dir}/{log.RestartCount}.log"));
+        links.Set(LinkName(pod, container, containerId), new SymlinkNode($"{dir}/{log.RestartCount}.log") { ModifiedAt = now });
         var seen = 0;
         try
         {
