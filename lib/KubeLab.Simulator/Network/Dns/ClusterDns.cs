@@ -9,6 +9,7 @@ namespace KubeLab.Simulator.Network.Dns;
 /// (<see cref="ClusterDnsRecords"/>). <see cref="Resolve"/> is what a pod's libc resolver gets (search list, ndots:5);
 /// <see cref="Query"/> is one DNS question, what nslookup sends. Pods are assumed to use dnsPolicy ClusterFirst; the nodes
 /// (and so probes run by the kubelet) use Docker's resolver, which knows no cluster names.
+/// A ClusterIP Service's name resolves to its cluster IP, but nothing answers there until kube-proxy is modelled.
 /// </summary>
 public sealed class ClusterDns(Informer<V1Service, V1ServiceList> services, Informer<V1Pod, V1PodList> pods) : IClusterDnsServer
 {
