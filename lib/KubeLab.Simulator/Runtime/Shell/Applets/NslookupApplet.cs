@@ -12,7 +12,8 @@ namespace KubeLab.Simulator.Runtime.Shell.Applets;
 /// nothing for the empty AAAA answer, "** server can't find NAME: NXDOMAIN" for a name that does not exist.
 /// Search domains (add_query_with_search): only a name WITHOUT a dot is tried under each search domain of resolv.conf; a
 /// name with a dot (<c>web-0.web</c>) is asked as given – unlike libc's ndots rule – so in a pod it needs the full name.
-/// Replies are printed in query order here (busybox prints them as they arrive). Exit status 1 when no query found an address.
+/// Replies are printed in query order here (busybox prints them as they arrive). Exit status 1 as soon as one query got
+/// NXDOMAIN (G.exitcode), even if another found the name – so a bare name tried under three search domains exits 1.
 /// Only the cluster DNS (10.96.0.10) is modelled; any other server knows no names.
 /// </summary>
 public sealed class NslookupApplet : Applet
@@ -35,35 +36,40 @@ public sealed class NslookupApplet : Applet
 
         var output = new StringBuilder();
         output.Append($"Server:\t\t{server}\nAddress:\t{server}:53\n\n");
-        var found = false;
+        var failed = false;
         foreach (var aaaa in new[] { false, true })
             foreach (var fqdn in names)
             {
                 var answer = dns?.Query(fqdn);
-                if (answer is null) output.Append($"** server can't find {fqdn}: NXDOMAIN\n");
+                if (answer is null)
+                {
+                    output.Append($"** server can't find {fqdn}: NXDOMAIN\n");
+                    failed = true;
+                }
                 else if (!aaaa)
                 {
-                    found = true;
                     foreach (var ip in answer) output.Append($"Name:\t{fqdn}\nAddress: {ip}\n");
                 }
                 output.Append('\n'); // an AAAA query of an existing name gets an empty answer: only this line
             }
         await call.Out(output.ToString());
-        return found ? 0 : 1;
+        return failed ? 1 : 0;
     }
 
-    /// <summary>The nameserver and search lines of /etc/resolv.conf (busybox parse_resolvconf; the last search/domain line wins).</summary>
+    /// <summary>The nameserver and search lines of /etc/resolv.conf (busybox parse_resolvconf: a search line wins over domain).</summary>
     private static (List<string> Servers, List<string> Search) ReadResolvConf(AppletCall call)
     {
         var servers = new List<string>();
         var search = new List<string>();
+        var sawSearch = false;
         try
         {
             foreach (var line in call.Files.ReadAllText("/etc/resolv.conf").Split('\n'))
             {
                 var p = line.Trim().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 if (p is ["nameserver", var s, ..]) servers.Add(s);
-                else if (p is ["search" or "domain", ..]) search = p.Skip(1).ToList();
+                else if (p is ["search", ..]) (search, sawSearch) = (p.Skip(1).ToList(), true);
+                else if (p is ["domain", ..] && !sawSearch) search = p.Skip(1).ToList();
             }
         }
         catch (FileSystemException) { }
