@@ -104,6 +104,13 @@ public static class ControllerManager
             var stsController = new StatefulSetController(client, statefulSets, pods, claims, revisionHistory, time);
             var provisioner = new LocalPathProvisioner(client, claims, volumes, pods, storageClasses, time);
             nodes.AddHandler(added: node => StartKubelet(node, pods, ct));
+            // Cluster DNS (CoreDNS's kubernetes plugin): its own Service informer, pods from the shared one.
+            var services = new Informer<V1Service, V1ServiceList>("services",
+                c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            new Network.Dns.ClusterDns(services, pods).Attach(dataPlane.Network);
+            Run(services.RunAsync(ct));
             // Jobs and CronJobs (job-controller, cronjob-controller) with their own informers; they share the pod informer.
             JobControllers.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
             // horizontal-pod-autoscaler: its own HPA informer; pods from the shared informer, CPU from metrics.k8s.io.

@@ -62,6 +62,7 @@ public sealed class NodeKubelet : IKubeletServer
         try
         {
             await pods.Synced.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _ = new ContainerLogFiles(this, pods, cancellationToken); // /var/log/pods and /var/log/containers on this node
             foreach (var pod in pods.List()) Enqueue(pod);
             await queue.RunWorkersAsync(2, ReconcileAsync, cancellationToken).ConfigureAwait(false);
         }

@@ -6,7 +6,7 @@ namespace KubeLab.Simulator.Network;
 /// <summary>
 /// The flat pod network a CNI plugin gives kind (kindnet): every pod IP reachable from every pod and from the API server,
 /// without NAT. A connection to an IP goes to the pod sandbox holding it; <c>localhost</c>/127.0.0.1 stays in the caller's
-/// sandbox. Host names are resolved by <see cref="Resolver"/> (cluster DNS arrives with the Services chapter).
+/// sandbox. Host names are resolved by <see cref="Resolver"/>, which the cluster DNS (<see cref="Dns.ClusterDns"/>) sets.
 /// </summary>
 public sealed class ClusterNetwork
 {
@@ -14,6 +14,9 @@ public sealed class ClusterNetwork
 
     /// <summary>Name → IPv4 address as the pod's resolver would answer (null: "bad address", busybox's NXDOMAIN text).</summary>
     public Func<PodSandbox?, string, string?> Resolver { get; set; } = (_, _) => null;
+
+    /// <summary>The cluster DNS server (kube-dns at 10.96.0.10) for tools that send their own queries (nslookup); null: none runs.</summary>
+    public Dns.IClusterDnsServer? Dns { get; set; }
 
     public void Attach(PodSandbox sandbox)
     {

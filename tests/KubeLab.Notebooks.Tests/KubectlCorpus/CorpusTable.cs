@@ -26,6 +26,7 @@ public static class CorpusTable
         [("03-deployments", "<name>")] = "web",
         [("03-deployments", "<image>")] = "nginx:1.27.1",
         [("03-deployments", "[--to-revision=N]")] = "--to-revision=2",  // revision 2 = the chapter's `set image` to nginx:1.27.1
+        [("05-daemonsets-and-statefulsets", "<node>")] = "k8s-course-worker2", // the worker the chapter taints and labels
     };
 
     /// <summary>Prose that names a command without all its arguments (`kubectl logs`, `kubectl get pods --selector=…`) →
@@ -61,8 +62,6 @@ public static class CorpusTable
     /// <summary>Commands that need a real (kind) cluster, with the reason. Printed by the test; never run.</summary>
     public static readonly IReadOnlyDictionary<string, string> NeedsKind = new Dictionary<string, string>
     {
-        ["kubectl run -it --rm dns --image=busybox:1.36 --restart=Never -n <namespace> -- nslookup web-0.web"] =
-            "-it attaches to the Pod (kubectl attach is not modelled) and nslookup needs cluster DNS (CoreDNS is not modelled)",
         ["kubectl attach"] = "the README names it as not modelled: attach needs the container's live stdin/stdout stream",
     };
 }

@@ -11,7 +11,8 @@ namespace KubeLab.Simulator.Controllers.DaemonSet;
 /// NoExecute; disk-, memory-, pid-pressure and unschedulable NoSchedule; network-unavailable for hostNetwork pods) – the
 /// control-plane taint is not among them, so a DaemonSet skips the control-plane node unless its template tolerates it;</item>
 /// <item>nodeSelector and required node affinity match the node;</item>
-/// <item>a pod already running may stay when only a NoSchedule taint is in the way (only NoExecute evicts).</item>
+/// <item>a pod already running may stay when only a NoSchedule taint is in the way: only an untolerated NoExecute taint, or a
+/// nodeSelector / node affinity that no longer matches, removes it.</item>
 /// </list>
 /// Each pod is pinned to its node with required node affinity <c>matchFields metadata.name In [node]</c> and is then placed
 /// by the default scheduler like any other pod.
@@ -61,15 +62,24 @@ public static class DaemonSetPlacement
         return spec;
     }
 
-    /// <summary>(should run a new pod here, may keep an existing pod here).</summary>
+    /// <summary>
+    /// (should run a new pod here, may keep an existing pod here) – NodeShouldRunDaemonPod (pkg/controller/daemon/daemon_controller.go,
+    /// 1.32): a template nodeName for another node, or a nodeSelector / required node affinity the node does not match → (false, false);
+    /// an untolerated NoSchedule or NoExecute taint → shouldRun false, and shouldContinueRunning only while none of the untolerated
+    /// taints is NoExecute; otherwise (true, true). Tolerations include the controller's standard ones. Resources are not checked
+    /// (the scheduler does that); PreferNoSchedule never matters.
+    /// </summary>
     public static (bool ShouldRun, bool ShouldContinueRunning) Evaluate(V1PodSpec templateSpec, V1Node node)
     {
-        var pod = new V1Pod { Metadata = new V1ObjectMeta(), Spec = SpecWithTolerations(templateSpec) };
-        if (SchedulingDecision.FilterReason(pod, node) is null) return (true, true);
-        // Ignore NoSchedule taints: they stop new pods, not running ones.
-        var relaxed = KubernetesJson.Deserialize<V1Node>(KubernetesJson.Serialize(node));
-        relaxed.Spec.Taints = relaxed.Spec.Taints?.Where(t => t.Effect != "NoSchedule").ToList();
-        return (false, SchedulingDecision.FilterReason(pod, relaxed) is null);
+        if (!string.IsNullOrEmpty(templateSpec.NodeName) && templateSpec.NodeName != node.Metadata.Name) return (false, false);
+        var labels = node.Metadata.Labels ?? new Dictionary<string, string>();
+        if (templateSpec.NodeSelector is { Count: > 0 } selector && selector.Any(kv => !labels.TryGetValue(kv.Key, out var v) || v != kv.Value))
+            return (false, false);
+        if (!SchedulingDecision.MatchesRequiredNodeAffinity(templateSpec.Affinity?.NodeAffinity, labels, node.Metadata.Name)) return (false, false);
+        var tolerations = SpecWithTolerations(templateSpec).Tolerations;
+        var untolerated = (node.Spec?.Taints ?? []).Where(t => t.Effect is "NoSchedule" or "NoExecute" && !tolerations.Any(tol => TaintToleration.Tolerates(tol, t))).ToList();
+        if (untolerated.Count == 0) return (true, true);
+        return (false, !untolerated.Any(t => t.Effect == "NoExecute"));
     }
 
     /// <summary>The node a daemon pod belongs to: its spec.nodeName, or the node its affinity pins it to while unscheduled.</summary>

@@ -108,11 +108,27 @@ public class AppletTests
     [Fact]
     public async Task Nslookup_in_busybox_1_36_format()
     {
-        sh.Network.Resolver = (_, name) => name == "web.default.svc.cluster.local" ? "10.96.12.34" : null;
+        sh.Files.WriteFile("/etc/resolv.conf", "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n");
+        sh.Network.Dns = new StubDns(new() { ["web.default.svc.cluster.local"] = ["10.244.1.7", "10.244.2.8"] });
         var found = await sh.RunAsync(["nslookup", "web.default.svc.cluster.local"]);
-        Assert.Equal((0, "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.12.34\n\n\n"), (found.Status, found.Out));
+        Assert.Equal((0, "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.244.1.7\n" +
+            "Name:\tweb.default.svc.cluster.local\nAddress: 10.244.2.8\n\n\n"), (found.Status, found.Out));
+        // busybox add_query_with_search: a name with a dot is asked as given (no search list), so the short form fails…
+        var dotted = await sh.RunAsync(["nslookup", "web.default"]);
+        Assert.Equal(1, dotted.Status);
+        Assert.Contains("** server can't find web.default: NXDOMAIN\n", dotted.Out);
+        // …while a name without a dot is tried under every search domain (exit 1: the other two are NXDOMAIN).
+        var bare = await sh.RunAsync(["nslookup", "web"]);
+        Assert.Equal(1, bare.Status);
+        Assert.Contains("Name:\tweb.default.svc.cluster.local\nAddress: 10.244.1.7\n", bare.Out);
+        Assert.Contains("** server can't find web.svc.cluster.local: NXDOMAIN\n", bare.Out);
         var missing = await sh.RunAsync(["nslookup", "nope"]);
         Assert.Equal(1, missing.Status);
-        Assert.Contains("** server can't find nope: NXDOMAIN\n", missing.Out);
+        Assert.Contains("** server can't find nope.cluster.local: NXDOMAIN\n", missing.Out);
+    }
+
+    private sealed class StubDns(Dictionary<string, IReadOnlyList<string>> records) : KubeLab.Simulator.Network.Dns.IClusterDnsServer
+    {
+        public IReadOnlyList<string>? Query(string fqdn) => records.GetValueOrDefault(fqdn);
     }
 }
