@@ -36,7 +36,11 @@ public static class ObjectValidator
                 break;
             case "CronJob":
                 CronJobScheduleValidation.Validate(obj, errors);
-                if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod) PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
+                if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod)
+                {
+                    PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
+                    ContainerRestartPolicyValidation.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
+                }
                 break;
             case "Service":
                 ServicePortValidation.Validate(obj, errors);
@@ -91,6 +95,7 @@ public static class ObjectValidator
             if (string.IsNullOrWhiteSpace(c.Str("image"))) errors.Add(FieldError.Required($"{p}.image"));
         }
         PodSpecFormats.Validate(spec, path, errors, claimVolumes);
+        ContainerRestartPolicyValidation.Validate(spec, path, errors);
         var restart = spec.Str("restartPolicy");
         if (restart is not null and not ("Always" or "OnFailure" or "Never"))
             errors.Add(new FieldError($"{path}.restartPolicy", "FieldValueNotSupported", "supported values: \"Always\", \"Never\", \"OnFailure\"", Quote(restart)));
