@@ -156,6 +156,44 @@ public sealed class SidecarContainerTests(EndToEndCluster f) : IClassFixture<End
     }
 
     [Fact]
+    public async Task A_sidecar_failing_its_liveness_probe_is_killed_and_restarted()
+    {
+        var ns = await f.NewNamespaceAsync("sc-live");
+        await f.ApplyAsync(ns, """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: sick
+            spec:
+              initContainers:
+              - name: agent
+                image: busybox:1.36
+                restartPolicy: Always
+                command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+                livenessProbe:
+                  exec:
+                    command: ["cat", "/tmp/alive"]
+                  periodSeconds: 1
+                  failureThreshold: 2
+              containers:
+              - name: app
+                image: busybox:1.36
+                command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+            """);
+        var pod = await f.WaitForPodAsync(ns, "sick", p => p.Status?.InitContainerStatuses?[0].RestartCount >= 1, "agent restarted");
+        Assert.Equal(0, App(pod, "app").RestartCount);
+        List<(string Reason, string Message, string FieldPath)> events = [];
+        await EndToEndCluster.EventuallyAsync(async () =>
+        {
+            events = (await f.Client.CoreV1.ListNamespacedEventAsync(ns)).Items
+                .Where(e => e.InvolvedObject?.Name == "sick").Select(e => (e.Reason, e.Message, e.InvolvedObject.FieldPath)).ToList();
+            return events.Contains(("Killing", "Container agent failed liveness probe, will be restarted", "spec.initContainers{agent}"));
+        }, () => "events: " + string.Join(" | ", events));
+        Assert.Contains(events, e => e.Reason == "Unhealthy" && e.Message.StartsWith("Liveness probe failed: ", StringComparison.Ordinal)
+            && e.FieldPath == "spec.initContainers{agent}");
+    }
+
+    [Fact]
     public async Task When_the_app_exits_the_sidecars_are_stopped_in_reverse_order_and_only_the_app_decides_the_phase()
     {
         var ns = await f.NewNamespaceAsync("sc-done");
