@@ -266,6 +266,37 @@ public sealed class SidecarContainerTests(EndToEndCluster f) : IClassFixture<End
     }
 
     [Fact]
+    public async Task A_failed_init_container_after_a_sidecar_fails_a_Never_pod_and_stops_the_sidecar()
+    {
+        var ns = await f.NewNamespaceAsync("sc-initfail");
+        await f.ApplyAsync(ns, """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: setup-fails
+            spec:
+              restartPolicy: Never
+              initContainers:
+              - name: proxy
+                image: busybox:1.36
+                restartPolicy: Always
+                command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+              - name: migrate
+                image: busybox:1.36
+                command: ["sh", "-c", "exit 5"]
+              containers:
+              - name: app
+                image: busybox:1.36
+                command: ["sh", "-c", "sleep 3600"]
+            """);
+        var pod = await f.WaitForPodAsync(ns, "setup-fails", p => p.Status?.Phase == "Failed" && p.Status.InitContainerStatuses?[0].State?.Terminated is not null,
+            "Failed with the sidecar stopped");
+        Assert.Equal(5, Init(pod, "migrate").State.Terminated?.ExitCode);
+        Assert.Equal(0, Init(pod, "proxy").State.Terminated?.ExitCode);
+        Assert.Equal("PodInitializing", App(pod, "app").State.Waiting?.Reason); // the app never ran
+    }
+
+    [Fact]
     public async Task On_deletion_the_sidecar_is_stopped_after_the_app_container()
     {
         var ns = await f.NewNamespaceAsync("sc-delete");
