@@ -36,11 +36,8 @@ public static class ObjectValidator
                 break;
             case "CronJob":
                 CronJobScheduleValidation.Validate(obj, errors);
-                if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod)
-                {
-                    PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
-                    ContainerRestartPolicyValidation.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
-                }
+                if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod) PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
+                ContainerRestartPolicyValidation.Validate(obj.Path("spec.jobTemplate.spec.template.spec") as JsonObject, "spec.jobTemplate.spec.template.spec", errors);
                 break;
             case "Service":
                 ServicePortValidation.Validate(obj, errors);
