@@ -7,6 +7,16 @@ public sealed class ContainerRecord(V1Container spec, bool isInit)
 {
     public V1Container Spec { get; } = spec;
     public bool IsInit { get; } = isInit;
+    /// <summary>
+    /// A native sidecar: an init container with <c>restartPolicy: Always</c> (KEP-753, pkg/kubelet/types IsRestartableInitContainer).
+    /// It is started during initialisation, keeps running beside the app containers and is always restarted when it exits.
+    /// </summary>
+    public bool IsSidecar { get; } = isInit && spec.RestartPolicy == "Always";
+    /// <summary>Set once the container has been running and started (startup probe passed): a sidecar then lets the next init container go.</summary>
+    public bool HasStarted { get; private set; }
+    private readonly TaskCompletionSource firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes the first time the container is running and started.</summary>
+    public Task FirstStart => firstStart.Task;
     public string Name => Spec.Name;
     public string FieldPath => IsInit ? $"spec.initContainers{{{Name}}}" : $"spec.containers{{{Name}}}";
     public V1ContainerState State { get; set; } = Waiting(isInit ? "PodInitializing" : "ContainerCreating");
@@ -14,7 +24,16 @@ public sealed class ContainerRecord(V1Container spec, bool isInit)
     public int RestartCount { get; set; }
     public bool Ready { get; set; }
     /// <summary>Set by the prober once a startup probe passed (or at start without one).</summary>
-    public bool Started { get; set; }
+    public bool Started
+    {
+        get => started;
+        set
+        {
+            started = value;
+            if (value && Running && !HasStarted) { HasStarted = true; firstStart.TrySetResult(); }
+        }
+    }
+    private bool started;
     public string? ContainerId { get; set; }
     public string? ImageId { get; set; }
     /// <summary>The runtime's current (or last) instance of this container: its files, process and log.</summary>
@@ -55,6 +74,9 @@ public sealed class ContainerRecord(V1Container spec, bool isInit)
 /// as the kubelet computes them (pkg/kubelet getPhase and the status generators):
 /// Pending while init containers run or containers wait without ever having run; Running when a container runs or
 /// restarts; Succeeded/Failed once every container terminated and restartPolicy says it stays terminated.
+/// Native sidecars (restartable init containers) count as initialised once started, count as running for the phase, and their
+/// readiness counts for Ready; their exit codes never decide Succeeded/Failed (pkg/kubelet/kubelet_pods.go getPhase,
+/// pkg/kubelet/status/generate.go).
 /// </summary>
 public sealed class PodStatusModel
 {
@@ -68,6 +90,9 @@ public sealed class PodStatusModel
         QosClass = pod.Status?.QosClass;
         InitContainers = (pod.Spec.InitContainers ?? []).Select(c => new ContainerRecord(c, true)).ToList();
         Containers = pod.Spec.Containers.Select(c => new ContainerRecord(c, false)).ToList();
+        // The kubelet's default waiting reason is PodInitializing while a pod has init containers (convertToAPIContainerStatuses).
+        if (InitContainers.Count > 0)
+            foreach (var c in Containers) c.State = ContainerRecord.Waiting("PodInitializing");
     }
 
     public string RestartPolicy { get; }
@@ -80,16 +105,26 @@ public sealed class PodStatusModel
     public List<ContainerRecord> InitContainers { get; }
     public List<ContainerRecord> Containers { get; }
     public IEnumerable<ContainerRecord> All => InitContainers.Concat(Containers);
+    public IEnumerable<ContainerRecord> Sidecars => InitContainers.Where(c => c.IsSidecar);
+    public IEnumerable<ContainerRecord> RegularInitContainers => InitContainers.Where(c => !c.IsSidecar);
 
-    public bool Initialized => InitContainers.All(c => c.Succeeded);
+    /// <summary>Set by the pod worker when it starts the app containers: from then on the pod stays initialised even while a
+    /// sidecar restarts (GeneratePodInitializedCondition: a regular container has started).</summary>
+    public bool AppContainersStarting { get; set; }
+
+    public bool Initialized => AppContainersStarting || InitContainers.All(InitDone);
+
+    /// <summary>A regular init container is done when it succeeded; a sidecar when it runs and has started.</summary>
+    private static bool InitDone(ContainerRecord c) => c.IsSidecar ? c.Running && c.Started : c.Succeeded;
 
     public string Phase
     {
         get
         {
-            if (InitContainers.Any(c => c.Terminated && !c.Succeeded) && RestartPolicy == "Never") return "Failed";
+            if (RegularInitContainers.Any(c => c.Terminated && !c.Succeeded) && RestartPolicy == "Never") return "Failed";
             if (!Initialized) return "Pending";
-            var running = Containers.Count(c => c.Running);
+            // Running sidecars keep the pod Running; stopped ones are ignored, so only app containers decide the end.
+            var running = Containers.Count(c => c.Running) + Sidecars.Count(c => c.Running);
             // A container waiting to be restarted counts as stopped, as in the kubelet.
             var stopped = Containers.Count(c => c.Terminated || (c.State.Waiting is not null && c.LastState?.Terminated is not null));
             var succeeded = Containers.Count(c => c.Succeeded);
@@ -109,8 +144,8 @@ public sealed class PodStatusModel
     {
         var phase = Phase;
         var completed = phase is "Succeeded" or "Failed";
-        var unready = Containers.Where(c => !c.Ready).Select(c => c.Name).ToList();
-        var incomplete = InitContainers.Where(c => !c.Succeeded).Select(c => c.Name).ToList();
+        var unready = Sidecars.Concat(Containers).Where(c => !c.Ready).Select(c => c.Name).ToList();
+        var incomplete = InitContainers.Where(c => !InitDone(c)).Select(c => c.Name).ToList();
         var conditions = new List<V1PodCondition>
         {
             Condition("PodReadyToStartContainers", SandboxReady && !completed, now),

@@ -15,6 +15,8 @@ namespace KubeLab.Simulator.Kubelet;
 /// The life of one pod on one node, like a kubelet pod worker: create the sandbox (pod IP), run init containers one
 /// after another, then start every container (pulling images first), keep them running or restart them according to
 /// restartPolicy with CrashLoopBackOff, and report each change through the pods/status subresource.
+/// Native sidecars (init containers with restartPolicy Always) start in their init slot, let the next one go once started, are
+/// always restarted, and are stopped after the app containers: when those have ended for good, or when the pod is deleted.
 /// <see cref="TerminateAsync"/> stops the containers when the pod is deleted and finalises the deletion.
 /// </summary>
 public sealed class PodWorker
@@ -30,6 +32,9 @@ public sealed class PodWorker
     private PodVolumes? volumes;
     private EtcFiles? etcFiles;
     private readonly ProbeManager prober;
+    /// <summary>The restart loops of the sidecars started so far; they end when the worker's token is cancelled.</summary>
+    private readonly List<Task> sidecarLoops = [];
+    private readonly CancellationTokenSource sidecarsStopping;
 
     public PodWorker(NodeKubelet kubelet, V1Pod pod, CancellationToken stopping)
     {
@@ -37,6 +42,7 @@ public sealed class PodWorker
         this.pod = pod;
         model = new PodStatusModel(pod, kubelet.HostIp, kubelet.Time.GetUtcNow().UtcDateTime);
         running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        sidecarsStopping = CancellationTokenSource.CreateLinkedTokenSource(running.Token);
         prober = new ProbeManager(kubelet.Recorder, pod, kubelet.DataPlane.Network, kubelet.Time, kubelet.HostIp);
     }
 
@@ -75,19 +81,72 @@ public sealed class PodWorker
             etcFiles = EtcFiles.Create(pod, [model.PodIp!], kubelet.NodeName, kubelet.HostIp, Time);
             _ = RefreshVolumesAsync(ct);
 
+            // computeInitContainerActions: init containers in order; a sidecar only has to be started (startup probe passed),
+            // a regular one has to complete.
             foreach (var init in model.InitContainers)
             {
+                if (init.IsSidecar)
+                {
+                    lock (gate) sidecarLoops.Add(RunSidecarAsync(init, sidecarsStopping.Token));
+                    await init.FirstStart.WaitAsync(ct).ConfigureAwait(false);
+                    continue;
+                }
                 var ok = await RunContainerAsync(init, ct).ConfigureAwait(false);
-                if (!ok) return; // restartPolicy Never and the init container failed: the pod has failed
+                if (!ok)
+                {
+                    // restartPolicy Never and the init container failed: the pod has failed, its sidecars are stopped.
+                    await StopSidecarsAfterAppsAsync(ct).ConfigureAwait(false);
+                    return;
+                }
             }
-            foreach (var c in model.Containers)
-                if (c.State.Waiting?.Reason == "PodInitializing") c.State = ContainerRecord.Waiting("ContainerCreating");
+            lock (gate)
+            {
+                model.AppContainersStarting = true;
+                foreach (var c in model.Containers)
+                    if (c.State.Waiting?.Reason == "PodInitializing") c.State = ContainerRecord.Waiting("ContainerCreating");
+            }
             await PublishAsync(ct).ConfigureAwait(false);
             await Task.WhenAll(model.Containers.Select(c => RunContainerAsync(c, ct))).ConfigureAwait(false);
+            // Every app container has ended and will not be restarted (Never, or OnFailure after success): computePodActions
+            // kills the pod (keepCount == 0), which stops the sidecars so they cannot keep a Job's pod alive.
+            await StopSidecarsAfterAppsAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { } // pod gone
         catch (Exception) { /* API server unreachable (shutting down): the worker simply stops */ }
+    }
+
+    /// <summary>A sidecar's own loop: restarted whatever the pod's restartPolicy until the kubelet stops it.</summary>
+    private async Task RunSidecarAsync(ContainerRecord c, CancellationToken ct)
+    {
+        try { await RunContainerAsync(c, ct).ConfigureAwait(false); }
+        catch (Exception) { /* stopped (cancelled), the pod is gone, or the API is going away */ }
+    }
+
+    /// <summary>
+    /// The app containers have ended for good: stop the sidecars (reverse order, SIGTERM then SIGKILL after
+    /// terminationGracePeriodSeconds), report them terminated and the pod's final phase.
+    /// </summary>
+    private async Task StopSidecarsAfterAppsAsync(CancellationToken ct)
+    {
+        List<Task> loops;
+        lock (gate) loops = [.. sidecarLoops];
+        if (loops.Count == 0) return;
+        await sidecarsStopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(loops).ConfigureAwait(false);
+        List<ContainerRecord> toStop;
+        lock (gate)
+        {
+            toStop = model.Sidecars.Where(c => c.Running).ToList();
+            // A sidecar waiting for its restart will not be started again.
+            foreach (var c in model.Sidecars.Where(c => c.State.Waiting is not null && c.LastState?.Terminated is not null))
+                c.State = c.LastState!;
+        }
+        foreach (var c in toStop) Event(c, "Normal", "Killing", $"Stopping container {c.Name}");
+        var grace = TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30);
+        await StopInOrderAsync([], toStop, grace, ct).ConfigureAwait(false);
+        lock (gate) model.SandboxReady = false;
+        await PublishAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Runs one container through pulls, starts, exits and restarts. Returns false if it ended failed for good.</summary>
@@ -117,7 +176,7 @@ public sealed class PodWorker
                     c.ImageId = ImageReference.ImageId(c.Spec.Image ?? "");
                     c.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = startedAt } };
                     c.Ready = false;
-                    c.Started = c.IsInit;
+                    c.Started = c.IsInit && !c.IsSidecar; // a sidecar is started by the prober (startup probe, or at once)
                 }
                 Event(c, "Normal", "Created", $"Created container: {c.Name}");
                 Event(c, "Normal", "Started", $"Started container {c.Name}");
@@ -144,12 +203,12 @@ public sealed class PodWorker
                         Message = startError, StartedAt = startError is null ? startedAt : DateTime.UnixEpoch, FinishedAt = Now, ContainerID = c.ContainerId,
                     },
                 };
-                c.Ready = c.IsInit && exitCode == 0; // a completed init container reports ready
+                c.Ready = c.IsInit && !c.IsSidecar && exitCode == 0; // a completed init container reports ready
             }
             await PublishAsync(ct).ConfigureAwait(false);
 
-            // Init containers must succeed; regular containers restart per restartPolicy.
-            var restart = model.RestartPolicy switch
+            // Init containers must succeed; regular containers restart per restartPolicy; sidecars always restart.
+            var restart = c.IsSidecar || model.RestartPolicy switch
             {
                 "Always" => !(c.IsInit && exitCode == 0),
                 "OnFailure" => exitCode != 0,
@@ -255,7 +314,7 @@ public sealed class PodWorker
     /// </summary>
     private async Task<int> RunProbedAsync(ContainerRecord c, ContainerInstance instance, DateTime startedAt, CancellationToken ct)
     {
-        if (c.IsInit)
+        if (c.IsInit && !c.IsSidecar)
         {
             await PublishAsync(ct).ConfigureAwait(false);
             return await instance.Exited.WaitAsync(ct).ConfigureAwait(false);
@@ -263,7 +322,7 @@ public sealed class PodWorker
         using var killed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         ProbeKill? kill = null;
         var probes = prober.StartContainer(
-            new ProbedContainer(c.Spec, c.ContainerId!, model.PodIp!, startedAt, (argv, token) => ProbeExecAsync(instance, argv, token)),
+            new ProbedContainer(c.Spec, c.ContainerId!, model.PodIp!, startedAt, (argv, token) => ProbeExecAsync(instance, argv, token)) { IsInitContainer = c.IsInit },
             new ProbeCallbacks
             {
                 ReadinessChanged = ready => { lock (gate) c.Ready = ready; _ = PublishQuietlyAsync(ct); },
@@ -381,31 +440,24 @@ public sealed class PodWorker
         }
         running.Cancel();
         try { await lifecycle.ConfigureAwait(false); } catch (Exception) { }
+        List<Task> loops;
+        lock (gate) loops = [.. sidecarLoops];
+        await Task.WhenAll(loops).ConfigureAwait(false); // they only end quietly
 
-        List<ContainerRecord> toStop;
-        lock (gate) toStop = model.All.Where(c => c.Running).ToList();
-        foreach (var c in toStop) Event(c, "Normal", "Killing", $"Stopping container {c.Name}");
+        List<ContainerRecord> apps, sidecars;
+        lock (gate)
+        {
+            apps = model.All.Where(c => c.Running && !c.IsSidecar).ToList();
+            sidecars = model.Sidecars.Where(c => c.Running).ToList();
+        }
+        foreach (var c in apps.Concat(sidecars)) Event(c, "Normal", "Killing", $"Stopping container {c.Name}");
         try
         {
-            var exits = await StopContainersAsync(toStop, stopping).ConfigureAwait(false);
+            var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
+            await StopInOrderAsync(apps, sidecars, grace, stopping).ConfigureAwait(false);
             lock (gate)
             {
-                var now = Now;
-                foreach (var c in model.All)
-                {
-                    if (c.Running)
-                    {
-                        var code = exits.GetValueOrDefault(c, 137);
-                        c.State = new V1ContainerState
-                        {
-                            Terminated = new V1ContainerStateTerminated
-                            {
-                                ExitCode = code, Reason = code == 0 ? "Completed" : "Error", StartedAt = c.State.Running.StartedAt, FinishedAt = now, ContainerID = c.ContainerId,
-                            },
-                        };
-                    }
-                    c.Ready = false;
-                }
+                foreach (var c in model.All) c.Ready = false;
                 model.Terminating = true;
                 model.SandboxReady = false;
             }
@@ -435,23 +487,53 @@ public sealed class PodWorker
     }
 
     /// <summary>
-    /// SIGTERM to every running container, then SIGKILL to those still running when the grace period ends (the deletion's
-    /// gracePeriodSeconds, else spec.terminationGracePeriodSeconds, default 30 s). Stopping takes at least the modelled stop time.
+    /// The kubelet's termination ordering (pkg/kubelet/kuberuntime/kuberuntime_termination_order.go): SIGTERM to the app
+    /// containers, and once they have exited to the sidecars one at a time in reverse order of declaration; whatever still runs
+    /// when the grace period (the deletion's gracePeriodSeconds, else spec.terminationGracePeriodSeconds) is over gets SIGKILL.
+    /// A container whose turn comes late still gets the kubelet's minimum of 2 s. Each container is reported terminated with
+    /// the time it exited. Stopping takes at least the modelled stop time.
     /// </summary>
-    private async Task<Dictionary<ContainerRecord, int>> StopContainersAsync(List<ContainerRecord> toStop, CancellationToken stopping)
+    private async Task StopInOrderAsync(List<ContainerRecord> apps, List<ContainerRecord> sidecars, TimeSpan grace, CancellationToken stopping)
     {
-        var exits = new Dictionary<ContainerRecord, int>();
-        if (toStop.Count == 0) return exits;
-        var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
+        if (apps.Count + sidecars.Count == 0) return;
+        var deadline = Now + grace;
         var minimum = Delay(Timings.Pick(Timings.StopSeconds), stopping);
-        foreach (var c in toStop) c.Instance?.Terminate();
-        var all = Task.WhenAll(toStop.Select(c => c.Instance?.Exited ?? Task.FromResult(0)));
-        try { await all.WaitAsync(grace, Time, stopping).ConfigureAwait(false); }
-        catch (TimeoutException) { foreach (var c in toStop) c.Instance?.Kill(); }
+        await StopTogetherAsync(apps, deadline, stopping).ConfigureAwait(false);
+        for (var i = sidecars.Count - 1; i >= 0; i--)
+        {
+            var late = Now + TimeSpan.FromSeconds(2);
+            await StopTogetherAsync([sidecars[i]], late > deadline ? late : deadline, stopping).ConfigureAwait(false);
+            await PublishAsync(stopping).ConfigureAwait(false);
+        }
         await minimum.ConfigureAwait(false);
-        foreach (var c in toStop)
-            if (c.Instance?.Exited is { IsCompletedSuccessfully: true } done) exits[c] = done.Result;
-        return exits;
+    }
+
+    /// <summary>SIGTERM to each, SIGKILL to those still running at <paramref name="deadline"/>; records each one's exit.</summary>
+    private async Task StopTogetherAsync(List<ContainerRecord> containers, DateTime deadline, CancellationToken stopping)
+    {
+        if (containers.Count == 0) return;
+        foreach (var c in containers) c.Instance?.Terminate();
+        var exits = containers.Select(async c =>
+        {
+            var exited = c.Instance?.Exited ?? Task.FromResult(137);
+            var left = deadline - Now;
+            try { await exited.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Time, stopping).ConfigureAwait(false); }
+            catch (TimeoutException) { c.Instance?.Kill(); }
+            var code = exited.IsCompletedSuccessfully ? exited.Result : 137;
+            lock (gate)
+            {
+                if (!c.Running) return;
+                c.State = new V1ContainerState
+                {
+                    Terminated = new V1ContainerStateTerminated
+                    {
+                        ExitCode = code, Reason = code == 0 ? "Completed" : "Error", StartedAt = c.State.Running.StartedAt, FinishedAt = Now, ContainerID = c.ContainerId,
+                    },
+                };
+                c.Ready = false;
+            }
+        });
+        await Task.WhenAll(exits).ConfigureAwait(false);
     }
 
     /// <summary>Stops the worker without touching the API (pod already removed, or the simulator is shutting down).</summary>

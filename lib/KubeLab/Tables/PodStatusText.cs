@@ -5,6 +5,8 @@ namespace KubeLab;
 /// <summary>
 /// The STATUS and READY columns exactly as kubectl derives them (pkg/printers/internalversion printPod):
 /// pod reason, then init-container and container waiting/terminated reasons, "Terminating" when deletionTimestamp is set.
+/// Native sidecars (init containers with restartPolicy Always) count in READY, do not hold initialisation up once started, and
+/// once the pod is initialised only their restarts (with the app containers') count in RESTARTS.
 /// </summary>
 public static class PodStatusText
 {
@@ -18,6 +20,7 @@ public static class PodStatusText
         {
             var s = initStatuses[i];
             if (s.State?.Terminated is { ExitCode: 0 }) continue;
+            if (IsSidecar(pod, s.Name) && s.Started == true) continue;
             if (s.State?.Terminated is { } t)
                 reason = t.Reason is { Length: > 0 } ? "Init:" + t.Reason : t.Signal is { } sig && sig != 0 ? $"Init:Signal:{sig}" : $"Init:ExitCode:{t.ExitCode}";
             else if (s.State?.Waiting?.Reason is { Length: > 0 } w && w != "PodInitializing") reason = "Init:" + w;
@@ -25,7 +28,7 @@ public static class PodStatusText
             initializing = true;
             break;
         }
-        if (!initializing)
+        if (!initializing || IsInitialized(pod))
         {
             var hasRunning = false;
             foreach (var c in (pod.Status?.ContainerStatuses ?? []).Reverse())
@@ -45,12 +48,27 @@ public static class PodStatusText
     /// <summary>"ready/total" containers, e.g. 1/1.</summary>
     public static string Ready(V1Pod pod)
     {
-        var total = pod.Spec?.Containers?.Count ?? 0;
-        var ready = pod.Status?.ContainerStatuses?.Count(c => c.Ready) ?? 0;
+        var sidecars = SidecarStatuses(pod).ToList();
+        var total = (pod.Spec?.Containers?.Count ?? 0) + (pod.Spec?.InitContainers?.Count(c => c.RestartPolicy == "Always") ?? 0);
+        var ready = (pod.Status?.ContainerStatuses?.Count(c => c.Ready) ?? 0) + sidecars.Count(c => c.Started == true && c.Ready);
         return $"{ready}/{total}";
     }
 
-    public static int Restarts(V1Pod pod) => pod.Status?.ContainerStatuses?.Sum(c => c.RestartCount) ?? 0;
+    public static int Restarts(V1Pod pod)
+    {
+        var apps = pod.Status?.ContainerStatuses?.Sum(c => c.RestartCount) ?? 0;
+        var initializing = Status(pod).StartsWith("Init:", StringComparison.Ordinal) && !IsInitialized(pod);
+        return initializing ? pod.Status?.InitContainerStatuses?.Sum(c => c.RestartCount) ?? 0 : apps + SidecarStatuses(pod).Sum(c => c.RestartCount);
+    }
+
+    private static bool IsSidecar(V1Pod pod, string name) =>
+        pod.Spec?.InitContainers?.Any(c => c.Name == name && c.RestartPolicy == "Always") == true;
+
+    private static IEnumerable<V1ContainerStatus> SidecarStatuses(V1Pod pod) =>
+        (pod.Status?.InitContainerStatuses ?? []).Where(s => IsSidecar(pod, s.Name));
+
+    private static bool IsInitialized(V1Pod pod) =>
+        pod.Status?.Conditions?.Any(c => c.Type == "Initialized" && c.Status == "True") ?? false;
 
     /// <summary>The pod's Ready condition is True.</summary>
     public static bool IsReady(V1Pod pod)

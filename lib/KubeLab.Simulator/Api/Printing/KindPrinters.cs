@@ -76,11 +76,20 @@ public static class KindPrinters
         (o, now) =>
         {
             var statuses = Objs(o.Path("status.containerStatuses")).ToList();
-            var total = Objs(o.Path("spec.containers")).Count();
-            var ready = statuses.Count(s => s["ready"] is JsonValue v && v.TryGetValue<bool>(out var b) && b);
-            var restarts = statuses.Sum(s => Num(s["restartCount"]));
+            // Native sidecars (init containers with restartPolicy Always) count in READY and, once the pod is initialised,
+            // their restarts in RESTARTS (printPod, isRestartableInitContainer).
+            var sidecarNames = Objs(o.Path("spec.initContainers")).Where(c => c.Str("restartPolicy") == "Always").Select(c => c.Str("name")).ToHashSet();
+            var sidecars = Objs(o.Path("status.initContainerStatuses")).Where(s => sidecarNames.Contains(s.Str("name"))).ToList();
+            var total = Objs(o.Path("spec.containers")).Count() + sidecarNames.Count;
+            static bool IsReady(JsonObject s) => s["ready"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+            static bool IsStarted(JsonObject s) => s["started"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+            var ready = statuses.Count(IsReady) + sidecars.Count(s => IsStarted(s) && IsReady(s));
+            var counted = PodStatus(o).StartsWith("Init:", StringComparison.Ordinal) && !PodInitialized(o)
+                ? Objs(o.Path("status.initContainerStatuses")).ToList()
+                : sidecars.Concat(statuses).ToList();
+            var restarts = counted.Sum(s => Num(s["restartCount"]));
             var restartText = restarts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var lastRestart = statuses.Select(s => ObjectMeta.ParseTime(s.Path("lastState.terminated.finishedAt")?.ToString())).Where(t => t is not null).Max();
+            var lastRestart = counted.Select(s => ObjectMeta.ParseTime(s.Path("lastState.terminated.finishedAt")?.ToString())).Where(t => t is not null).Max();
             if (restarts > 0 && lastRestart is not null) restartText += $" ({HumanDuration.Format(now - lastRestart.Value)} ago)";
             var gates = Objs(o.Path("spec.readinessGates")).ToList();
             var gatesText = None;
@@ -94,6 +103,9 @@ public static class KindPrinters
                 o.Path("status.podIP")?.ToString() ?? None, o.Path("spec.nodeName")?.ToString() ?? None, o.Path("status.nominatedNodeName")?.ToString() ?? None, gatesText];
         });
 
+    private static bool PodInitialized(JsonObject o) =>
+        Objs(o.Path("status.conditions")).Any(c => c.Str("type") == "Initialized" && c.Str("status") == "True");
+
     /// <summary>The STATUS column logic of printPod: phase, overridden by init/container waiting or terminated reasons, then Terminating.</summary>
     public static string PodStatus(JsonObject o)
     {
@@ -101,11 +113,14 @@ public static class KindPrinters
         var initializing = false;
         var inits = Objs(o.Path("status.initContainerStatuses")).ToList();
         var initCount = Objs(o.Path("spec.initContainers")).Count();
+        var sidecarNames = Objs(o.Path("spec.initContainers")).Where(c => c.Str("restartPolicy") == "Always").Select(c => c.Str("name")).ToHashSet();
         for (var i = 0; i < inits.Count; i++)
         {
             var s = inits[i];
             var term = s.Path("state.terminated") as JsonObject;
             if (term is not null && Num(term["exitCode"]) == 0) continue;
+            // A started sidecar does not hold initialisation up.
+            if (sidecarNames.Contains(s.Str("name")) && s["started"] is JsonValue sv && sv.TryGetValue<bool>(out var started) && started) continue;
             if (term is not null)
                 reason = term.Str("reason") is { Length: > 0 } r ? "Init:" + r : term["signal"] is { } sig ? $"Init:Signal:{sig}" : $"Init:ExitCode:{Num(term["exitCode"])}";
             else if (s.Path("state.waiting.reason")?.ToString() is { Length: > 0 } w && w != "PodInitializing") reason = "Init:" + w;
@@ -113,7 +128,7 @@ public static class KindPrinters
             initializing = true;
             break;
         }
-        if (!initializing)
+        if (!initializing || PodInitialized(o))
         {
             var hasRunning = false;
             foreach (var s in Objs(o.Path("status.containerStatuses")).Reverse())

@@ -40,6 +40,7 @@ public static class ObjectValidator
                 CronJobScheduleValidation.Validate(obj, errors);
                 PodDeletionCost.Validate(obj.Path("spec.jobTemplate.spec.template.metadata") as JsonObject, "spec.jobTemplate.spec.template", errors);
                 if (obj.Path("spec.jobTemplate.spec.template.spec") is JsonObject cronPod) PodSpecFormats.Validate(cronPod, "spec.jobTemplate.spec.template.spec", errors);
+                ContainerRestartPolicyValidation.Validate(obj.Path("spec.jobTemplate.spec.template.spec") as JsonObject, "spec.jobTemplate.spec.template.spec", errors);
                 break;
             case "Service":
                 ServicePortValidation.Validate(obj, errors);
@@ -94,6 +95,7 @@ public static class ObjectValidator
             if (string.IsNullOrWhiteSpace(c.Str("image"))) errors.Add(FieldError.Required($"{p}.image"));
         }
         PodSpecFormats.Validate(spec, path, errors, claimVolumes);
+        ContainerRestartPolicyValidation.Validate(spec, path, errors);
         var restart = spec.Str("restartPolicy");
         if (restart is not null and not ("Always" or "OnFailure" or "Never"))
             errors.Add(new FieldError($"{path}.restartPolicy", "FieldValueNotSupported", "supported values: \"Always\", \"Never\", \"OnFailure\"", Quote(restart)));

@@ -16,8 +16,11 @@ public sealed record ProbedContainer(
 {
     public string Name => Spec.Name;
 
+    /// <summary>A sidecar (restartable init container) is probed too; its events name it under spec.initContainers.</summary>
+    public bool IsInitContainer { get; init; }
+
     /// <summary>The events' involvedObject.fieldPath.</summary>
-    public string FieldPath => $"spec.containers{{{Spec.Name}}}";
+    public string FieldPath => IsInitContainer ? $"spec.initContainers{{{Spec.Name}}}" : $"spec.containers{{{Spec.Name}}}";
 }
 
 /// <summary>
