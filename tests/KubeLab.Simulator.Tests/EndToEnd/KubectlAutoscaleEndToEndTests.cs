@@ -46,6 +46,9 @@ public sealed class KubectlAutoscaleEndToEndTests(FastClockCluster fx) : IClassF
             Assert.Matches(@"^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$", table[0]);
             Assert.Matches(@"^web\s+Deployment/web\s+cpu: 1%/60%\s+2\s+6\s+2\s+\S+$", table[1]);
         }
+        var described = (await fx.KubectlOkAsync("describe", "hpa", "web", "-n", ns)).Stdout;
+        Assert.Matches(@"resource cpu on pods  \(as a percentage of request\):\s+1% \(2m\) / 60%", described);
+        Assert.Contains("ScalingActive", described, StringComparison.Ordinal);
         var json = JsonNode.Parse((await fx.KubectlOkAsync("get", "horizontalpodautoscalers.v1.autoscaling", "web", "-n", ns, "-o", "json")).Stdout)!;
         Assert.Equal("autoscaling/v1", json["apiVersion"]!.ToString());
 
@@ -107,5 +110,43 @@ public sealed class KubectlAutoscaleEndToEndTests(FastClockCluster fx) : IClassF
         Assert.Equal(["autoscaling/v2", "autoscaling/v1"], group["versions"]!.AsArray().Select(v => v!["groupVersion"]!.ToString()));
         Assert.Equal("v2", group["preferredVersion"]!["version"]!.ToString());
         Assert.Contains((await fx.GetRawAsync("/apis/autoscaling/v1"))["resources"]!.AsArray(), r => r!["name"]!.ToString() == "horizontalpodautoscalers/status");
+    }
+
+    [Fact]
+    public async Task V1Manifests_ApplyClientSideAndServerSide_ThroughTheConversion()
+    {
+        var ns = await fx.NewNamespaceAsync("v1apply");
+        string Manifest(int target, int max) => $"""
+            apiVersion: autoscaling/v1
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: old
+            spec:
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: Deployment
+                name: old
+              minReplicas: 1
+              maxReplicas: {max}
+              targetCPUUtilizationPercentage: {target}
+            """;
+        // Client-side apply: create, then a strategic merge patch computed on the v1 form.
+        await fx.KubectlWithInputAsync(Manifest(50, 3), "apply", "-n", ns, "-f", "-");
+        var patched = await fx.KubectlWithInputAsync(Manifest(70, 4), "apply", "-n", ns, "-f", "-");
+        Assert.True(patched.ExitCode == 0, patched.ToString());
+        var v2 = await fx.Client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("old", ns);
+        Assert.Equal((70, 4), (v2.Spec.Metrics.Single().Resource.Target.AverageUtilization!.Value, v2.Spec.MaxReplicas));
+        Assert.DoesNotContain("autoscaling.alpha.kubernetes.io/metrics", v2.Metadata.Annotations?.Keys ?? [], StringComparer.Ordinal);
+
+        // Server-side apply of the v1 form onto the stored v2 object.
+        var ssa = await fx.KubectlWithInputAsync(Manifest(80, 5), "apply", "--server-side", "--force-conflicts", "-n", ns, "-f", "-");
+        Assert.True(ssa.ExitCode == 0, ssa.ToString());
+        v2 = await fx.Client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("old", ns);
+        Assert.Equal((80, 5), (v2.Spec.Metrics.Single().Resource.Target.AverageUtilization!.Value, v2.Spec.MaxReplicas));
+
+        // A merge patch on the v1 endpoint.
+        await fx.KubectlOkAsync("patch", "horizontalpodautoscalers.v1.autoscaling", "old", "-n", ns, "--type=merge", "-p", """{"spec":{"targetCPUUtilizationPercentage":65}}""");
+        v2 = await fx.Client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("old", ns);
+        Assert.Equal(65, v2.Spec.Metrics.Single().Resource.Target.AverageUtilization);
     }
 }
