@@ -232,6 +232,8 @@ public static class KindPrinters
         [new("Last Seen"), new("Type"), new("Reason"), new("Object"), Wide("Subobject"), Wide("Source"), new("Message"), Wide("First Seen"), new("Count", "integer", "", 1), Wide("Name")],
         (o, now) =>
         {
+            // events.k8s.io/v1 rows print like core Events (the real printer works on the internal object).
+            if (o.Str("apiVersion") == "events.k8s.io/v1") o = Server.EventConversion.ToCore(o);
             var first = ObjectMeta.ParseTime(o.Str("firstTimestamp")) ?? ObjectMeta.ParseTime(o.Str("eventTime")) ?? ObjectMeta.ParseTime(o.Meta().Str("creationTimestamp"));
             var last = ObjectMeta.ParseTime(o.Str("lastTimestamp")) ?? ObjectMeta.ParseTime(o.Path("series.lastObservedTime")?.ToString()) ?? first;
             var count = o["count"].Long() ?? o.Path("series.count").Long() ?? 1;
