@@ -94,6 +94,15 @@ public sealed class HorizontalPodAutoscalerEndToEndTests : IClassFixture<FastClo
 
         var table = await Kubectl("get", "hpa", "bare", "-n", ns);
         Assert.Matches(@"bare\s+Deployment/bare\s+cpu: <unknown>/50%\s+1\s+5\s+1", table);
+
+        // The events say it too (horizontal.go: the metric's own reason, then FailedComputeMetricsReplicas), and nothing scales.
+        var warnings = (await fx.Client.CoreV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.InvolvedObject.Name == "bare" && e.Type == "Warning").ToList();
+        var missing = $"failed to get cpu utilization: missing request for cpu in container consumer of Pod {pod.Metadata.Name}";
+        Assert.Contains(warnings, e => e.Reason == "FailedGetResourceMetric" && e.Message == missing);
+        Assert.Contains(warnings, e => e.Reason == "FailedComputeMetricsReplicas"
+            && e.Message == $"invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: {missing}");
+        Assert.DoesNotContain((await fx.Client.CoreV1.ListNamespacedEventAsync(ns)).Items, e => e.Reason == "SuccessfulRescale");
+        Assert.Equal(1, (await fx.Client.AppsV1.ReadNamespacedDeploymentScaleAsync("bare", ns)).Spec.Replicas);
     }
 
     [Fact]

@@ -42,6 +42,24 @@ public sealed class MetricsUsageModelTests
     }
 
     [Fact]
+    public void OneAndAHalfCpuUnderAOneCpuLimit_IsThrottledToTheLimit()
+    {
+        var ledger = new ResourceConsumption();
+        // 15 consumer processes of 100m (as CpuLoad sends them) = 1.5 CPU asked, limits.cpu 1: the CFS quota caps it.
+        for (var i = 0; i < 15; i++) ledger.ConsumeCpu("uid", 100, TimeSpan.FromMinutes(1), T0);
+        Assert.Equal(1000, ContainerUsage.AverageMillicores(ledger.CpuBursts("uid"), 1000, T0, T0.AddSeconds(15)), 6);
+        Assert.Equal(1502, ContainerUsage.AverageMillicores(ledger.CpuBursts("uid"), null, T0, T0.AddSeconds(15)), 6);
+    }
+
+    [Fact]
+    public void OneConsumeCpuRequest_BurnsAtMostOneCore()
+    {
+        var ledger = new ResourceConsumption();
+        ledger.ConsumeCpu("uid", 1500, TimeSpan.FromMinutes(1), T0);
+        Assert.Equal(1002, ContainerUsage.AverageMillicores(ledger.CpuBursts("uid"), null, T0, T0.AddSeconds(15)), 6);
+    }
+
+    [Fact]
     public void ConsumeMem_AddsMebibytes()
     {
         var ledger = new ResourceConsumption();

@@ -86,4 +86,25 @@ public sealed class AutoscalingHelpersTests(SimulatorFixture sim) : IClassFixtur
         Assert.Contains("answered 404: services \"nope\" not found", e.Message, StringComparison.Ordinal);
         Assert.Contains("Is there a Service \"nope\"", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task LoadSentBeforeThePodIsReady_WaitsOutTheProxys503()
+    {
+        await using var lab = await Lab.StartAsync("autoscaling-early", sim.Options);
+        // Applied and loaded at once: the proxy answers 503 until the consumer pod is Ready behind the Service.
+        await lab.ApplyAsync(Manifests.Split("---")[0] + "---" + Manifests.Split("---")[1]);
+        var load = await CpuLoad.ConsumeAsync(lab, "web", millicores: 200, durationSeconds: 30);
+        Assert.Equal(2, load.Requests);
+        Assert.Equal("ConsumeCPU\n100 millicores\n30 durationSec\n", load.Responses[1]);
+    }
+
+    [Fact]
+    public async Task LoadToAServiceWithoutEndpoints_GivesUpWithAClearMessage()
+    {
+        await using var lab = await Lab.StartAsync("autoscaling-empty", sim.Options);
+        await lab.ApplyAsync(Manifests.Split("---")[1]);   // the Service alone: no pod matches
+        var e = await Assert.ThrowsAsync<CpuLoadException>(() => CpuLoad.ConsumeAsync(lab, "web", 100, 10, waitForEndpoints: TimeSpan.FromSeconds(2)));
+        Assert.Contains("answered 503 for 2 s", e.Message, StringComparison.Ordinal);
+        Assert.Contains("still has no ready endpoint on port 8080", e.Message, StringComparison.Ordinal);
+    }
 }

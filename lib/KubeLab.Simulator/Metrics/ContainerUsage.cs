@@ -28,22 +28,32 @@ public static class ContainerUsage
         container.Resources?.Limits is { } l && l.TryGetValue("memory", out var q) ? (long)q.ToDecimal() : null;
 
     /// <summary>
+    /// One ConsumeCPU request runs one consume-cpu process (test/images/resource-consumer/consume-cpu), a single busy loop:
+    /// it can burn at most one core, whatever it was asked for.
+    /// </summary>
+    public const double MaxMillicoresPerBurst = 1000;
+
+    /// <summary>
     /// Average CPU in millicores over [from, to]: the rate is piecewise constant between burst starts/ends, so the integral
-    /// of min(limit, idle + active bursts) is exact.
+    /// of min(limit, idle + active bursts) is exact. The limit is the CFS quota (cpu.max = limit × 100 ms per 100 ms period):
+    /// demand above it is throttled, so the measured rate stays at the limit however much is asked.
     /// </summary>
     public static double AverageMillicores(IReadOnlyList<ConsumptionBurst> bursts, double? limit, DateTimeOffset from, DateTimeOffset to)
     {
-        if (to <= from) return Cap(IdleMillicores + bursts.Where(b => b.Start <= to && to < b.End).Sum(b => b.Amount), limit);
+        if (to <= from) return Cap(IdleMillicores + bursts.Where(b => b.Start <= to && to < b.End).Sum(Demand), limit);
         var cuts = bursts.SelectMany(b => new[] { b.Start, b.End }).Where(t => t > from && t < to).Append(from).Append(to).Distinct().Order().ToList();
         double area = 0;
         for (var i = 0; i + 1 < cuts.Count; i++)
         {
             var (a, b) = (cuts[i], cuts[i + 1]);
-            var rate = Cap(IdleMillicores + bursts.Where(x => x.Start <= a && b <= x.End).Sum(x => x.Amount), limit);
+            var rate = Cap(IdleMillicores + bursts.Where(x => x.Start <= a && b <= x.End).Sum(Demand), limit);
             area += rate * (b - a).TotalSeconds;
         }
         return area / (to - from).TotalSeconds;
     }
+
+    /// <summary>What one burst asks of the CPU: its millicores, at most one core.</summary>
+    public static double Demand(ConsumptionBurst burst) => Math.Min(burst.Amount, MaxMillicoresPerBurst);
 
     /// <summary>Memory in use at an instant: idle + active ConsumeMem bursts (MiB), at most the limit.</summary>
     public static long MemoryBytesAt(IReadOnlyList<ConsumptionBurst> bursts, long? limit, DateTimeOffset at)

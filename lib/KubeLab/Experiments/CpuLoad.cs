@@ -28,8 +28,13 @@ public static class CpuLoad
     /// <paramref name="requestMillicores"/> each; the proxy sends each request to one ready pod, so the load spreads over the
     /// pods that are ready now. Pods added later (by the HPA) get none of it – send again to spread it over them.
     /// </summary>
+    /// <remarks>
+    /// A Service whose pods are not ready yet (or whose endpoints the endpoints controller has not written yet) makes the proxy
+    /// answer 503; each request is retried every second until <paramref name="waitForEndpoints"/> (default 2 minutes, real
+    /// time) has passed, then <see cref="CpuLoadException"/> says so.
+    /// </remarks>
     public static async Task<CpuLoadResult> ConsumeAsync(Lab lab, string service, int millicores, int durationSeconds,
-        int port = 8080, int requestMillicores = 100, CancellationToken ct = default)
+        int port = 8080, int requestMillicores = 100, TimeSpan? waitForEndpoints = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
@@ -41,19 +46,35 @@ public static class CpuLoad
         var client = lab.Client as LabKubernetes
             ?? throw new InvalidOperationException("CpuLoad needs the Lab's own client (lab.Client).");
 
-        var sentAt = await lab.Clock.NowAsync(ct).ConfigureAwait(false);
+        var patience = waitForEndpoints ?? TimeSpan.FromMinutes(2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(patience, TimeSpan.Zero);
+        DateTimeOffset? sentAt = null;
         var responses = new List<string>();
         for (var left = millicores; left > 0; left -= requestMillicores)
         {
             var m = Math.Min(left, requestMillicores);
             var path = $"api/v1/namespaces/{lab.Namespace}/services/{service}:{port.ToString(CultureInfo.InvariantCulture)}/proxy/ConsumeCPU" +
                        $"?millicores={m.ToString(CultureInfo.InvariantCulture)}&durationSec={durationSeconds.ToString(CultureInfo.InvariantCulture)}";
-            var (status, body) = await client.SendAsync(HttpMethod.Post, path, ct: ct).ConfigureAwait(false);
-            if (status != HttpStatusCode.OK)
-                throw new CpuLoadException($"POST /{path} answered {(int)status}: {MessageOf(body)}\n" + Hint(status, service, port));
-            responses.Add(body);
+            var waitingSince = DateTime.UtcNow;
+            while (true)
+            {
+                var (status, body) = await client.SendAsync(HttpMethod.Post, path, ct: ct).ConfigureAwait(false);
+                if (status == HttpStatusCode.OK)
+                {
+                    // The load starts with the first request the consumer accepted.
+                    sentAt ??= await lab.Clock.NowAsync(ct).ConfigureAwait(false);
+                    responses.Add(body);
+                    break;
+                }
+                // 503: no ready endpoint behind the Service (yet) – the only answer worth waiting out.
+                if (status != HttpStatusCode.ServiceUnavailable)
+                    throw new CpuLoadException($"POST /{path} answered {(int)status}: {MessageOf(body)}\n" + Hint(status, service, port));
+                if (DateTime.UtcNow - waitingSince >= patience)
+                    throw new CpuLoadException($"POST /{path} answered 503 for {patience.TotalSeconds:0} s: {MessageOf(body)}\n" + Hint(status, service, port));
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
         }
-        return new CpuLoadResult(service, millicores, durationSeconds, responses.Count, sentAt, responses);
+        return new CpuLoadResult(service, millicores, durationSeconds, responses.Count, sentAt!.Value, responses);
     }
 
     /// <summary>The API server answers with a Status object (its message), the consumer with plain text.</summary>
@@ -67,7 +88,7 @@ public static class CpuLoad
     private static string Hint(HttpStatusCode status, string service, int port) => status switch
     {
         HttpStatusCode.NotFound => $"Is there a Service \"{service}\" in the lab namespace (kubectl get svc)? A 404 with plain text comes from the consumer itself.",
-        HttpStatusCode.ServiceUnavailable => $"The Service \"{service}\" has no ready pod on port {port}, or the pods do not run {Image} (which listens on 8080). Wait until the Deployment is available.",
+        HttpStatusCode.ServiceUnavailable => $"The Service \"{service}\" still has no ready endpoint on port {port} (kubectl get endpoints {service}): are its pods Ready, does its selector match them, do they run {Image} (which listens on 8080)?",
         _ => "Check the Service's port and that its pods run the resource-consumer image.",
     };
 }

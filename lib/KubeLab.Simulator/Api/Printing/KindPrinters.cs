@@ -247,6 +247,8 @@ public static class KindPrinters
         [new("Last Seen"), new("Type"), new("Reason"), new("Object"), Wide("Subobject"), Wide("Source"), new("Message"), Wide("First Seen"), new("Count", "integer", "", 1), Wide("Name")],
         (o, now) =>
         {
+            // events.k8s.io/v1 rows print like core Events (the real printer works on the internal object).
+            if (o.Str("apiVersion") == "events.k8s.io/v1") o = Server.EventConversion.ToCore(o);
             var first = ObjectMeta.ParseTime(o.Str("firstTimestamp")) ?? ObjectMeta.ParseTime(o.Str("eventTime")) ?? ObjectMeta.ParseTime(o.Meta().Str("creationTimestamp"));
             var last = ObjectMeta.ParseTime(o.Str("lastTimestamp")) ?? ObjectMeta.ParseTime(o.Path("series.lastObservedTime")?.ToString()) ?? first;
             var count = o["count"].Long() ?? o.Path("series.count").Long() ?? 1;
@@ -258,20 +260,65 @@ public static class KindPrinters
                 first is null ? "<unknown>" : HumanDuration.Format(now - first.Value), count, o.Name()];
         });
 
+    // printHorizontalPodAutoscaler: NAME REFERENCE TARGETS MINPODS MAXPODS REPLICAS AGE (status.desiredReplicas is not printed).
     private static readonly KindPrinter Hpa = new(
-        [NameColumn, new("Reference"), new("Targets"), Int("MinPods"), Int("MaxPods"), Int("Replicas"), Age],
+        [NameColumn, new("Reference"), new("Targets"), new("MinPods"), Int("MaxPods"), Int("Replicas"), Age],
         (o, now) =>
         {
-            var targets = string.Join(", ", Objs(o.Path("spec.metrics")).Select(m =>
-            {
-                var name = m.Path("resource.name")?.ToString() ?? m.Str("type") ?? "";
-                var target = m.Path("resource.target.averageUtilization") is { } u ? $"{u}%" : m.Path("resource.target.averageValue")?.ToString() ?? "<unset>";
-                var current = Objs(o.Path("status.currentMetrics")).FirstOrDefault(c => c.Path("resource.name")?.ToString() == name)?.Path("resource.current.averageUtilization");
-                return $"{name}: {(current is null ? "<unknown>" : current + "%")}/{target}";
-            }));
-            return [o.Name(), $"{o.Path("spec.scaleTargetRef.kind")}/{o.Path("spec.scaleTargetRef.name")}", targets.Length == 0 ? "<none>" : targets,
-                Num(o.Path("spec.minReplicas") ?? JsonValue.Create(1)), Num(o.Path("spec.maxReplicas")), Num(o.Path("status.currentReplicas")), TablePrinter.Age(o, now)];
+            // The real printer works on the internal object, so both served versions print alike.
+            if (o.Str("apiVersion") == "autoscaling/v1") o = Server.HorizontalPodAutoscalerV1Conversion.ToStored(o);
+            return [o.Name(), $"{o.Path("spec.scaleTargetRef.kind")}/{o.Path("spec.scaleTargetRef.name")}",
+                HpaTargets(Objs(o.Path("spec.metrics")).ToList(), (o.Path("status.currentMetrics") as JsonArray)?.Select(m => m as JsonObject).ToList() ?? []),
+                o.Path("spec.minReplicas") is { } min ? Num(min).ToString(System.Globalization.CultureInfo.InvariantCulture) : "<unset>",
+                Num(o.Path("spec.maxReplicas")), Num(o.Path("status.currentReplicas")), TablePrinter.Age(o, now)];
         });
+
+    /// <summary>formatHPAMetrics: "current/target" per metric, statuses matched by index, at most 2 then "+ N more...".</summary>
+    private static string HpaTargets(List<JsonObject> specs, List<JsonObject?> statuses)
+    {
+        if (specs.Count == 0) return None;
+        const string Unknown = "<unknown>";
+        string Q(JsonNode? n) => n is null ? "<nil>" : Text(n);
+        var list = new List<string>();
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var spec = specs[i];
+            var status = i < statuses.Count ? statuses[i] : null;
+            switch (spec.Str("type"))
+            {
+                case "External" or "Object":
+                {
+                    var key = spec.Str("type") == "External" ? "external" : "object";
+                    if (spec.Path($"{key}.target.averageValue") is { } avg)
+                        list.Add($"{(status?[key]?.Path("current.averageValue") is { } c ? Text(c) : Unknown)}/{Text(avg)} (avg)");
+                    else
+                        list.Add($"{(status?[key] is { } st ? Q(st.Path("current.value")) : Unknown)}/{Q(spec.Path($"{key}.target.value"))}");
+                    break;
+                }
+                case "Pods":
+                    list.Add($"{(status?["pods"] is { } p ? Q(p.Path("current.averageValue")) : Unknown)}/{Q(spec.Path("pods.target.averageValue"))}");
+                    break;
+                case "Resource" or "ContainerResource":
+                {
+                    var key = spec.Str("type") == "Resource" ? "resource" : "containerResource";
+                    var name = spec.Path($"{key}.name")?.ToString() ?? "";
+                    if (spec.Path($"{key}.target.averageValue") is { } avg)
+                        list.Add($"{name}: {(status?[key] is { } st ? Q(st.Path("current.averageValue")) : Unknown)}/{Text(avg)}");
+                    else
+                    {
+                        var current = status?[key]?.Path("current.averageUtilization") is { } u ? $"{u}%" : Unknown;
+                        var target = spec.Path($"{key}.target.averageUtilization") is { } t ? $"{t}%" : "<auto>";
+                        list.Add($"{name}: {current}/{target}");
+                    }
+                    break;
+                }
+                default:
+                    list.Add("<unknown type>");
+                    break;
+            }
+        }
+        return list.Count > 2 ? $"{string.Join(", ", list.Take(2))} + {list.Count - 2} more..." : string.Join(", ", list);
+    }
 
     private static string EndpointsText(JsonObject o)
     {

@@ -2,7 +2,7 @@ namespace KubeLab.Simulator.Api.Protobuf;
 
 /// <summary>
 /// Field numbers (from k8s.io/api generated.proto) for the objects <c>kubectl create &lt;kind&gt;</c> sends as protobuf:
-/// namespace, configmap, secret, serviceaccount, deployment, service, job, cronjob. Fields not listed are skipped.
+/// namespace, configmap, secret, serviceaccount, deployment, service, job, cronjob; kubectl autoscale's autoscaling/v1 HPA. Fields not listed are skipped.
 /// </summary>
 internal static class ProtoSchemas
 {
@@ -63,5 +63,12 @@ internal static class ProtoSchemas
             [6] = I("successfulJobsHistoryLimit"), [7] = I("failedJobsHistoryLimit"), [8] = S("timeZone"),
         },
         ["JobTemplateSpec"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "JobSpec") },
+        // autoscaling/v1 (what kubectl autoscale posts); v2 HPAs are only ever sent as JSON by kubectl.
+        ["HorizontalPodAutoscaler"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "HorizontalPodAutoscalerSpecV1") },
+        ["HorizontalPodAutoscalerSpecV1"] = new()
+        {
+            [1] = M("scaleTargetRef", "CrossVersionObjectReference"), [2] = I("minReplicas"), [3] = I("maxReplicas"), [4] = I("targetCPUUtilizationPercentage"),
+        },
+        ["CrossVersionObjectReference"] = new() { [1] = S("kind"), [2] = S("name"), [3] = S("apiVersion") },
     };
 }

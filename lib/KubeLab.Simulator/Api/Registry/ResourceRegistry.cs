@@ -28,6 +28,8 @@ public static class ResourceRegistry
         new("batch", "v1", "Job", "jobs", true, [], All, HasStatus: true),
         new("batch", "v1", "CronJob", "cronjobs", true, ["cj"], All, HasStatus: true),
         new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], All, HasStatus: true),
+        // Served too (kubectl autoscale posts it), stored as autoscaling/v2; listed after v2, so v2 stays the preferred version.
+        new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], All, HasStatus: true),
         new("events.k8s.io", "v1", "Event", "events", true, ["ev"], []),
         new("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", true, [], [], Computed: true),
         new("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", false, [], [], Computed: true),
@@ -39,6 +41,8 @@ public static class ResourceRegistry
 
     private static ResourceType CoreEvents { get; } = Types.Single(t => t.Kind == "Event" && t.Group.Length == 0);
 
+    private static ResourceType HpaV2 { get; } = Types.Single(t => t.Kind == "HorizontalPodAutoscaler" && t.Version == "v2");
+
     public static IEnumerable<string> GroupVersions => Types.Select(t => t.GroupVersion).Distinct();
 
     public static ResourceType? Find(string group, string version, string plural)
@@ -47,7 +51,9 @@ public static class ResourceRegistry
     public static ResourceType? FindByKind(string apiVersion, string kind)
         => Types.FirstOrDefault(t => t.GroupVersion == apiVersion && t.Kind == kind);
 
-    /// <summary>The type whose objects are stored: events.k8s.io events share storage with core events.</summary>
+    /// <summary>The type whose objects are stored: events.k8s.io events share storage with core events, autoscaling/v1 HPAs with v2.</summary>
     public static ResourceType StorageType(ResourceType type)
-        => type.Group == "events.k8s.io" ? CoreEvents : type;
+        => type.Group == "events.k8s.io" ? CoreEvents
+            : type.Group == "autoscaling" && type.Kind == "HorizontalPodAutoscaler" ? HpaV2
+            : type;
 }

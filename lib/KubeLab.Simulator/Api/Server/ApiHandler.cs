@@ -208,18 +208,18 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         }
     }
 
-    /// <summary>Objects are stored without kind/apiVersion guarantees for events.k8s.io; present them in the requested group version.</summary>
+    /// <summary>Present a stored object in the requested group version (events.k8s.io/v1, autoscaling/v1 are converted: <see cref="VersionConversion"/>).</summary>
     internal static JsonObject Present(ResourceType t, JsonObject obj)
     {
-        if (EventConversion.Applies(t)) return EventConversion.ToEventsV1(obj);
+        if (VersionConversion.Converts(t)) return VersionConversion.ToServed(t, obj);
         obj["kind"] = t.Kind;
         obj["apiVersion"] = t.GroupVersion;
         return obj;
     }
 
-    /// <summary>The type objects are written as, and the body converted to it (events.k8s.io bodies become core Events).</summary>
+    /// <summary>The type objects are written as, and the body converted to it (events.k8s.io bodies become core Events, autoscaling/v1 HPAs v2 ones).</summary>
     private static (ResourceType Type, JsonObject Body) Stored(ResourceType t, JsonObject body)
-        => EventConversion.Applies(t) ? (ResourceRegistry.StorageType(t), EventConversion.ToCore(body)) : (t, body);
+        => VersionConversion.Converts(t) ? (ResourceRegistry.StorageType(t), VersionConversion.ToStored(t, body)) : (t, body);
 
     private async Task WriteObjects(HttpContext ctx, ResourceType t, List<JsonObject> items, string rv, bool allowTable = true, string? continueToken = null, long? remaining = null)
     {
@@ -253,7 +253,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         try { labels = LabelSelector.Parse(HttpIO.Query(ctx, "labelSelector")); }
         catch (FormatException e) { throw ApiError.BadRequest(e.Message); }
         var fieldText = HttpIO.Query(ctx, "fieldSelector");
-        if (EventConversion.Applies(t)) fieldText = EventConversion.CoreFieldSelector(fieldText);
+        fieldText = VersionConversion.StoredFieldSelector(t, fieldText);
         return (labels, FieldSelector.Parse(fieldText, t));
     }
 
@@ -307,15 +307,18 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                     if (info.Subresource is not null) throw ApiError.NotFound(t, info.Name!);
                     var toCreate = applied.CloneObject();
                     ManagedFields.RecordApply(toCreate, manager, null, fields, storage.Now());
-                    return (storage.Create(t, info.Namespace, toCreate, dryRun), true);
+                    var (ct, cb) = Stored(t, toCreate);
+                    return (storage.Create(ct, info.Namespace, cb, dryRun), true);
                 }
-                var live = UnappliedFields.Prepare(current, applied, fields, manager, info.Subresource);
+                // A version other than the stored one is applied to the object as that version shows it.
+                var live = UnappliedFields.Prepare(VersionConversion.Converts(t) ? Present(t, current) : current, applied, fields, manager, info.Subresource);
                 JsonObject merged;
                 // Malformed directives ($retainKeys of objects, …) are the client's error, as for a strategic merge PATCH below.
                 try { merged = (JsonObject)StrategicMergePatch.Apply(live, applied)!; }
                 catch (InvalidOperationException e) { throw ApiError.BadRequest($"the patch could not be applied: {e.Message}"); }
                 ManagedFields.RecordApply(merged, manager, info.Subresource, fields, storage.Now());
-                try { return (storage.Update(t, info.Namespace, info.Name!, merged, info.Subresource, dryRun, applyManager: manager), false); }
+                var (mt, mb) = Stored(t, merged);
+                try { return (storage.Update(mt, info.Namespace, info.Name!, mb, info.Subresource, dryRun, applyManager: manager), false); }
                 catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < 10 && applied.Path("metadata.resourceVersion") is null)
                 {
                     current = storage.Store.Get(t, info.Namespace, info.Name!);
@@ -338,7 +341,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     private JsonObject ApplyPatch(ResourceType t, RequestInfo info, string media, JsonNode? patch, JsonObject current, string? manager, bool dryRun, string? fieldValidation)
     {
         JsonNode? result;
-        var basis = EventConversion.Applies(t) ? EventConversion.ToEventsV1(current) : current;
+        var basis = VersionConversion.Converts(t) ? Present(t, current) : current;
         try
         {
             result = media switch
@@ -360,7 +363,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         if (result is not JsonObject obj) throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request: the patched document is not an object");
         Validation.Decoding.TypedDecoding.CheckPatched(t, media, patch, obj);
         Validation.StrictFieldValidation.Check(t, obj, fieldValidation);
-        if (EventConversion.Applies(t)) (t, obj) = Stored(t, obj);
+        if (VersionConversion.Converts(t)) (t, obj) = Stored(t, obj);
         // A patch only checks the resourceVersion when it carries one itself.
         var patchRv = (patch as JsonObject)?.Path("metadata.resourceVersion")?.ToString();
         obj.Meta()["resourceVersion"] = patchRv ?? current.Meta().Str("resourceVersion");

@@ -34,10 +34,12 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                                        && labels.Matches(o.Labels()) && fields.Matches(o);
         async Task Send(string evType, JsonObject obj)
         {
-            JsonNode payload = ApiHandler.Present(info.Resource, obj);
+            var presented = ApiHandler.Present(info.Resource, obj);
+            JsonNode payload = presented;
             if (table)
             {
-                payload = TablePrinter.ToTable(info.Resource, [obj], obj.Meta().Str("resourceVersion") ?? "", includeObject, time.GetUtcNow(), withColumns: first);
+                // Rows embed the object in the version the client watches (autoscaling/v1, events.k8s.io/v1, …).
+                payload = TablePrinter.ToTable(info.Resource, [presented], obj.Meta().Str("resourceVersion") ?? "", includeObject, time.GetUtcNow(), withColumns: first);
                 first = false;
             }
             var line = GoJson.Serialize(new JsonObject { ["type"] = evType, ["object"] = payload }) + "\n";

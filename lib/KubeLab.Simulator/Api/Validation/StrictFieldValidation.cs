@@ -24,7 +24,8 @@ public static class StrictFieldValidation
         ["v1/ReplicationController"] = typeof(V1ReplicationController), ["apps/v1/ReplicaSet"] = typeof(V1ReplicaSet),
         ["apps/v1/Deployment"] = typeof(V1Deployment), ["apps/v1/DaemonSet"] = typeof(V1DaemonSet), ["apps/v1/StatefulSet"] = typeof(V1StatefulSet),
         ["batch/v1/Job"] = typeof(V1Job), ["batch/v1/CronJob"] = typeof(V1CronJob),
-        ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler), ["events.k8s.io/v1/Event"] = typeof(Eventsv1Event),
+        ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler),
+        ["autoscaling/v1/HorizontalPodAutoscaler"] = typeof(V1HorizontalPodAutoscaler), ["events.k8s.io/v1/Event"] = typeof(Eventsv1Event),
         ["apps/v1/ControllerRevision"] = typeof(V1ControllerRevision), ["storage.k8s.io/v1/StorageClass"] = typeof(V1StorageClass),
     };
 

@@ -210,9 +210,13 @@ public sealed class HorizontalPodAutoscalerController
                     throw new HorizontalPodAutoscalerMetricException("selector is required");
                 }
                 var podList = pods.List(hpa.Metadata.NamespaceProperty).Where(p => selector.Matches(p.Metadata.Labels)).ToList();
-                var metrics = await PodCpuMetricsAsync(hpa.Metadata.NamespaceProperty, scale.Status!.Selector, ct).ConfigureAwait(false);
                 CpuReplicaCalculation calc;
-                try { calc = HorizontalPodAutoscalerReplicaCalculator.CpuReplicas(currentReplicas, targetUtilization, podList, metrics, now); }
+                // computeStatusForResourceMetricGeneric wraps every GetResourceReplicas error (metrics fetch included).
+                try
+                {
+                    var metrics = await PodCpuMetricsAsync(hpa.Metadata.NamespaceProperty, scale.Status!.Selector, ct).ConfigureAwait(false);
+                    calc = HorizontalPodAutoscalerReplicaCalculator.CpuReplicas(currentReplicas, targetUtilization, podList, metrics, now);
+                }
                 catch (HorizontalPodAutoscalerMetricException e) { throw new HorizontalPodAutoscalerMetricException($"failed to get cpu utilization: {e.Message}"); }
                 statuses.Add(new V2MetricStatus
                 {
@@ -228,7 +232,8 @@ public sealed class HorizontalPodAutoscalerController
             catch (HorizontalPodAutoscalerMetricException e)
             {
                 invalid++;
-                firstError ??= e.Message;
+                // computeReplicasForMetric adds the metric to what the event and condition said (horizontal.go).
+                firstError ??= spec.Type == "Resource" && reason != "InvalidSelector" ? $"failed to get {spec.Resource?.Name} resource metric value: {e.Message}" : e.Message;
                 statuses.Add(new V2MetricStatus { Type = "" });
                 events.Warning(reference, reason, e.Message);
                 SetCondition(status, "ScalingActive", "False", reason, $"the HPA was unable to compute the replica count: {e.Message}", now);

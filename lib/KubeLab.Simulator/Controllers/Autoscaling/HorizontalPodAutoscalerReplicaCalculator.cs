@@ -108,7 +108,9 @@ public static class HorizontalPodAutoscalerReplicaCalculator
         foreach (var pod in pods)
         {
             long sum = 0;
-            foreach (var c in pod.Spec?.Containers ?? [])
+            // calculatePodRequests: regular containers and restartable (sidecar) init containers.
+            var containers = (pod.Spec?.Containers ?? []).Concat((pod.Spec?.InitContainers ?? []).Where(c => c.RestartPolicy == "Always"));
+            foreach (var c in containers)
             {
                 if (c.Resources?.Requests is not { } r || !r.TryGetValue("cpu", out var q))
                     throw new HorizontalPodAutoscalerMetricException($"missing request for cpu in container {c.Name} of Pod {pod.Metadata.Name}");
