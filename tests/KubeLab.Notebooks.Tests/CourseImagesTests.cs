@@ -7,7 +7,8 @@ namespace KubeLab.Notebooks.Tests;
 /// <summary>environment/images.txt (what `kubelab up` preloads into kind) lists exactly the images the course runs.</summary>
 public sealed partial class CourseImagesTests
 {
-    // `image: X` in YAML (manifests, inline YAML in notebook cells) and "repo:tag" string literals in C# (e.g. SetImageAsync("web", "nginx:1.27.1")).
+    // `image: X` in YAML (manifests, inline YAML in notebook cells) and "repo:tag" string literals on C# lines that mention an image
+    // (e.g. SetImageAsync("web", "nginx:1.27.1")).
     [GeneratedRegex("""image:\s*["']?(?<ref>[a-z0-9][a-z0-9./_-]*:[A-Za-z0-9_][A-Za-z0-9._-]*)""")]
     private static partial Regex YamlImage();
 
@@ -31,10 +32,12 @@ public sealed partial class CourseImagesTests
                 var code = cell.GetProperty("cell_type").GetString() == "code";
                 foreach (Match m in YamlImage().Matches(source))
                     yield return (m.Groups["ref"].Value, Path.GetFileName(file));
+                // Only lines about images: "ndots:5" or "mm:ss" elsewhere are not image references.
                 if (code)
-                    foreach (Match m in QuotedImage().Matches(source))
-                        if (!m.Groups["ref"].Value.StartsWith("localhost:", StringComparison.Ordinal))
-                            yield return (m.Groups["ref"].Value, Path.GetFileName(file));
+                    foreach (var line in source.Split('\n').Where(l => l.Contains("image", StringComparison.OrdinalIgnoreCase)))
+                        foreach (Match m in QuotedImage().Matches(line))
+                            if (!m.Groups["ref"].Value.StartsWith("localhost:", StringComparison.Ordinal))
+                                yield return (m.Groups["ref"].Value, Path.GetFileName(file));
             }
         }
     }
