@@ -52,7 +52,7 @@ internal static class RunCommand
             session.PrepareForNextNotebook();
             var result = await RunOneAsync(path, options, ct);
             results.Add(result);
-            ConsoleOutput.Line($"{result.Name,-28} {session.Label,-5} {(result.Succeeded ? "PASS" : "FAIL")} {result.Duration.TotalSeconds,7:0.0} s");
+            ConsoleOutput.Line($"{result.Name,-30} {session.Label,-5} {(result.Succeeded ? "PASS" : "FAIL")} {result.Duration.TotalSeconds,7:0.0} s");
         }
 
         foreach (var failed in results.Where(r => !r.Succeeded))
