@@ -24,6 +24,8 @@ public sealed class ObjectStore
     private readonly object gate = new();
     private readonly Dictionary<ResourceType, SortedDictionary<string, JsonObject>> data = new();
     private readonly Queue<WatchEvent> history = new();
+    // metadata.uid → the stored object (the garbage collector's owner lookups; etcd has no such index, the real GC keeps its own graph).
+    private readonly Dictionary<string, JsonObject> byUid = new(StringComparer.Ordinal);
     private readonly List<(Channel<WatchEvent> Channel, ResourceType? Type)> watchers = [];
     private long resourceVersion = 1;
 
@@ -74,7 +76,19 @@ public sealed class ObjectStore
 
     public bool ExistsUid(string uid)
     {
-        lock (gate) return data.Values.Any(b => b.Values.Any(o => o.Uid() == uid));
+        lock (gate) return byUid.ContainsKey(uid);
+    }
+
+    /// <summary>The stored object with this metadata.uid, shared and read-only (clone it before changing it); null when none.</summary>
+    public JsonObject? ByUidReadOnly(string uid)
+    {
+        lock (gate) return byUid.GetValueOrDefault(uid);
+    }
+
+    private void IndexUid(JsonObject? before, JsonObject? after)
+    {
+        if (before?.Uid() is { } old) byUid.Remove(old);
+        if (after?.Uid() is { } now) byUid[now] = after;
     }
 
     /// <summary>Insert a new object; returns the stored copy with its resourceVersion. Null when the name is taken.</summary>
@@ -87,6 +101,7 @@ public sealed class ObjectStore
             if (b.ContainsKey(key)) return null;
             var stored = Stamp(obj);
             b[key] = stored;
+            IndexUid(null, stored);
             return Record("ADDED", t, stored);
         }
     }
@@ -105,6 +120,7 @@ public sealed class ObjectStore
                 return new UpdateResult(UpdateOutcome.Unchanged, current.CloneObject()); // no-op writes keep the resourceVersion, like the real server
             var stored = Stamp(obj);
             b[key] = stored;
+            IndexUid(current, stored);
             return new UpdateResult(UpdateOutcome.Updated, Record("MODIFIED", t, stored, current));
         }
     }
@@ -118,6 +134,7 @@ public sealed class ObjectStore
             if (!b.TryGetValue(key, out var current)) return null;
             if (expectedUid is not null && current.Uid() != expectedUid) return null;
             b.Remove(key);
+            IndexUid(current, null);
             var gone = Stamp(current);
             return Record("DELETED", t, gone);
         }
