@@ -136,7 +136,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         var expected = meta.Str("resourceVersion");
         if (string.IsNullOrEmpty(expected)) expected = null;
 
-        var current = store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+        // Read only below (every part taken over into next is deep-copied), so the stored object itself will do.
+        var current = store.GetReadOnly(t, ns, name) ?? throw ApiError.NotFound(t, name);
         if (expected is not null && current.Meta().Str("resourceVersion") != expected) throw ApiError.Conflict(t, name);
 
         JsonObject next;

@@ -55,6 +55,12 @@ public sealed class ObjectStore
         return o?.CloneObject();
     }
 
+    /// <summary>The stored object itself, shared and read-only (clone it before changing it); null when absent.</summary>
+    public JsonObject? GetReadOnly(ResourceType t, string? ns, string name)
+    {
+        lock (gate) return Bucket(t).GetValueOrDefault(Key(ns, name));
+    }
+
     public (List<JsonObject> Items, long ResourceVersion) List(ResourceType t, string? ns)
     {
         var (shared, version) = ListReadOnly(t, ns);
