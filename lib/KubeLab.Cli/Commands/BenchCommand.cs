@@ -114,6 +114,8 @@ internal static partial class BenchCommand
                 figures.Add($"rollout.{n}.cpu_s", $"  CPU time used during the {n}-replica runs", memory.CpuSeconds, "s");
                 figures.Add($"rollout.{n}.peak_working_set_mib", $"  peak working set during the {n}-replica runs", memory.PeakWorkingSetMiB, "MiB");
                 figures.Add($"rollout.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-replica runs", memory.PeakHeapMiB, "MiB");
+                figures.Add($"rollout.{n}.allocated_gib", $"  managed allocations during the {n}-replica runs", memory.AllocatedGiB, "GiB", "0.00");
+                figures.AddText($"rollout.{n}.gc_collections", $"  GC collections gen0/1/2 during the {n}-replica runs", memory.Collections);
             }
         }
 
@@ -136,6 +138,8 @@ internal static partial class BenchCommand
             figures.Add($"scale.{n}.cpu_s", $"  CPU time used during the {n}-pod run", memory.CpuSeconds, "s");
             figures.Add($"scale.{n}.peak_working_set_mib", $"  peak working set during the {n}-pod run", memory.PeakWorkingSetMiB, "MiB");
             figures.Add($"scale.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-pod run", memory.PeakHeapMiB, "MiB");
+            figures.Add($"scale.{n}.allocated_gib", $"  managed allocations during the {n}-pod run", memory.AllocatedGiB, "GiB", "0.00");
+            figures.AddText($"scale.{n}.gc_collections", $"  GC collections gen0/1/2 during the {n}-pod run", memory.Collections);
         }
 
         if (settings.Runs("api"))

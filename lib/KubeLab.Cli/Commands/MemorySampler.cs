@@ -13,6 +13,8 @@ internal sealed class MemorySampler : IAsyncDisposable
     private long peakWorkingSet;
     private long peakHeap;
     private readonly TimeSpan cpuAtStart = CpuTime();
+    private readonly long allocatedAtStart = GC.GetTotalAllocatedBytes();
+    private readonly int[] collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     public MemorySampler()
     {
@@ -37,6 +39,12 @@ internal sealed class MemorySampler : IAsyncDisposable
 
     /// <summary>CPU time this process used since the section started (all threads): comparable even on a busy machine.</summary>
     public double CpuSeconds => (CpuTime() - cpuAtStart).TotalSeconds;
+
+    /// <summary>Bytes allocated on the managed heap since the section started (all threads): what the GC had to deal with.</summary>
+    public double AllocatedGiB => (GC.GetTotalAllocatedBytes() - allocatedAtStart) / 1073741824.0;
+
+    /// <summary>Garbage collections of generation 0/1/2 since the section started.</summary>
+    public string Collections => $"{GC.CollectionCount(0) - collectionsAtStart[0]}/{GC.CollectionCount(1) - collectionsAtStart[1]}/{GC.CollectionCount(2) - collectionsAtStart[2]}";
 
     private static TimeSpan CpuTime()
     {

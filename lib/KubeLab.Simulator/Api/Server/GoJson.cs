@@ -13,11 +13,24 @@ namespace KubeLab.Simulator.Api.Server;
 /// </summary>
 public static class GoJson
 {
+    // One builder per thread, reused: every response and watch event is serialised here, and a fresh builder per call
+    // (growing chunk by chunk to the size of a pod) was a large share of the API server's garbage.
+    [ThreadStatic] private static StringBuilder? cached;
+    private const int CachedBuilderLimit = 256 * 1024;
+
     public static string Serialize(JsonNode? node)
     {
-        var b = new StringBuilder();
-        Write(b, node);
-        return b.ToString();
+        var b = cached ?? new StringBuilder(4096);
+        cached = null; // a nested call (none today) gets its own builder
+        try
+        {
+            Write(b, node);
+            return b.ToString();
+        }
+        finally
+        {
+            if (b.Capacity <= CachedBuilderLimit) { b.Clear(); cached = b; }
+        }
     }
 
     private static void Write(StringBuilder b, JsonNode? node)
@@ -56,7 +69,13 @@ public static class GoJson
             case JsonValueKind.True: b.Append("true"); return;
             case JsonValueKind.False: b.Append("false"); return;
             case JsonValueKind.Null: b.Append("null"); return;
-            default: b.Append(node.ToJsonString()); return;   // numbers: their literal (no escaping involved)
+            default:
+                // Numbers: integers directly (the common case, without a JSON writer per number); others as their literal.
+                var v = node.AsValue();
+                if (v.TryGetValue<long>(out var l)) b.Append(l);
+                else if (v.TryGetValue<int>(out var i)) b.Append(i);
+                else b.Append(node.ToJsonString());
+                return;
         }
     }
 

@@ -136,7 +136,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         var expected = meta.Str("resourceVersion");
         if (string.IsNullOrEmpty(expected)) expected = null;
 
-        var current = store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+        // Read only below (every part taken over into next is deep-copied), so the stored object itself will do.
+        var current = store.GetReadOnly(t, ns, name) ?? throw ApiError.NotFound(t, name);
         if (expected is not null && current.Meta().Str("resourceVersion") != expected) throw ApiError.Conflict(t, name);
 
         JsonObject next;
@@ -172,7 +173,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         FieldOwnershipTransfer.Release(current, next, applyManager, subresource == "status" ? "status" : null);
         if (dryRun) return next;
         next.Meta()["resourceVersion"] = current.Meta()["resourceVersion"]?.DeepClone();
-        var result = store.Update(t, next, current.Meta().Str("resourceVersion"));
+        // next is this call's own copy (cloned above) and not used again: the store may keep it as is.
+        var result = store.Update(t, next, current.Meta().Str("resourceVersion"), handOver: true);
         return result.Outcome switch
         {
             UpdateOutcome.NotFound => throw ApiError.NotFound(t, name),
@@ -254,7 +256,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             m["deletionTimestamp"] = ObjectMeta.Timestamp(now.AddSeconds(grace));
             m["deletionGracePeriodSeconds"] = grace;
         }
-        var result = store.Update(t, next, current.Meta().Str("resourceVersion"));
+        // next is this call's own copy (cloned above) and not used again: the store may keep it as is.
+        var result = store.Update(t, next, current.Meta().Str("resourceVersion"), handOver: true);
         if (result.Outcome == UpdateOutcome.Conflict) throw new ConcurrentWrite();
         if (result.Object is null) throw ApiError.NotFound(t, name);
         if (t.Kind == "Pod" && grace == 0 && finalizers.Count == 0)

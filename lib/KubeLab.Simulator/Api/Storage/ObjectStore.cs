@@ -24,6 +24,8 @@ public sealed class ObjectStore
     private readonly object gate = new();
     private readonly Dictionary<ResourceType, SortedDictionary<string, JsonObject>> data = new();
     private readonly Queue<WatchEvent> history = new();
+    // metadata.uid → the stored object (the garbage collector's owner lookups; etcd has no such index, the real GC keeps its own graph).
+    private readonly Dictionary<string, JsonObject> byUid = new(StringComparer.Ordinal);
     private readonly List<(Channel<WatchEvent> Channel, ResourceType? Type)> watchers = [];
     private long resourceVersion = 1;
 
@@ -44,24 +46,39 @@ public sealed class ObjectStore
         return b;
     }
 
+    // Stored objects are immutable, so copies for callers are made outside the lock: under load (10,000 pods, every component
+    // writing) the lock was held mostly for deep clones, and the writers queued behind it.
     public JsonObject? Get(ResourceType t, string? ns, string name)
     {
-        lock (gate) return Bucket(t).TryGetValue(Key(ns, name), out var o) ? o.CloneObject() : null;
+        JsonObject? o;
+        lock (gate) o = Bucket(t).GetValueOrDefault(Key(ns, name));
+        return o?.CloneObject();
+    }
+
+    /// <summary>The stored object itself, shared and read-only (clone it before changing it); null when absent.</summary>
+    public JsonObject? GetReadOnly(ResourceType t, string? ns, string name)
+    {
+        lock (gate) return Bucket(t).GetValueOrDefault(Key(ns, name));
     }
 
     public (List<JsonObject> Items, long ResourceVersion) List(ResourceType t, string? ns)
     {
+        var (shared, version) = ListReadOnly(t, ns);
+        for (var i = 0; i < shared.Count; i++) shared[i] = shared[i].CloneObject();
+        return (shared, version);
+    }
+
+    private (List<JsonObject> Items, long ResourceVersion) ListReadOnly(ResourceType t, string? ns)
+    {
         lock (gate)
         {
-            var items = Bucket(t).Values.Where(o => ns is null || o.Namespace() == ns).Select(o => o.CloneObject()).ToList();
+            var items = ns is null ? [.. Bucket(t).Values] : Bucket(t).Values.Where(o => o.Namespace() == ns).ToList();
             return (items, resourceVersion);
         }
     }
 
     public List<(ResourceType Type, JsonObject Object)> All()
-    {
-        lock (gate) return data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, o.CloneObject()))).ToList();
-    }
+        => AllReadOnly().Select(x => (x.Type, x.Object.CloneObject())).ToList();
 
     /// <summary>
     /// Every stored object without copying (a whole-store scan such as the garbage collector's would otherwise clone the
@@ -74,39 +91,69 @@ public sealed class ObjectStore
 
     public bool ExistsUid(string uid)
     {
-        lock (gate) return data.Values.Any(b => b.Values.Any(o => o.Uid() == uid));
+        lock (gate) return byUid.ContainsKey(uid);
+    }
+
+    /// <summary>The stored object with this metadata.uid, shared and read-only (clone it before changing it); null when none.</summary>
+    public JsonObject? ByUidReadOnly(string uid)
+    {
+        lock (gate) return byUid.GetValueOrDefault(uid);
+    }
+
+    private void IndexUid(JsonObject? before, JsonObject? after)
+    {
+        if (before?.Uid() is { } old) byUid.Remove(old);
+        if (after?.Uid() is { } now) byUid[now] = after;
     }
 
     /// <summary>Insert a new object; returns the stored copy with its resourceVersion. Null when the name is taken.</summary>
     public JsonObject? Create(ResourceType t, JsonObject obj)
     {
+        var copy = obj.CloneObject();
+        var key = Key(copy.Namespace(), copy.Name());
+        JsonObject stored;
         lock (gate)
         {
             var b = Bucket(t);
-            var key = Key(obj.Namespace(), obj.Name());
             if (b.ContainsKey(key)) return null;
-            var stored = Stamp(obj);
+            stored = Stamp(copy);
             b[key] = stored;
-            return Record("ADDED", t, stored);
+            IndexUid(null, stored);
+            Record("ADDED", t, stored);
         }
+        return stored.CloneObject();
     }
 
     /// <summary>Replace an object if its resourceVersion still equals <paramref name="expectedVersion"/> (null = unconditional).</summary>
-    public UpdateResult Update(ResourceType t, JsonObject obj, string? expectedVersion)
+    public UpdateResult Update(ResourceType t, JsonObject obj, string? expectedVersion) => Update(t, obj, expectedVersion, handOver: false);
+
+    /// <summary>
+    /// As <see cref="Update(ResourceType, JsonObject, string?)"/>; with <paramref name="handOver"/> the caller gives the store
+    /// <paramref name="obj"/> itself (a private copy it never touches again), saving one deep copy per write.
+    /// </summary>
+    public UpdateResult Update(ResourceType t, JsonObject obj, string? expectedVersion, bool handOver)
     {
+        var copy = handOver ? obj : obj.CloneObject();
+        var key = Key(copy.Namespace(), copy.Name());
+        JsonObject stored;
         lock (gate)
         {
             var b = Bucket(t);
-            var key = Key(obj.Namespace(), obj.Name());
             if (!b.TryGetValue(key, out var current)) return new UpdateResult(UpdateOutcome.NotFound, null);
             if (expectedVersion is not null && current.Meta().Str("resourceVersion") != expectedVersion)
                 return new UpdateResult(UpdateOutcome.Conflict, null);
-            if (EqualIgnoringResourceVersion(current, obj))
-                return new UpdateResult(UpdateOutcome.Unchanged, current.CloneObject()); // no-op writes keep the resourceVersion, like the real server
-            var stored = Stamp(obj);
-            b[key] = stored;
-            return new UpdateResult(UpdateOutcome.Updated, Record("MODIFIED", t, stored, current));
+            if (EqualIgnoringResourceVersion(current, copy))
+                stored = current; // no-op writes keep the resourceVersion, like the real server
+            else
+            {
+                stored = Stamp(copy);
+                b[key] = stored;
+                IndexUid(current, stored);
+                Record("MODIFIED", t, stored, current);
+                return new UpdateResult(UpdateOutcome.Updated, stored.CloneObject());
+            }
         }
+        return new UpdateResult(UpdateOutcome.Unchanged, stored.CloneObject());
     }
 
     public JsonObject? Delete(ResourceType t, string? ns, string name, string? expectedUid = null)
@@ -118,8 +165,10 @@ public sealed class ObjectStore
             if (!b.TryGetValue(key, out var current)) return null;
             if (expectedUid is not null && current.Uid() != expectedUid) return null;
             b.Remove(key);
-            var gone = Stamp(current);
-            return Record("DELETED", t, gone);
+            IndexUid(current, null);
+            var gone = Stamp(current.CloneObject());
+            Record("DELETED", t, gone);
+            return gone.CloneObject();
         }
     }
 
@@ -143,14 +192,14 @@ public sealed class ObjectStore
         return true;
     }
 
-    private JsonObject Stamp(JsonObject obj)
+    /// <summary>Gives a private copy (the caller's, never a stored one) the next resourceVersion; under the lock.</summary>
+    private JsonObject Stamp(JsonObject copy)
     {
-        var stored = obj.CloneObject();
-        stored.Meta()["resourceVersion"] = (++resourceVersion).ToString(CultureInfo.InvariantCulture);
-        return stored;
+        copy.Meta()["resourceVersion"] = (++resourceVersion).ToString(CultureInfo.InvariantCulture);
+        return copy;
     }
 
-    private JsonObject Record(string type, ResourceType t, JsonObject stored, JsonObject? previous = null)
+    private void Record(string type, ResourceType t, JsonObject stored, JsonObject? previous = null)
     {
         // stored and previous are never modified again: the history and the watchers share them (a watch clones what it sends).
         var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored, previous);
@@ -159,7 +208,6 @@ public sealed class ObjectStore
         foreach (var (channel, only) in watchers)
             if (only is null || only == ev.Resource) channel.Writer.TryWrite(ev);
         Changed?.Invoke(ev);
-        return stored.CloneObject();
     }
 
     /// <summary>
@@ -185,13 +233,15 @@ public sealed class ObjectStore
     /// <summary>Snapshot of current objects plus a live subscription from that exact point (watch without resourceVersion).</summary>
     public (List<JsonObject> Existing, Channel<WatchEvent> Channel) ListAndWatch(ResourceType t, string? ns)
     {
+        List<JsonObject> items;
+        var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (gate)
         {
-            var (items, _) = List(t, ns);
-            var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+            (items, _) = ListReadOnly(t, ns);
             watchers.Add((ch, ResourceRegistry.StorageType(t)));
-            return (items, ch);
         }
+        for (var i = 0; i < items.Count; i++) items[i] = items[i].CloneObject();
+        return (items, ch);
     }
 
     public void Unwatch(Channel<WatchEvent> ch)
