@@ -150,6 +150,17 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("   at ", run.Stderr);
     }
 
+    [Fact]
+    public async Task Bench_dataplane_ends_with_its_figures_and_accepts_comma_separated_sections()
+    {
+        // The dataplane section once waited forever when an exec's status arrived before the bench asked for its channel.
+        var run = await RunToEnd(TimeSpan.FromMinutes(3), "bench", "--only", "startup,dataplane", "--json");
+        Assert.True(run.Process.ExitCode == 0, $"{run.Stdout}\n{run.Stderr}");
+        foreach (var key in new[] { "startup.", "dataplane.exec.p50_ms", "dataplane.proxy.requests_per_s", "dataplane.log_follow.p50_ms" })
+            Assert.Contains(key, run.Stdout);
+        Assert.DoesNotContain("rollout.", run.Stdout);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SysKill(int pid, int signal);
 

@@ -37,9 +37,13 @@ internal static partial class BenchCommand
         var command = new Command("bench", "Measure simulator start-up, a large ReplicaSet, Deployment rollouts at growing sizes, 10,000 pods to Running, API latency, exec / pod proxy / log follow, and every chapter notebook on the simulator.")
             { replicas, deploymentReplicas, scaleReplicas, clients, only, json, output };
         command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(new Settings(parse.GetValue(replicas), parse.GetValue(deploymentReplicas) ?? [],
-            parse.GetValue(scaleReplicas), parse.GetValue(clients), parse.GetValue(only) ?? [], parse.GetValue(json), parse.GetValue(output)), ct)));
+            parse.GetValue(scaleReplicas), parse.GetValue(clients), SplitSections(parse.GetValue(only)), parse.GetValue(json), parse.GetValue(output)), ct)));
         return command;
     }
+
+    /// <summary>`--only rollout api` and `--only rollout,api` (as the README writes it) mean the same.</summary>
+    private static string[] SplitSections(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
 
     private sealed record Settings(int Replicas, int[] DeploymentReplicas, int ScaleReplicas, int ApiClients, string[] Only, bool Json, string? Output)
     {

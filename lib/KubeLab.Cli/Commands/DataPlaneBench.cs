@@ -101,14 +101,25 @@ internal static class DataPlaneBench
         using var socket = await client.WebSocketNamespacedPodExecAsync(pod, Namespace, command, pod, stdin: false, tty: false,
             webSocketSubProtocol: "v4.channel.k8s.io", cancellationToken: ct);
         using var demux = new StreamDemuxer(socket);
-        demux.Start();
+        // Streams first: the demuxer drops frames of channels nobody has asked for yet, and a fast exec sends its stdout and
+        // status before a GetStream after Start() would run (the bench then read an empty status or waited forever).
         using var stdout = demux.GetStream(1, null);
         using var status = demux.GetStream(3, null);
+        demux.Start();
         using var outReader = new StreamReader(stdout);
         var outputTask = outReader.ReadToEndAsync(ct);
         using var statusReader = new StreamReader(status);
-        var statusJson = await statusReader.ReadToEndAsync(ct);
-        var output = await outputTask;
+        string statusJson, output;
+        try
+        {
+            // A bench must end: an exec that has not finished in 30 s is a finding, not a reason to wait forever.
+            statusJson = await statusReader.ReadToEndAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+            output = await outputTask.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        }
+        catch (TimeoutException)
+        {
+            throw new UserError($"exec of `{string.Join(' ', command)}` in pod {pod} did not finish within 30 s", 1);
+        }
         using var doc = JsonDocument.Parse(statusJson);
         if (doc.RootElement.GetProperty("status").GetString() != "Success") throw new UserError($"exec failed: {statusJson}", 1);
         return output;
