@@ -9,7 +9,7 @@ namespace KubeLab.Simulator.Kubelet.Volumes;
 /// </summary>
 public static class PodHostname
 {
-    public const string ClusterDomain = "cluster.local";
+    public const string ClusterDomain = Network.Dns.ClusterDnsRecords.Zone;
 
     public static (string Hostname, string? Domain) Of(V1Pod pod, string? nodeName = null)
     {

@@ -1,4 +1,5 @@
 using k8s.Models;
+using KubeLab.Simulator.Network.Dns;
 
 namespace KubeLab.Simulator.Kubelet.Volumes;
 
@@ -16,7 +17,7 @@ namespace KubeLab.Simulator.Kubelet.Volumes;
 /// </summary>
 public static class ResolvConf
 {
-    public const string ClusterDns = "10.96.0.10";
+    public const string ClusterDns = Network.Dns.ClusterDns.ServiceIp;
 
     /// <summary>A node's own DNS settings. Kind nodes use Docker's gateway resolver (an assumption of this model).</summary>
     public sealed record NodeDns(IReadOnlyList<string> Nameservers, IReadOnlyList<string> Searches, IReadOnlyList<string> Options)
@@ -32,11 +33,9 @@ public static class ResolvConf
         if (policy == "None") (servers, searches, options) = ([], [], []);
         else if (policy == "ClusterFirstWithHostNet" || (policy == "ClusterFirst" && pod.Spec?.HostNetwork != true))
         {
-            var ns = pod.Metadata.NamespaceProperty ?? "default";
-            var domain = PodHostname.ClusterDomain;
             servers = [ClusterDns];
-            searches = [$"{ns}.svc.{domain}", $"svc.{domain}", domain, .. node.Searches];
-            options = ["ndots:5"];
+            searches = [.. ResolverSearch.ClusterFirstSearch(pod.Metadata.NamespaceProperty ?? "default"), .. node.Searches];
+            options = [$"ndots:{ResolverSearch.KubeletNdots}"];
         }
         else (servers, searches, options) = ([.. node.Nameservers], [.. node.Searches], [.. node.Options]);
 
