@@ -73,13 +73,17 @@ internal static class PullAwareWait
         }
     }
 
-    private static async Task<IReadOnlyList<ContainerPull>> LookAsync(IKubernetes client, string ns, PodScope? scope, bool withEvents, CancellationToken ct)
+    internal static async Task<IReadOnlyList<ContainerPull>> LookAsync(IKubernetes client, string ns, PodScope? scope, bool withEvents, CancellationToken ct)
     {
         if (scope is not { } s) return [];
         try
         {
             var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: s.LabelSelector, fieldSelector: s.FieldSelector, cancellationToken: ct).ConfigureAwait(false);
-            var events = withEvents && pods.Items.Count > 0
+            // ImagePullBackOff's own message never says why ("Back-off pulling image …"): the cause is only in the kubelet's
+            // Failed event, so a pod in back-off needs the events even between deadlines, or a missing image is never seen
+            // as permanent once the short ErrImagePull moment has passed.
+            var needEvents = withEvents || pods.Items.Any(InPullBackOff);
+            var events = needEvents && pods.Items.Count > 0
                 ? (await client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct).ConfigureAwait(false)).Items
                 : [];
             return ImagePulls.Find(pods.Items, events);
@@ -89,6 +93,10 @@ internal static class PullAwareWait
             return []; // a failed look only means no extension and no early stop this time
         }
     }
+
+    private static bool InPullBackOff(k8s.Models.V1Pod pod) =>
+        (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
+            .Any(c => c.State?.Waiting?.Reason == "ImagePullBackOff");
 
     private static async Task<string> SafeAsync(Func<Task<string>> diagnostics)
     {

@@ -84,6 +84,21 @@ public class ImagePullWaitTests(SimulatorFixture sim) : IClassFixture<SimulatorF
     }
 
     [Fact]
+    public async Task A_pod_already_in_ImagePullBackOff_is_seen_as_a_missing_image_between_deadlines()
+    {
+        // In back-off the pod's own message is only "Back-off pulling image …"; the look between deadlines (withEvents: false)
+        // must still read the kubelet's Failed event, or the early stop waits for the next short ErrImagePull moment.
+        await using var lab = await Lab.StartAsync("pullbackoff", sim.Options);
+        await lab.ApplyAsync("apiVersion: v1\nkind: Pod\nmetadata:\n  name: ghost\n  labels: {app: ghost}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.1-does-not-exist\n");
+        await lab.WaitForPodsAsync("app=ghost", p => p.Count == 1 && p[0].Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason == "ImagePullBackOff",
+            "the pod to be in ImagePullBackOff", TimeSpan.FromSeconds(60));
+        var pulls = await PullAwareWait.LookAsync(lab.Client, lab.Namespace, PodScope.Named("ghost"), withEvents: false, CancellationToken.None);
+        var pull = Assert.Single(pulls);
+        Assert.Equal(PullStage.Failed, pull.Stage);
+        Assert.Contains("not found", pull.Message);
+    }
+
+    [Fact]
     public async Task A_wait_that_may_expect_the_failure_is_not_stopped_early_nor_extended_by_it()
     {
         await using var lab = await Lab.StartAsync("pullexpected", sim.Options);
