@@ -29,7 +29,9 @@ public class KubeletContainerFailureTests(ControlPlaneCluster cp) : IClassFixtur
         Assert.Equal("Back-off pulling image \"nginx:nonexistent\"", pod.Status.ContainerStatuses[0].State.Waiting.Message);
         Assert.False(pod.Status.ContainerStatuses[0].Ready);
 
-        var events = await ObservedState.Until(() => cp.EventsAsync(ns, "broken"), e => e.Any(x => x.Reason == "BackOff"), "BackOff event");
+        // The kubelet records BackOff and then "Error: ImagePullBackOff" as two writes: wait for the second.
+        var events = await ObservedState.Until(() => cp.EventsAsync(ns, "broken"),
+            e => e.Any(x => x.Reason == "BackOff") && e.Any(x => x.Message == "Error: ImagePullBackOff"), "BackOff and Error: ImagePullBackOff events");
         Assert.Contains(events, e => e.Reason == "Failed" && e.Type == "Warning" && e.Message.StartsWith("Failed to pull image \"nginx:nonexistent\": ", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Reason == "Failed" && e.Message == "Error: ErrImagePull");
         Assert.Contains(events, e => e.Reason == "BackOff" && e.Message == "Back-off pulling image \"nginx:nonexistent\"");
