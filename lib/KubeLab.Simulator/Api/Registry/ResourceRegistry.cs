@@ -35,6 +35,7 @@ public static class ResourceRegistry
         new("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", false, [], [], Computed: true),
         new("apps", "v1", "ControllerRevision", "controllerrevisions", true, [], []),
         new("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"], []),
+        new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, [], []),
     ];
 
     public static ResourceType Namespaces { get; } = Types.Single(t => t.Kind == "Namespace");

@@ -11,6 +11,6 @@ public sealed record ResourceType(
     /// <summary>Group-qualified resource name used in error messages, e.g. <c>pods</c> or <c>replicasets.apps</c>.</summary>
     public string QualifiedName => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
     public bool HasSpec => Kind is not ("ConfigMap" or "Secret" or "ServiceAccount" or "Endpoints" or "Event" or "Namespace" or "Node"
-        or "ControllerRevision" or "StorageClass");
+        or "ControllerRevision" or "StorageClass" or "EndpointSlice");
     public override string ToString() => QualifiedName;
 }

@@ -27,6 +27,7 @@ public static class StrictFieldValidation
         ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler),
         ["autoscaling/v1/HorizontalPodAutoscaler"] = typeof(V1HorizontalPodAutoscaler), ["events.k8s.io/v1/Event"] = typeof(Eventsv1Event),
         ["apps/v1/ControllerRevision"] = typeof(V1ControllerRevision), ["storage.k8s.io/v1/StorageClass"] = typeof(V1StorageClass),
+        ["discovery.k8s.io/v1/EndpointSlice"] = typeof(V1EndpointSlice),
     };
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, Type>> Properties = new();
