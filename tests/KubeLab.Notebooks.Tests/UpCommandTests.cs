@@ -36,11 +36,12 @@ public sealed class UpCommandTests : IDisposable
     }
 
     private void Tools(string kindVersion = "kind v0.25.0 go1.22.9 linux/amd64", string clusters = "k8s-course", string? nodes = null, bool kubectl = true,
-        string loadFailure = "")
+        string loadFailure = "", string cloudProvider = "", bool cloudProviderRunFails = false)
     {
         var nodesFile = Path.Combine(_temp, "nodes.json");
         File.WriteAllText(nodesFile, nodes ?? CourseNodes);
-        Fake("docker", ("info*", "echo 27.3.1"));
+        Fake("docker", ("info*", "echo 27.3.1"), ("'ps -a --filter name=^kubelab-cloud-provider-kind$'*", $"echo '{cloudProvider}'"),
+            ("'run -d --name kubelab-cloud-provider-kind'*", cloudProviderRunFails ? "echo 'docker: Error response from daemon: network kind not found.' >&2; exit 125" : "echo 4f1c2a"));
         Fake("kind", ("version", $"echo '{kindVersion}'"), ("'get clusters'", clusters.Length == 0 ? "echo 'No kind clusters found.' >&2" : $"echo '{clusters}'"),
             ("'load docker-image '" + loadFailure + "*", loadFailure.Length == 0 ? "exit 0" : "echo 'Command Output: ctr: content digest sha256:9106: not found' >&2; exit 1"));
         if (kubectl)
@@ -98,6 +99,41 @@ public sealed class UpCommandTests : IDisposable
         Assert.Contains("Docker Hub", stdout); // says why the images are loaded
         Assert.Contains("ready: context kind-k8s-course answers", stdout);
         Assert.DoesNotContain("warning", stderr);
+        // cloud-provider-kind: none yet, so it is started on the kind network with the docker socket, after metrics-server.
+        var run = Array.IndexOf(calls, "docker run -d --name kubelab-cloud-provider-kind --restart unless-stopped --network kind " +
+                                       "-v /var/run/docker.sock:/var/run/docker.sock registry.k8s.io/cloud-provider-kind/cloud-controller-manager:v0.11.1");
+        Assert.True(run > Array.FindIndex(calls, c => c.StartsWith("kubectl top nodes", StringComparison.Ordinal)), string.Join("\n", calls));
+        Assert.DoesNotContain(calls, c => c.StartsWith("docker rm", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_running_cloud_provider_kind_of_the_pinned_version_is_kept_and_another_version_is_replaced()
+    {
+        Tools(cloudProvider: "registry.k8s.io/cloud-provider-kind/cloud-controller-manager:v0.11.1 running");
+        var (exit, stdout, stderr) = await Up("--skip-images");
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.DoesNotContain(Calls(), c => c.StartsWith("docker run", StringComparison.Ordinal) || c.StartsWith("docker rm", StringComparison.Ordinal));
+        Assert.Contains("cloud-provider-kind v0.11.1 is running", stdout);
+
+        File.Delete(Log);
+        Tools(cloudProvider: "registry.k8s.io/cloud-provider-kind/cloud-controller-manager:v0.6.0 running");
+        (exit, stdout, stderr) = await Up("--skip-images");
+        Assert.True(exit == 0, stdout + stderr);
+        var calls = Calls();
+        var rm = Array.IndexOf(calls, "docker rm -f kubelab-cloud-provider-kind");
+        Assert.True(rm >= 0 && Array.FindIndex(calls, c => c.StartsWith("docker run -d --name kubelab-cloud-provider-kind", StringComparison.Ordinal)) > rm,
+            string.Join("\n", calls));
+    }
+
+    [Fact]
+    public async Task A_cloud_provider_kind_that_cannot_start_is_a_warning_naming_what_stays_pending()
+    {
+        Tools(cloudProviderRunFails: true);
+        var (exit, stdout, stderr) = await Up("--skip-images");
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("warning: starting cloud-provider-kind failed: docker: Error response from daemon: network kind not found.", stderr);
+        Assert.Contains("<pending>", stderr);
+        Assert.Contains("ready: context kind-k8s-course answers", stdout);
     }
 
     [Fact]

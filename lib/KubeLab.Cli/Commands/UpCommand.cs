@@ -6,7 +6,7 @@ namespace KubeLab.Cli.Commands;
 /// <summary>
 /// <c>kubelab up</c>: make the course's kind cluster ready for every chapter — check the tools (Docker engine, kind v0.25.x,
 /// kubectl), create the cluster or verify the existing one (1 control-plane + 2 workers on v1.32, Ready), copy the course's
-/// images into the nodes, install metrics-server. Each step is an external command whose argument list comes from
+/// images into the nodes, install metrics-server, start cloud-provider-kind beside it (LoadBalancer Services). Each step is an external command whose argument list comes from
 /// KubeLab.Runner (tested there); tests drive this command with fake docker/kind/kubectl executables on PATH.
 /// </summary>
 internal static class UpCommand
@@ -19,7 +19,7 @@ internal static class UpCommand
                           "each node then pulls what a chapter needs itself.",
         };
         var command = new Command("up",
-            $"Create (or check) the kind cluster '{KindCluster.ClusterName}', load the course's images into it and install metrics-server " +
+            $"Create (or check) the kind cluster '{KindCluster.ClusterName}', load the course's images into it, install metrics-server and start cloud-provider-kind " +
             "(needs Docker, kind v0.25.x and kubectl 1.32).") { skipImages };
         command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(parse.GetValue(skipImages), ct)));
         return command;
@@ -61,6 +61,7 @@ internal static class UpCommand
         else
             await LoadImagesAsync(docker, kind, root, ct);
         await InstallMetricsServerAsync(kubectl, kubeconfig, context, ct);
+        await StartCloudProviderAsync(docker, ct);
         Console.WriteLine($"ready: context {context} answers. `kubelab run` will use it.");
         return 0;
     }
@@ -200,6 +201,26 @@ internal static class UpCommand
                                     "Check `kubectl get apiservice v1beta1.metrics.k8s.io` and the metrics-server logs.", 1);
             await Task.Delay(TimeSpan.FromSeconds(5), ct);
         }
+    }
+
+    /// <summary>cloud-provider-kind beside the cluster; a failure is a warning (only LoadBalancer Services need it).</summary>
+    private static async Task StartCloudProviderAsync(string docker, CancellationToken ct)
+    {
+        var inspect = await ExternalTool.RunAsync(docker, CloudProviderKindAddon.InspectArgs(), TimeSpan.FromSeconds(30), ct: ct);
+        var action = CloudProviderKindAddon.Decide(inspect.ExitCode == 0 ? inspect.Output : "");
+        if (action == CloudProviderAction.KeepRunning)
+        {
+            Console.WriteLine($"cloud-provider-kind {CloudProviderKindAddon.Version} is running (container {CloudProviderKindAddon.ContainerName}).");
+            return;
+        }
+        if (action == CloudProviderAction.Replace)
+            await ExternalTool.RunAsync(docker, CloudProviderKindAddon.RemoveArgs(), TimeSpan.FromSeconds(30), ct: ct);
+        Console.WriteLine($"Starting cloud-provider-kind {CloudProviderKindAddon.Version} (container {CloudProviderKindAddon.ContainerName} on the " +
+                          "docker network kind), so LoadBalancer Services get an EXTERNAL-IP ...");
+        var run = await ExternalTool.RunAsync(docker, CloudProviderKindAddon.RunArgs(), TimeSpan.FromMinutes(5), ct: ct);
+        if (run.ExitCode != 0)
+            ConsoleOutput.Error($"warning: starting cloud-provider-kind failed: {FirstLine(run.Error)}. Everything but LoadBalancer Services " +
+                                "works; their EXTERNAL-IP stays <pending> (chapter 08 explains why). Run `kubelab up` again to retry.");
     }
 
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";

@@ -5,20 +5,21 @@ namespace KubeLab.Simulator.Runtime.Programs;
 
 /// <summary>
 /// <c>agnhost netexec</c> (kubernetes test/images/agnhost/netexec/netexec.go): an HTTP server on --http-port (8080) with
-/// /, /clientip, /dial, /echo, /exit, /healthz, /hostname, /hostName, /redirect, /shell, /shutdown, /upload, and a UDP
+/// /, /clientip, /dial, /echo, /exit, /healthz, /readyz, /hostname, /hostName, /redirect, /shell, /shutdown, /upload, and a UDP
 /// server on --udp-port (8081) whose start makes /healthz answer 200 (--udp-port=-1: 412 for ever). UDP traffic itself is
 /// not modelled (the pod network carries HTTP only): a UDP dial times out. Log lines go to stderr through Go's log package.
 /// </summary>
 public sealed class AgnhostNetexec
 {
     private static readonly string[] KnownFlags =
-        ["http-port", "udp-port", "sctp-port", "tls-cert-file", "tls-private-key-file", "http-override", "udp-listen-addresses"];
+        ["http-port", "udp-port", "sctp-port", "tls-cert-file", "tls-private-key-file", "http-override", "udp-listen-addresses", "delay-shutdown"];
 
     private readonly TaskCompletionSource<int> exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ProcessContext process = null!;
     private CancellationToken kill;
     private DateTimeOffset started;
     private bool ready;
+    private volatile bool sigtermReceived;
     private string httpOverride = "";
 
     public async Task<int> RunAsync(ProcessContext process, IReadOnlyList<string> args, CancellationToken kill)
@@ -27,7 +28,7 @@ public sealed class AgnhostNetexec
         this.kill = kill;
         started = process.Time.GetUtcNow();
         var (flags, error) = CobraFlags.Parse(args, KnownFlags, []);
-        error ??= flags.IntError("http-port") ?? flags.IntError("udp-port");
+        error ??= flags.IntError("http-port") ?? flags.IntError("udp-port") ?? flags.IntError("delay-shutdown");
         if (error is not null)
         {
             await process.Stderr.WriteAsync($"Error: {error}\nUsage:\n  app netexec [flags]\n", kill).ConfigureAwait(false);
@@ -36,6 +37,7 @@ public sealed class AgnhostNetexec
         var httpPort = flags.Int("http-port", 8080);
         var udpPort = flags.Int("udp-port", 8081);
         httpOverride = flags.Get("http-override") ?? "";
+        var delayShutdown = flags.Int("delay-shutdown", 0);
 
         IDisposable listener;
         try { listener = process.Sandbox.Listen(httpPort, process.ContainerName, HandleAsync); }
@@ -53,12 +55,20 @@ public sealed class AgnhostNetexec
                 ready = true;
             }
             var stop = await ProcessSignals.WaitAsync(process, kill, exit.Task).ConfigureAwait(false);
-            return stop switch
+            if (stop == StopReason.Terminated)
             {
-                StopReason.Killed => ProcessSignals.KilledStatus,
-                StopReason.Terminated => AgnhostProgram.GoSigtermStatus,
-                _ => await exit.Task.ConfigureAwait(false),
-            };
+                // netexec catches SIGTERM: /readyz turns 503 at once (healthz stays 200), it keeps serving for --delay-shutdown
+                // seconds, then os.Exit(0) – so a graceful stop ends with exit code 0 (netexec.go main, readyzHandler).
+                sigtermReceived = true;
+                if (delayShutdown > 0)
+                {
+                    await Log($"Sleeping {delayShutdown} seconds before terminating...");
+                    if (!await ProcessSignals.SleepAsync(process, TimeSpan.FromSeconds(delayShutdown), kill).ConfigureAwait(false))
+                        return ProcessSignals.KilledStatus;
+                }
+                return 0;
+            }
+            return stop == StopReason.Killed ? ProcessSignals.KilledStatus : await exit.Task.ConfigureAwait(false);
         }
     }
 
@@ -97,6 +107,9 @@ public sealed class AgnhostNetexec
             case "/healthz":
                 await Log("GET /healthz");
                 return Ok("", ready ? 200 : 412);
+            case "/readyz":
+                await Log("GET /readyz");
+                return sigtermReceived ? Ok("shutting down", 503) : ready ? Ok("ok") : Ok("", 412);
             case "/hostname":
                 await Log("GET /hostname");
                 return Ok(process.Sandbox.Hostname);

@@ -90,6 +90,38 @@ public sealed class AgnhostProgramTests
         Assert.Null(pod.Sandbox.ListenerOn(8080));
     }
 
+    /// <summary>netexec.go main: SIGTERM → /readyz 503 "shutting down" (healthz stays 200), serve on for --delay-shutdown, os.Exit(0).</summary>
+    [Fact]
+    public async Task Netexec_on_SIGTERM_fails_readyz_keeps_serving_for_delay_shutdown_then_exits_0()
+    {
+        var time = new ManualTime(new DateTimeOffset(2026, 12, 3, 4, 5, 6, TimeSpan.Zero));
+        await using var pod = RunningProcess.Start(Agnhost, ["/agnhost", "netexec", "--delay-shutdown=5"], new ClusterNetwork(), time);
+        await pod.WaitListeningAsync(8080);
+        var ready = await pod.GetAsync(8080, "/readyz");
+        Assert.Equal((200, "ok"), (ready.StatusCode, ready.BodyText));
+
+        pod.SendTerm();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!pod.Stderr.ToString().Contains("Sleeping 5 seconds before terminating...", StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        var shutting = await pod.GetAsync(8080, "/readyz");
+        Assert.Equal((503, "shutting down"), (shutting.StatusCode, shutting.BodyText));
+        Assert.Equal(200, (await pod.GetAsync(8080, "/healthz")).StatusCode);
+        Assert.Equal("pod-a", (await pod.GetAsync(8080, "/hostname")).BodyText);
+        Assert.False(pod.Exit.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await RunningProcess.Within(pod.Exit));
+    }
+
+    [Fact]
+    public async Task Netexec_without_delay_shutdown_exits_0_at_once_on_SIGTERM()
+    {
+        await using var pod = RunningProcess.Start(Agnhost, ["/agnhost", "netexec"], new ClusterNetwork(), TimeProvider.System);
+        await pod.WaitListeningAsync(8080);
+        pod.SendTerm();
+        Assert.Equal(0, await RunningProcess.Within(pod.Exit));
+    }
+
     [Fact]
     public async Task A_taken_port_is_log_fatal()
     {

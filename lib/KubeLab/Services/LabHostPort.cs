@@ -1,0 +1,37 @@
+using System.Net.Http;
+
+namespace KubeLab;
+
+/// <summary>Reaching the cluster from the machine the notebook runs on, as a user outside the cluster would.</summary>
+public sealed partial class Lab
+{
+    private static readonly HttpClient HostHttp = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>
+    /// <c>GET http://localhost:<paramref name="port"/><paramref name="path"/></c> from this machine – e.g. a NodePort that
+    /// environment/kind-cluster.yaml maps to the host (kind's extraPortMappings: 127.0.0.1:30080 → the control-plane node's
+    /// port 30080; the simulator listens there itself). A refused or timed-out connection is a result (status 0), not an exception.
+    /// </summary>
+    public static async Task<HostHttpResult> HostGetAsync(int port, string path = "/", CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        var url = $"http://localhost:{port}/{(path ?? "").TrimStart('/')}";
+        try
+        {
+            using var response = await HostHttp.GetAsync(url, ct).ConfigureAwait(false);
+            return new HostHttpResult(url, (int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return new HostHttpResult(url, 0, "", e.InnerException?.Message ?? e.Message);
+        }
+    }
+}
+
+/// <summary>The answer to a GET from the host; <see cref="Error"/> when no HTTP answer came (refused, timed out).</summary>
+public sealed record HostHttpResult(string Url, int StatusCode, string Body, string? Error)
+{
+    public bool IsSuccess => Error is null && StatusCode is >= 200 and < 300;
+    public override string ToString() => Error is null ? $"GET {Url} → {StatusCode}\n{Body.TrimEnd()}" : $"GET {Url} → no answer: {Error}";
+}
