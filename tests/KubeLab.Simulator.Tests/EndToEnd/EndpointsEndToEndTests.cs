@@ -92,6 +92,11 @@ public sealed class EndpointsEndToEndTests(EndToEndCluster f) : IClassFixture<En
         await f.Client.CoreV1.DeleteNamespacedPodAsync("web-b", ns, new V1DeleteOptions { GracePeriodSeconds = 0 });
         var after = Assert.Single(await ReadySlicesAsync(ns, "web", 1));
         Assert.Equal(slice.Metadata.Name, after.Metadata.Name); // the same slice is updated
+
+        // Deleting the Service: the endpoints controller deletes the Endpoints, garbage collection the owned slices.
+        await f.Client.CoreV1.DeleteNamespacedServiceAsync("web", ns);
+        await ObservedState.Until(async () => (await SlicesAsync(ns, "web")).Count + (await f.Client.CoreV1.ListNamespacedEndpointsAsync(ns)).Items.Count,
+            n => n == 0, "slices and Endpoints of web gone", 60);
     }
 
     [Fact]
