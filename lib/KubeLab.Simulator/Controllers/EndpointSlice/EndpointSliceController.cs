@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -25,9 +24,7 @@ public sealed class EndpointSliceController
     private readonly TimeProvider time;
     private readonly int maxEndpointsPerSlice;
     private readonly WorkQueue queue;
-    private static readonly TimeSpan StaleCacheWait = TimeSpan.FromSeconds(10);
-    /// <summary>Per Service: slice name → resourceVersion this controller wrote (null: deleted), until the cache shows it.</summary>
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, (string? Rv, DateTimeOffset At)>> written = new();
+    private readonly SliceWriteTracker written;
 
     public EndpointSliceController(IKubernetes client, Informer<V1Service, V1ServiceList> services, Informer<V1Pod, V1PodList> pods,
         Informer<V1EndpointSlice, V1EndpointSliceList> slices, TimeProvider time, int maxEndpointsPerSlice = EndpointSlicePlanner.DefaultMaxEndpointsPerSlice)
@@ -39,6 +36,7 @@ public sealed class EndpointSliceController
         this.time = time;
         this.maxEndpointsPerSlice = maxEndpointsPerSlice;
         queue = new WorkQueue(time);
+        written = new SliceWriteTracker(slices, time);
         services.AddHandler(added: Enqueue, updated: (_, s) => Enqueue(s), deleted: Enqueue);
         pods.AddHandler(added: p => EnqueueFor(p, null), updated: (o, n) => EnqueueFor(n, o), deleted: p => EnqueueFor(p, null));
         slices.AddHandler(added: EnqueueOwner, updated: (_, s) => EnqueueOwner(s), deleted: EnqueueOwner);
@@ -66,9 +64,9 @@ public sealed class EndpointSliceController
     private async Task SyncAsync(string key, CancellationToken ct)
     {
         var svc = services.Get(key);
-        if (svc is null) { written.TryRemove(key, out _); return; }
+        if (svc is null) { written.Forget(key); return; }
         if (svc.Spec?.Type == "ExternalName" || svc.Spec?.Selector is not { Count: > 0 }) return;
-        if (CacheIsStale(key)) { queue.AddAfter(key, TimeSpan.FromMilliseconds(50)); return; }
+        if (written.Stale(key)) { queue.AddAfter(key, TimeSpan.FromMilliseconds(50)); return; }
 
         var ns = svc.Metadata.NamespaceProperty;
         var selected = pods.List(ns).Where(p => EndpointPodRules.Selects(svc, p)).ToList();
@@ -78,43 +76,23 @@ public sealed class EndpointSliceController
         var plan = EndpointSlicePlanner.Plan(svc, selected, mine, maxEndpointsPerSlice, TriggerTime(svc, selected));
         if (plan.IsEmpty) return;
 
-        var track = written.GetOrAdd(key, _ => new ConcurrentDictionary<string, (string?, DateTimeOffset)>());
         foreach (var slice in plan.Delete)
         {
             try { await client.DiscoveryV1.DeleteNamespacedEndpointSliceAsync(slice.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false); }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
-            track[slice.Metadata.Name] = (null, time.GetUtcNow());
+            written.Wrote(key, slice.Metadata.Name, null);
         }
         foreach (var slice in plan.Update)
         {
             var updated = await client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(slice, slice.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false);
-            track[updated.Metadata.Name] = (updated.Metadata.ResourceVersion, time.GetUtcNow());
+            written.Wrote(key, updated.Metadata.Name, updated.Metadata.ResourceVersion);
         }
         foreach (var slice in plan.Create)
         {
             var created = await client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(slice, ns, cancellationToken: ct).ConfigureAwait(false);
-            track[created.Metadata.Name] = (created.Metadata.ResourceVersion, time.GetUtcNow());
+            written.Wrote(key, created.Metadata.Name, created.Metadata.ResourceVersion);
         }
     }
-
-    /// <summary>Whether the slice cache still lags behind what this controller last wrote for the Service (EndpointSliceTracker.StaleSlices).</summary>
-    private bool CacheIsStale(string key)
-    {
-        if (!written.TryGetValue(key, out var track)) return false;
-        var ns = key.Split('/')[0];
-        foreach (var (name, (rv, at)) in track)
-        {
-            var cached = slices.Get(Informer<V1EndpointSlice, V1EndpointSliceList>.KeyOf(ns, name));
-            var seen = rv is null ? cached is null : cached is not null && Newer(cached.Metadata.ResourceVersion, rv);
-            // Someone else may have deleted a slice we wrote: after a while the cache is trusted again.
-            if (!seen && time.GetUtcNow() - at < StaleCacheWait) return true;
-            track.TryRemove(name, out _);
-        }
-        return false;
-    }
-
-    private static bool Newer(string? have, string want) =>
-        long.TryParse(have, out var h) && long.TryParse(want, out var w) ? h >= w : have == want;
 
     /// <summary>
     /// The last-change-trigger-time (TriggerTimeTracker): the latest of the Service's creation and its pods' last Ready

@@ -42,10 +42,35 @@ public static class EndpointSlicePlanner
             group.Endpoints.TryAdd(EndpointKey(ep), ep);
         }
 
+        var wantedLabels = SliceLabels(svc);
+        var plan = Reconcile(desired, existing, maxPerSlice, wantedLabels, triggerTime, (ports, chunk) => NewSlice(svc, ports, chunk, wantedLabels, triggerTime));
+
+        // No endpoints left anywhere: one placeholder slice stays (reconciler.go "placeholder"), reused if it exists.
+        var (create, update, delete) = (plan.Create.ToList(), plan.Update.ToList(), plan.Delete.ToList());
+        if (existing.Count == delete.Count && create.Count == 0)
+        {
+            var placeholder = delete.FirstOrDefault(s => s.Endpoints is not { Count: > 0 } && s.Ports is not { Count: > 0 });
+            if (placeholder is not null)
+            {
+                delete.Remove(placeholder);
+                if (!SameLabels(placeholder, wantedLabels)) update.Add(WithEndpoints(placeholder, [], wantedLabels, triggerTime));
+            }
+            else create.Add(NewSlice(svc, [], [], wantedLabels, triggerTime));
+        }
+        return new EndpointSlicePlan(create, update, delete);
+    }
+
+    /// <summary>
+    /// The placement shared with the mirroring controller: existing slices keep the endpoints that stay, lose the others (and
+    /// go when empty or when their port list is no longer wanted); new endpoints fill slices being updated, then new ones.
+    /// </summary>
+    internal static EndpointSlicePlan Reconcile(Dictionary<string, (List<Discoveryv1EndpointPort> Ports, Dictionary<string, V1Endpoint> Endpoints)> desired,
+        IReadOnlyList<V1EndpointSlice> existing, int maxPerSlice, Dictionary<string, string> wantedLabels, DateTime? triggerTime,
+        Func<List<Discoveryv1EndpointPort>, List<V1Endpoint>, V1EndpointSlice> newSlice)
+    {
         var create = new List<V1EndpointSlice>();
         var update = new List<V1EndpointSlice>();
         var delete = new List<V1EndpointSlice>();
-        var wantedLabels = SliceLabels(svc);
         foreach (var slice in existing.Where(s => !desired.ContainsKey(PortsKey(s.Ports))))
             delete.Add(slice);
         foreach (var (key, (ports, wanted)) in desired)
@@ -84,21 +109,9 @@ public static class EndpointSlicePlanner
                     unchanged.Remove(roomy);
                     toUpdate.Add(WithEndpoints(roomy, [.. roomy.Endpoints, .. chunk], wantedLabels, triggerTime));
                 }
-                else create.Add(NewSlice(svc, ports, chunk, wantedLabels, triggerTime));
+                else create.Add(newSlice(ports, chunk));
             }
             update.AddRange(toUpdate);
-        }
-
-        // No endpoints left anywhere: one placeholder slice stays (reconciler.go "placeholder"), reused if it exists.
-        if (existing.Count == delete.Count && create.Count == 0)
-        {
-            var placeholder = delete.FirstOrDefault(s => s.Endpoints is not { Count: > 0 } && s.Ports is not { Count: > 0 });
-            if (placeholder is not null)
-            {
-                delete.Remove(placeholder);
-                if (!SameLabels(placeholder, wantedLabels)) update.Add(WithEndpoints(placeholder, [], wantedLabels, triggerTime));
-            }
-            else create.Add(NewSlice(svc, [], [], wantedLabels, triggerTime));
         }
         return new EndpointSlicePlan(create, update, delete);
     }
@@ -160,7 +173,7 @@ public static class EndpointSlicePlanner
     };
 
     /// <summary>getEndpointSlicePrefix: "&lt;service&gt;-", cut so that generateName's 5 random characters still fit 63.</summary>
-    private static string Prefix(string service) => (service.Length > 57 ? service[..57] : service) + "-";
+    internal static string Prefix(string service) => (service.Length > 57 ? service[..57] : service) + "-";
 
     private static V1EndpointSlice WithEndpoints(V1EndpointSlice slice, List<V1Endpoint> endpoints, Dictionary<string, string> labels, DateTime? trigger)
     {

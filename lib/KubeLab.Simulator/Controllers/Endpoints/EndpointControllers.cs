@@ -5,7 +5,7 @@ using KubeLab.Simulator.Controllers.EndpointSlice;
 
 namespace KubeLab.Simulator.Controllers.Endpoints;
 
-/// <summary>Wiring of the endpointslice-controller and the endpoints-controller with the shared Service, Pod and EndpointSlice informers.</summary>
+/// <summary>Wiring of the endpointslice-, endpoints- and endpointslice-mirroring-controllers with the shared Service, Pod and EndpointSlice informers.</summary>
 public static class EndpointControllers
 {
     public static void Start(IKubernetes client, Informer<V1Service, V1ServiceList> services, Informer<V1Pod, V1PodList> pods,
@@ -17,10 +17,13 @@ public static class EndpointControllers
                 timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
         var sliceController = new EndpointSliceController(client, services, pods, endpointSlices, time);
         var endpointsController = new EndpointsController(client, services, pods, endpoints, time);
+        var mirroring = new EndpointSliceMirroring.EndpointSliceMirroringController(client, services, endpoints, endpointSlices, time);
         run(endpointSlices.RunAsync(ct));
         run(endpoints.RunAsync(ct));
         // kube-controller-manager's --concurrent-endpoint-slice-syncs and --concurrent-service-endpoint-syncs default: 5.
         run(sliceController.RunAsync(5, ct));
         run(endpointsController.RunAsync(5, ct));
+        run(mirroring.RunAsync(5, ct)); // --mirroring-concurrent-service-endpoint-syncs default
+
     }
 }
