@@ -137,12 +137,58 @@ public sealed class EndpointsEndToEndTests(EndToEndCluster f) : IClassFixture<En
         await ReadySlicesAsync(ns, "barrier", 2);
         await f.Client.CoreV1.DeleteNamespacedPodAsync("web-b", ns, new V1DeleteOptions { GracePeriodSeconds = 0 });
         await ReadySlicesAsync(ns, "barrier", 1); // the controller has seen the deletion…
-        Assert.Equal(2, Assert.Single(await SlicesAsync(ns, "web")).Endpoints.Count); // …and left web's slice alone
+        var web = await SlicesAsync(ns, "web");
+        Assert.Equal(2, web.Single(s => s.Metadata.Labels["endpointslice.kubernetes.io/managed-by"] == "endpointslice-controller.k8s.io").Endpoints.Count); // …and left web's slice alone
+        // The Endpoints the endpoints controller left behind now belong to a selectorless Service: the mirroring controller
+        // copies them into a slice of its own (endpointslicemirroring syncEndpoints checks only the selector).
+        var mirrored = await ObservedState.Until(async () => (await SlicesAsync(ns, "web")).Where(s => s.Metadata.Labels["endpointslice.kubernetes.io/managed-by"] == "endpointslicemirroring-controller.k8s.io").ToList(),
+            m => m.Count == 1, "a mirrored slice of web", 60);
+        Assert.Equal(2, mirrored[0].Endpoints.Count);
+        Assert.Equal(("Endpoints", "web"), (mirrored[0].Metadata.OwnerReferences[0].Kind, mirrored[0].Metadata.OwnerReferences[0].Name));
 
         var db = Assert.Single(await SlicesAsync(ns, "db"));
         Assert.Equal(handMade.Metadata.ResourceVersion, db.Metadata.ResourceVersion);
         var noEndpoints = await f.KubectlAsync("get", "endpoints", "db", "-n", ns);
         Assert.Contains("NotFound", noEndpoints.Stderr);
+    }
+
+    [Fact]
+    public async Task Hand_written_endpoints_of_a_selectorless_service_are_mirrored_into_a_slice()
+    {
+        var ns = await f.NewNamespaceAsync("eps-mirror");
+        await f.ApplyAsync(ns, """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: legacy
+            spec:
+              ports:
+              - name: pg
+                port: 5432
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata:
+              name: legacy
+              labels: {team: data}
+            subsets:
+            - addresses: [{ip: 192.168.10.5}]
+              notReadyAddresses: [{ip: 192.168.10.6}]
+              ports:
+              - name: pg
+                port: 5432
+            """);
+        var slice = Assert.Single(await ObservedState.Until(() => SlicesAsync(ns, "legacy"), s => s.Count == 1, "the mirrored slice", 60));
+        Assert.Equal("endpointslicemirroring-controller.k8s.io", slice.Metadata.Labels["endpointslice.kubernetes.io/managed-by"]);
+        Assert.Equal("data", slice.Metadata.Labels["team"]);
+        Assert.StartsWith("legacy-", slice.Metadata.Name);
+        Assert.Equal([("192.168.10.5", true), ("192.168.10.6", false)], slice.Endpoints.Select(e => (e.Addresses[0], e.Conditions.Ready == true)));
+        Assert.Equal(("pg", 5432), (slice.Ports[0].Name, slice.Ports[0].Port!.Value));
+
+        // Giving the Service a selector hands it to the endpointslice controller: the mirrored slice goes.
+        await f.KubectlOkAsync("patch", "svc", "legacy", "-n", ns, "-p", """{"spec":{"selector":{"app":"none"}}}""");
+        await ObservedState.Until(async () => (await SlicesAsync(ns, "legacy")).Select(s => s.Metadata.Labels["endpointslice.kubernetes.io/managed-by"]).ToList(),
+            m => m.SequenceEqual(["endpointslice-controller.k8s.io"]), "only the controller's placeholder slice", 60, m => string.Join(",", m));
     }
 
     [Fact]
@@ -153,6 +199,8 @@ public sealed class EndpointsEndToEndTests(EndToEndCluster f) : IClassFixture<En
         var slice = await f.Client.DiscoveryV1.ReadNamespacedEndpointSliceAsync("kubernetes", "default");
         Assert.Equal("172.18.0.2", slice.Endpoints[0].Addresses[0]);
         Assert.Equal(("https", 6443), (slice.Ports[0].Name, slice.Ports[0].Port!.Value));
+        // Its Endpoints carry skip-mirror: the seeded slice stays the only one (mirroring and the controller both leave it).
+        Assert.Equal(["kubernetes"], (await SlicesAsync("default", "kubernetes")).Select(s => s.Metadata.Name));
         var wide = await f.KubectlOkAsync("get", "endpointslice", "kubernetes", "-n", "default");
         Assert.Matches(@"kubernetes\s+IPv4\s+6443\s+172\.18\.0\.2\s", wide.Stdout);
     }

@@ -10,8 +10,9 @@ namespace KubeLab.Simulator.Controllers.EndpointSliceMirroring;
 /// <summary>
 /// kube-controller-manager's "endpointslice-mirroring-controller" (pkg/controller/endpointslicemirroring): Endpoints written
 /// by hand for a Service WITHOUT a selector are mirrored into EndpointSlices (<see cref="MirroredSlices"/>), so kube-proxy and
-/// CoreDNS, which read only slices, see them. Its slices are deleted when the Service is gone or gets a selector, the
-/// Endpoints are gone or are not to be mirrored (skip-mirror label, as on default/kubernetes).
+/// CoreDNS, which read only slices, see them. Its slices are deleted when the Service is gone, is ExternalName or gets a selector, the
+/// Endpoints are gone or are not to be mirrored (skip-mirror label, as on default/kubernetes). Endpoints left behind by the
+/// endpoints controller when a selector is removed are mirrored too (syncEndpoints checks only the Service's selector).
 /// </summary>
 public sealed class EndpointSliceMirroringController
 {
@@ -57,7 +58,7 @@ public sealed class EndpointSliceMirroringController
             EndpointPodRules.Label(s.Metadata.Labels, EndpointSlicePlanner.ManagedByLabel) == MirroredSlices.ControllerName).ToList();
         var svc = services.Get(key);
         var eps = endpoints.Get(key);
-        var plan = svc is null || svc.Spec?.Selector is { Count: > 0 } || eps is null || !MirroredSlices.ShouldMirror(eps)
+        var plan = svc is null || svc.Spec?.Type == "ExternalName" || svc.Spec?.Selector is { Count: > 0 } || eps is null || !MirroredSlices.ShouldMirror(eps)
             ? new EndpointSlicePlan([], [], mine)
             : MirroredSlices.Plan(eps, mine);
         foreach (var slice in plan.Delete)
