@@ -58,10 +58,19 @@ public sealed class FastClockCluster : ClusterFixture
     }
 
     /// <summary>POSTs through the API server's service proxy, like a notebook does.</summary>
-    public async Task<(int Status, string Body)> ProxyPostAsync(string ns, string service, string pathAndQuery)
+    public async Task<(int Status, string Body)> ProxyPostAsync(string ns, string service, string pathAndQuery, bool waitForEndpoints = true)
     {
-        using var resp = await Http.PostAsync($"/api/v1/namespaces/{ns}/services/{service}:8080/proxy/{pathAndQuery}", null);
-        return ((int)resp.StatusCode, await resp.Content.ReadAsStringAsync());
+        // The proxy reads the Service's Endpoints object, which the endpoints controller writes a moment after a pod turns
+        // ready (or the Service appears): until then it answers 503 "no endpoints available" (404 for no Endpoints at all).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            using var resp = await Http.PostAsync($"/api/v1/namespaces/{ns}/services/{service}:8080/proxy/{pathAndQuery}", null);
+            var body = await resp.Content.ReadAsStringAsync();
+            var noEndpointsYet = body.Contains("no endpoints available", StringComparison.Ordinal) || body.Contains("endpoints \\\"", StringComparison.Ordinal);
+            if (!waitForEndpoints || !noEndpointsYet || DateTime.UtcNow > deadline) return ((int)resp.StatusCode, body);
+            await Task.Delay(50);
+        }
     }
 }
 

@@ -31,18 +31,22 @@ public sealed class ServiceProxyTests(FastClockCluster fx) : IClassFixture<FastC
     }
 
     [Fact]
-    public async Task RoundRobin_SpreadsRequestsOverReadyPods_AndMetricsShowTheLoad()
+    public async Task RandomPick_SpreadsRequestsOverReadyPods_AndMetricsShowTheLoad()
     {
         var ns = await fx.NewNamespaceAsync("rr");
         await fx.DeployConsumerAsync(ns, "rr", 2);
         var pods = await fx.ReadyPodsAsync(ns, "rr", 2);
+        await ObservedState.Until(async () => (await fx.Client.CoreV1.ReadNamespacedEndpointsAsync("rr", ns)).Subsets?.Sum(s => s.Addresses?.Count ?? 0) ?? 0,
+            n => n == 2, "both pods in the Endpoints of rr", 30);
         for (var i = 0; i < 4; i++)
             Assert.Equal(200, (await fx.ProxyPostAsync(ns, "rr", "ConsumeCPU?millicores=100&durationSec=600")).Status);
 
-        // Two requests per pod: each pod burns 200m on top of its 2m idle once a whole scrape window has passed.
+        // Each request goes to one pod picked at random (storage.go ResourceLocation): 400m in all on top of 2 × 2m idle,
+        // once a whole scrape window has passed.
+        static long Milli(JsonNode? item) => long.Parse(item!["containers"]![0]!["usage"]!["cpu"]!.ToString().TrimEnd('m'), System.Globalization.CultureInfo.InvariantCulture);
         var list = await ObservedState.Until(() => fx.GetRawAsync($"/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods"),
-            l => l["items"]!.AsArray().Count == 2 && l["items"]!.AsArray().All(i => i!["containers"]![0]!["usage"]!["cpu"]!.ToString() == "202m"),
-            "both pods at 202m", 30, l => l.ToJsonString());
+            l => l["items"]!.AsArray().Count == 2 && l["items"]!.AsArray().Sum(Milli) == 404,
+            "404m over both pods", 30, l => l.ToJsonString());
         Assert.Equal(pods.Select(p => p.Metadata.Name).Order(), list["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.ToString()).Order());
     }
 
@@ -55,7 +59,8 @@ public sealed class ServiceProxyTests(FastClockCluster fx) : IClassFixture<FastC
             Metadata = new V1ObjectMeta { Name = "empty" },
             Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "nothing" }, Ports = [new V1ServicePort { Port = 8080 }] },
         }, ns);
-        var (status, body) = await fx.ProxyPostAsync(ns, "empty", "ConsumeCPU?millicores=1&durationSec=1");
+        await ObservedState.Until(async () => (await fx.Client.CoreV1.ListNamespacedEndpointsAsync(ns)).Items.Count, n => n == 1, "the Endpoints of empty", 30);
+        var (status, body) = await fx.ProxyPostAsync(ns, "empty", "ConsumeCPU?millicores=1&durationSec=1", waitForEndpoints: false);
         Assert.Equal(503, status);
         Assert.Equal("no endpoints available for service \"empty\"", JsonNode.Parse(body)!["message"]!.ToString());
 

@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -34,7 +34,7 @@ internal static partial class BenchCommand
         };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON (key, value, unit) instead of a table." };
         var output = new Option<string?>("--output") { Description = "Also write the figures as JSON to this file." };
-        var command = new Command("bench", "Measure simulator start-up, a large ReplicaSet, Deployment rollouts at growing sizes, 10,000 pods to Running, API latency, exec / pod proxy / log follow, and every chapter notebook on the simulator.")
+        var command = new Command("bench", "Measure simulator start-up, a large ReplicaSet, Deployment rollouts at growing sizes, 10,000 pods to Running, API latency, exec / pod proxy / log follow, EndpointSlice latency, and every chapter notebook on the simulator.")
             { replicas, deploymentReplicas, scaleReplicas, clients, only, json, output };
         command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(new Settings(parse.GetValue(replicas), parse.GetValue(deploymentReplicas) ?? [],
             parse.GetValue(scaleReplicas), parse.GetValue(clients), SplitSections(parse.GetValue(only)), parse.GetValue(json), parse.GetValue(output)), ct)));
@@ -168,6 +168,17 @@ internal static partial class BenchCommand
             figures.Add("dataplane.exec.p99_ms", $"exec round trip (`echo`, WebSocket): p99 of {d.ExecCount}", d.ExecP99.TotalMilliseconds, "ms", "0.0");
             figures.Add("dataplane.proxy.requests_per_s", $"{d.ProxyGets} GETs through pods/proxy to agnhost (8 concurrent)", d.ProxyGetsPerSecond, "requests/s", "0");
             figures.Add("dataplane.log_follow.p50_ms", $"log follow latency (nginx writes an access line → a follow reader has it; median of {d.LogLines})", d.LogFollowMedian.TotalMilliseconds, "ms", "0.000");
+        }
+
+        if (settings.Runs("endpoints"))
+        {
+            await using var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions { WorkerNodes = WorkersFor(EndpointSliceBench.BigService) }, ct);
+            using var client = cluster.CreateClient();
+            var e = await EndpointSliceBench.RunAsync(client, ct);
+            figures.Add("endpoints.ready_to_slice.p50_ms", $"pod Ready → its EndpointSlice endpoint ready: median of {e.Pods}", e.Median.TotalMilliseconds, "ms", "0.0");
+            figures.Add("endpoints.ready_to_slice.p99_ms", $"pod Ready → its EndpointSlice endpoint ready: p99 of {e.Pods}", e.P99.TotalMilliseconds, "ms", "0.0");
+            figures.Add($"endpoints.{e.BigEndpoints}.listed_s", $"new Service over {e.BigEndpoints} running pods → all listed ready", e.BigListed.TotalSeconds, "s");
+            figures.Add($"endpoints.{e.BigEndpoints}.slices", $"  EndpointSlices for those {e.BigEndpoints} endpoints", e.BigSlices, "slices", "0");
         }
 
         var failures = new List<string>();

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using KubeLab.Simulator.Controllers.Autoscaling;
 using KubeLab.Simulator.Controllers.DaemonSet;
+using KubeLab.Simulator.Controllers.Endpoints;
 using KubeLab.Simulator.Controllers.Deployment;
 using KubeLab.Simulator.Controllers.History;
 using KubeLab.Simulator.Controllers.Job;
@@ -109,8 +110,14 @@ public static class ControllerManager
                 c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            new Network.Dns.ClusterDns(services, pods).Attach(dataPlane.Network);
+            var endpointSlices = new Informer<V1EndpointSlice, V1EndpointSliceList>("endpointslices",
+                c => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            new Network.Dns.ClusterDns(services, endpointSlices).Attach(dataPlane.Network);
             Run(services.RunAsync(ct));
+            // endpointslice-controller and endpoints-controller: Services + Pods → EndpointSlices / Endpoints.
+            EndpointControllers.Start(client, services, pods, endpointSlices, time, WatchTimeoutSeconds, Run, ct);
             // Jobs and CronJobs (job-controller, cronjob-controller) with their own informers; they share the pod informer.
             JobControllers.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
             // horizontal-pod-autoscaler: its own HPA informer; pods from the shared informer, CPU from metrics.k8s.io.

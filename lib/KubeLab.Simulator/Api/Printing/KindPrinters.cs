@@ -26,6 +26,8 @@ public static class KindPrinters
         "Node" => Node,
         "Event" => Event,
         "Endpoints" => new([NameColumn, new("Endpoints"), Age], (o, now) => [o.Name(), EndpointsText(o), TablePrinter.Age(o, now)]),
+        "EndpointSlice" => new([NameColumn, new("AddressType"), new("Ports"), new("Endpoints"), Age],
+            (o, now) => [o.Name(), o.Str("addressType") ?? "", SlicePorts(o), SliceEndpoints(o), TablePrinter.Age(o, now)]),
         "PersistentVolumeClaim" => new([NameColumn, new("Status"), new("Volume"), new("Capacity"), new("Access Modes"), new("StorageClass"), new("VolumeAttributesClass"), Age, Wide("VolumeMode")],
             (o, now) => [o.Name(), o.Path("status.phase")?.ToString() ?? "", o.Path("spec.volumeName")?.ToString() ?? "", o.Path("status.capacity.storage")?.ToString() ?? "",
                 AccessModes(o.Path("status.accessModes")), o.Path("spec.storageClassName")?.ToString() ?? "", "<unset>", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
@@ -330,7 +332,24 @@ public static class KindPrinters
                 if (ports.Count == 0) list.Add(addr.Str("ip") ?? "");
                 else list.AddRange(ports.Select(p => $"{addr.Str("ip")}:{Num(p["port"])}"));
             }
-        if (list.Count == 0) return None;
+        // formatEndpoints: "<none>" only without subsets; subsets with no ready address print an empty cell.
+        if (Objs(o["subsets"]).FirstOrDefault() is null) return None;
         return list.Count > 3 ? string.Join(",", list.Take(3)) + $" + {list.Count - 3} more..." : string.Join(",", list);
+    }
+
+    /// <summary>formatDiscoveryPorts: up to 3 port numbers (the name when the number is unset, else "*").</summary>
+    private static string SlicePorts(JsonObject o) =>
+        ListWithMore(Objs(o["ports"]).Select(p => p["port"] is { } n ? Num(n).ToString(System.Globalization.CultureInfo.InvariantCulture) : p.Str("name") ?? "*").ToList());
+
+    /// <summary>formatDiscoveryEndpoints: up to 3 addresses over all endpoints.</summary>
+    private static string SliceEndpoints(JsonObject o) =>
+        ListWithMore(Objs(o["endpoints"]).SelectMany(e => (e["addresses"] as JsonArray ?? []).Select(a => a?.ToString() ?? "")).ToList());
+
+    /// <summary>listWithMoreString: the first 3 joined by ",", " + N more..." after them, "&lt;unset&gt;" for none.</summary>
+    private static string ListWithMore(List<string> all)
+    {
+        if (all.Count == 0) return "<unset>";
+        var shown = string.Join(",", all.Take(3));
+        return all.Count > 3 ? $"{shown} + {all.Count - 3} more..." : shown;
     }
 }

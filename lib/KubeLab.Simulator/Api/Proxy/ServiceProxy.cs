@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -16,8 +15,7 @@ namespace KubeLab.Simulator.Api.Proxy;
 
 /// <summary>
 /// The API server's proxy subresources: <c>/api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/{path}</c> picks a
-/// ready endpoint of the Service (pods matching its selector that are Ready and not terminating; round-robin, where the real
-/// apiserver picks at random – same spread on average) and <c>.../pods/{name[:port]}/proxy/{path}</c> targets one pod.
+/// ready address of the Service's Endpoints object at random (as the 1.32 apiserver does, without kube-proxy) and <c>.../pods/{name[:port]}/proxy/{path}</c> targets one pod.
 /// The request goes over the pod network to whatever listens on that pod IP and port (<see cref="ProxyForwarding"/>); the
 /// answer's status, content type and body come back as they are.
 /// </summary>
@@ -26,7 +24,7 @@ public sealed class ServiceProxy(RestStorage storage, DataPlane dataPlane)
     private static readonly ResourceType PodType = ResourceRegistry.Types.First(t => t.Group.Length == 0 && t.Kind == "Pod");
     private static readonly ResourceType ServiceType = ResourceRegistry.Types.First(t => t.Group.Length == 0 && t.Kind == "Service");
     private static readonly ResourceType NodeType = ResourceRegistry.Types.First(t => t.Group.Length == 0 && t.Kind == "Node");
-    private readonly ConcurrentDictionary<string, int> next = new();
+    private static readonly ResourceType EndpointsType = ResourceRegistry.Types.First(t => t.Group.Length == 0 && t.Kind == "Endpoints");
 
     /// <summary>True for <c>api/v1/namespaces/{ns}/(services|pods)/{name}/proxy[/…]</c>.</summary>
     public static bool Matches(string[] seg) =>
@@ -48,12 +46,14 @@ public sealed class ServiceProxy(RestStorage storage, DataPlane dataPlane)
             var svcPort = (svc.Spec?.Ports ?? []).FirstOrDefault(p => byNumber ? p.Port == portNumber : (p.Name ?? "") == port);
             if (byNumber && svcPort is null)
                 throw new ApiError(503, "ServiceUnavailable", $"no service port {portNumber} found for service \"{name}\"");
-            var endpoints = svcPort is null || svc.Spec?.Selector is not { Count: > 0 } selector ? [] : ReadyPods(ns, selector);
-            if (svcPort is null || endpoints.Count == 0)
+            // ResourceLocation (pkg/registry/core/service/storage/storage.go): the Endpoints object, a random subset with
+            // addresses that has the port (by name), a random address in it whose targetRef is a pod with that IP.
+            var endpointsJson = storage.Store.Get(EndpointsType, ns, name) ?? throw ApiError.NotFound(EndpointsType, name);
+            var endpoints = KubernetesJson.Deserialize<V1Endpoints>(endpointsJson.ToJsonString());
+            var picked = svcPort is null ? null : PickAddress(endpoints, svcPort.Name ?? "", ns);
+            if (picked is null)
                 throw new ApiError(503, "ServiceUnavailable", $"no endpoints available for service \"{name}\"");
-            var i = next.AddOrUpdate($"{ns}/{name}", 0, (_, n) => n + 1);
-            pod = endpoints[(int)((uint)i % (uint)endpoints.Count)];
-            targetPort = svcPort.TargetPort?.Value is { Length: > 0 } tp ? tp : svcPort.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            (pod, targetPort) = picked.Value;
         }
         else
         {
@@ -91,12 +91,35 @@ public sealed class ServiceProxy(RestStorage storage, DataPlane dataPlane)
         };
     }
 
-    private List<V1Pod> ReadyPods(string ns, IDictionary<string, string> selector) =>
-        storage.Store.List(PodType, ns).Items
-            .Where(p => !p.IsDeleting() && selector.All(kv => p.Labels().TryGetValue(kv.Key, out var v) && v == kv.Value))
-            .Select(p => KubernetesJson.Deserialize<V1Pod>(p.ToJsonString()))
-            .Where(p => !string.IsNullOrEmpty(p.Status?.PodIP) && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true)
-            .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+    /// <summary>A random ready address serving <paramref name="portName"/>, as the pod it belongs to, and the endpoint port; null if none.</summary>
+    private (V1Pod Pod, string Port)? PickAddress(V1Endpoints endpoints, string portName, string ns)
+    {
+        var subsets = endpoints.Subsets ?? [];
+        if (subsets.Count == 0) return null;
+        var subsetSeed = Random.Shared.Next(subsets.Count);
+        for (var si = 0; si < subsets.Count; si++)
+        {
+            var subset = subsets[(subsetSeed + si) % subsets.Count];
+            if (subset.Addresses is not { Count: > 0 } addresses) continue;
+            foreach (var port in (subset.Ports ?? []).Where(p => (p.Name ?? "") == portName))
+            {
+                var addressSeed = Random.Shared.Next(addresses.Count);
+                for (var t = 0; t < addresses.Count; t++)
+                {
+                    var address = addresses[(addressSeed + t) % addresses.Count];
+                    // isValidAddress: only addresses that are pods (targetRef) with that very IP are proxied to.
+                    if (address.TargetRef is not { Kind: "Pod" } target) continue;
+                    var podJson = storage.Store.Get(PodType, target.NamespaceProperty ?? ns, target.Name);
+                    if (podJson is null) continue;
+                    var pod = KubernetesJson.Deserialize<V1Pod>(podJson.ToJsonString());
+                    if (pod.Status?.PodIP != address.Ip && pod.Status?.PodIPs?.Any(i => i.Ip == address.Ip) != true) continue;
+                    pod.Status!.PodIP = address.Ip;
+                    return (pod, port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        return null;
+    }
 
     /// <summary>A named targetPort is looked up among the pod's container ports.</summary>
     private static int ResolvePort(V1Pod pod, string port)

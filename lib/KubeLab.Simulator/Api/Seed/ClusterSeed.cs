@@ -28,6 +28,7 @@ public static class ClusterSeed
                 ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = 6443 }),
             },
         });
+        KubernetesServiceEndpoints.Apply(storage);
 
         // kind's default StorageClass: rancher's local-path-provisioner, binding delayed until a pod uses the claim.
         storage.Create(ResourceRegistry.Types.First(t => t.Kind == "StorageClass"), null, new JsonObject

@@ -84,7 +84,9 @@ public sealed class PodProxyTests(ClusterFixture f) : IClassFixture<ClusterFixtu
             Metadata = new V1ObjectMeta { Name = "hostnames" },
             Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "backend" }, Ports = [new V1ServicePort { Port = 80, TargetPort = 9376 }] },
         }, ns);
-        var r = await f.KubectlOkAsync("get", "--raw", $"/api/v1/namespaces/{ns}/services/hostnames:80/proxy/hostname");
+        // The proxy reads the Endpoints object the endpoints controller writes a moment after the Service appears.
+        var r = await ObservedState.Until(() => f.KubectlAsync("get", "--raw", $"/api/v1/namespaces/{ns}/services/hostnames:80/proxy/hostname"),
+            x => x.ExitCode == 0, "the service proxy reaching backend", 30, x => x.ToString());
         Assert.Equal("backend", r.Stdout);
         Assert.Equal("/hostname", Assert.Single(seen).PathAndQuery);
     }

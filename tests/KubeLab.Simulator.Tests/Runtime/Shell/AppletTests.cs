@@ -127,6 +127,38 @@ public class AppletTests
         Assert.Contains("** server can't find nope.cluster.local: NXDOMAIN\n", missing.Out);
     }
 
+    [Fact]
+    public async Task Nslookup_prints_cnames_and_srv_records_like_busybox()
+    {
+        sh.Files.WriteFile("/etc/resolv.conf", "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n");
+        sh.Network.Dns = new RecordsDns();
+        var alias = await sh.RunAsync(["nslookup", "alias.default.svc.cluster.local"]);
+        Assert.Equal((0, "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n" +
+            "alias.default.svc.cluster.local\tcanonical name = web.default.svc.cluster.local\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.0.20\n\n" +
+            "alias.default.svc.cluster.local\tcanonical name = web.default.svc.cluster.local\n\n"), (alias.Status, alias.Out));
+        var srv = await sh.RunAsync(["nslookup", "-type=srv", "_http._tcp.web.default.svc.cluster.local"]);
+        Assert.Equal((0, "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n" +
+            "_http._tcp.web.default.svc.cluster.local\tservice = 0 100 80 web.default.svc.cluster.local\n\n"), (srv.Status, srv.Out));
+        var outside = await sh.RunAsync(["nslookup", "mail.default.svc.cluster.local"]);
+        Assert.Equal(1, outside.Status);
+        Assert.Contains("** server can't find mail.default.svc.cluster.local: NXDOMAIN\n", outside.Out);
+    }
+
+    private sealed class RecordsDns : KubeLab.Simulator.Network.Dns.IClusterDnsServer
+    {
+        public IReadOnlyList<string>? Query(string fqdn) => Ask(fqdn, KubeLab.Simulator.Network.Dns.DnsType.A).Addresses;
+
+        public KubeLab.Simulator.Network.Dns.DnsAnswer Ask(string fqdn, KubeLab.Simulator.Network.Dns.DnsType type) => (fqdn, type) switch
+        {
+            ("alias.default.svc.cluster.local", KubeLab.Simulator.Network.Dns.DnsType.A) => new([
+                new(fqdn, KubeLab.Simulator.Network.Dns.DnsType.Cname, "web.default.svc.cluster.local"),
+                new("web.default.svc.cluster.local", KubeLab.Simulator.Network.Dns.DnsType.A, "10.96.0.20")], false),
+            ("_http._tcp.web.default.svc.cluster.local", KubeLab.Simulator.Network.Dns.DnsType.Srv) =>
+                new([new(fqdn, KubeLab.Simulator.Network.Dns.DnsType.Srv, "0 100 80 web.default.svc.cluster.local")], false),
+            _ => KubeLab.Simulator.Network.Dns.DnsAnswer.NotFound,
+        };
+    }
+
     private sealed class StubDns(Dictionary<string, IReadOnlyList<string>> records) : KubeLab.Simulator.Network.Dns.IClusterDnsServer
     {
         public IReadOnlyList<string>? Query(string fqdn) => records.GetValueOrDefault(fqdn);

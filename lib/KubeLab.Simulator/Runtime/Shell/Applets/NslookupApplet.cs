@@ -14,7 +14,8 @@ namespace KubeLab.Simulator.Runtime.Shell.Applets;
 /// name with a dot (<c>web-0.web</c>) is asked as given – unlike libc's ndots rule – so in a pod it needs the full name.
 /// Replies are printed in query order here (busybox prints them as they arrive). Exit status 1 as soon as one query got
 /// NXDOMAIN (G.exitcode), even if another found the name – so a bare name tried under three search domains exits 1.
-/// Only the cluster DNS (10.96.0.10) is modelled; any other server knows no names.
+/// CNAME records (ExternalName Services) print as "NAME\tcanonical name = TARGET" before the target's addresses; <c>-type=srv</c>
+/// prints "NAME\tservice = PRIORITY WEIGHT PORT TARGET" lines. Only the cluster DNS (10.96.0.10) is modelled; any other server knows no names.
 /// </summary>
 public sealed class NslookupApplet : Applet
 {
@@ -37,18 +38,29 @@ public sealed class NslookupApplet : Applet
         var output = new StringBuilder();
         output.Append($"Server:\t\t{server}\nAddress:\t{server}:53\n\n");
         var failed = false;
-        foreach (var aaaa in new[] { false, true })
+        // -type=/-query= (busybox accepts both, any case): A queries also send AAAA; SRV and CNAME are asked alone.
+        var typeArg = call.Args.FirstOrDefault(a => a.StartsWith("-type=", StringComparison.OrdinalIgnoreCase) || a.StartsWith("-query=", StringComparison.OrdinalIgnoreCase));
+        var type = typeArg?[(typeArg.IndexOf('=') + 1)..].ToUpperInvariant() switch { "SRV" => DnsType.Srv, "CNAME" => DnsType.Cname, _ => DnsType.A };
+        foreach (var aaaa in type == DnsType.A ? new[] { false, true } : [false])
             foreach (var fqdn in names)
             {
-                var answer = dns?.Query(fqdn);
-                if (answer is null)
+                var answer = dns?.Ask(fqdn, type == DnsType.Cname ? DnsType.A : type) ?? DnsAnswer.NotFound;
+                if (answer.NxDomain)
                 {
                     output.Append($"** server can't find {fqdn}: NXDOMAIN\n");
                     failed = true;
                 }
-                else if (!aaaa)
+                else
                 {
-                    foreach (var ip in answer) output.Append($"Name:\t{fqdn}\nAddress: {ip}\n");
+                    // parse_reply prints each answer record: "NAME\tcanonical name = TARGET", "NAME\tservice = PRIO WEIGHT PORT TARGET",
+                    // "Name:\tNAME" / "Address: IP"; an AAAA reply carries the CNAMEs only (no IPv6 addresses on kind).
+                    foreach (var r in answer.Records)
+                        output.Append(r.Type switch
+                        {
+                            DnsType.Cname => $"{r.Name}\tcanonical name = {r.Data}\n",
+                            DnsType.Srv => $"{r.Name}\tservice = {r.Data}\n",
+                            _ => aaaa || type == DnsType.Cname ? "" : $"Name:\t{r.Name}\nAddress: {r.Data}\n",
+                        });
                 }
                 output.Append('\n'); // an AAAA query of an existing name gets an empty answer: only this line
             }
