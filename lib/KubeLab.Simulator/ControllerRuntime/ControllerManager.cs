@@ -111,6 +111,22 @@ public static class ControllerManager
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
             new Network.Dns.ClusterDns(services, pods).Attach(dataPlane.Network);
             Run(services.RunAsync(ct));
+            // kube-proxy (one rule set for all nodes) from the shared Services and Nodes and an EndpointSlice informer.
+            var endpointSlices = new Informer<V1EndpointSlice, V1EndpointSliceList>("endpointslices",
+                c => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: c),
+                (rv, onError, c) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            var kubeProxy = new Network.KubeProxy.KubeProxyModel(services, endpointSlices, nodes, time);
+            dataPlane.Network.Services = kubeProxy;
+            Run(endpointSlices.RunAsync(ct));
+            Run(kubeProxy.RunAsync(ct));
+            // cloud-provider-kind's load balancers (kubelab up starts it next to the cluster; SimulatorOptions can leave it out).
+            if (dataPlane.CloudProviderKind)
+            {
+                var lbEvents = new EventRecorder(client, time, CloudProvider.Kind.KindLoadBalancerController.Component);
+                Run(lbEvents.RunAsync(ct));
+                Run(new CloudProvider.Kind.KindLoadBalancerController(client, services, nodes, lbEvents, time).RunAsync(ct));
+            }
             // Jobs and CronJobs (job-controller, cronjob-controller) with their own informers; they share the pod informer.
             JobControllers.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
             // horizontal-pod-autoscaler: its own HPA informer; pods from the shared informer, CPU from metrics.k8s.io.
