@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "services", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -168,6 +168,12 @@ internal static partial class BenchCommand
             figures.Add("dataplane.exec.p99_ms", $"exec round trip (`echo`, WebSocket): p99 of {d.ExecCount}", d.ExecP99.TotalMilliseconds, "ms", "0.0");
             figures.Add("dataplane.proxy.requests_per_s", $"{d.ProxyGets} GETs through pods/proxy to agnhost (8 concurrent)", d.ProxyGetsPerSecond, "requests/s", "0");
             figures.Add("dataplane.log_follow.p50_ms", $"log follow latency (nginx writes an access line → a follow reader has it; median of {d.LogLines})", d.LogFollowMedian.TotalMilliseconds, "ms", "0.000");
+        }
+
+        if (settings.Runs("services"))
+        {
+            var r = await ServiceRoutingBench.RunAsync(10_000, ct);
+            figures.Add("services.dials_per_s", $"{r.Dials} Service dials through the kube-proxy model (cluster IP, 10 endpoints, {r.EndpointsHit} hit)", r.DialsPerSecond, "dials/s", "0");
         }
 
         var failures = new List<string>();
