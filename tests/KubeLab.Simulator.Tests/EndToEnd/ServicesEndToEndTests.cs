@@ -139,6 +139,42 @@ public sealed class ServicesEndToEndTests(EndToEndCluster f) : IClassFixture<End
     }
 
     [Fact]
+    public async Task Internal_traffic_policy_local_without_a_local_endpoint_times_out_on_the_cluster_clock()
+    {
+        var ns = await f.NewNamespaceAsync("svc-local");
+        await f.ApplyAsync(ns, Netexec("web-1").Replace("spec:\n", "spec:\n  nodeName: k8s-course-worker\n") + Client.Replace("spec:\n", "spec:\n  nodeName: k8s-course-worker2\n"));
+        var web = await f.WaitForRunningAsync(ns, "web-1");
+        await f.WaitForRunningAsync(ns, "client");
+        var svc = await f.KubectlWithInputAsync("""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: local
+            spec:
+              internalTrafficPolicy: Local
+              ports:
+              - port: 80
+                targetPort: 8080
+            """, "create", "-n", ns, "-f", "-");
+        Assert.True(svc.ExitCode == 0, svc.ToString());
+        Assert.Equal(0, (await f.KubectlWithInputAsync(Slice("local", [(web.Status.PodIP, web.Spec.NodeName)]), "create", "-n", ns, "-f", "-")).ExitCode);
+        var ip = (await f.Client.CoreV1.ReadNamespacedServiceAsync("local", ns)).Spec.ClusterIP;
+        await Task.Delay(300); // > the 1 s min sync period on the 10× clock
+
+        // The client's node has no endpoint: kube-proxy drops the SYN, and wget gives up after -T seconds of cluster time.
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var r = await f.ExecAsync(null, "exec", "client", "-n", ns, "--", "wget", "-qO-", "-T", "5", $"http://{ip}/hostname");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("wget: download timed out", r.Stderr);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"took {sw.Elapsed} of real time for 5 s on a 10x clock");
+
+        // From the endpoint's own node the same address answers.
+        var dial = await f.ExecAsync(null, "exec", "client", "-n", ns, "--", "wget", "-qO-",
+            $"http://{web.Status.PodIP}:8080/dial?request=hostname&host={ip}&port=80&protocol=http&tries=1");
+        Assert.Equal("{\"responses\":[\"web-1\"]}", dial.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Kubectl_create_service_expose_get_wide_and_describe()
     {
         var ns = await f.NewNamespaceAsync("svc-kubectl");
