@@ -66,6 +66,16 @@ public sealed class ServiceAllocationTests(ClusterFixture f) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task Kube_dns_holds_the_tenth_address_as_on_kind()
+    {
+        var ns = await f.NewNamespaceAsync("svc-dns");
+        var row = await f.KubectlOkAsync("get", "svc", "kube-dns", "-n", "kube-system", "--no-headers", "-o", "wide");
+        Assert.Matches(@"^kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+<none>\s+53/UDP,53/TCP,9153/TCP\s+\S+\s+k8s-app=kube-dns\s*$", row.Stdout);
+        var taken = await Apply(ns, Svc("mine", clusterIp: "10.96.0.10"));
+        Assert.Contains("failed to allocate IP 10.96.0.10: provided IP is already allocated", taken.Stderr);
+    }
+
+    [Fact]
     public async Task The_cluster_ip_is_kept_on_update_and_may_not_change()
     {
         var ns = await f.NewNamespaceAsync("svc-upd");
