@@ -94,7 +94,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var clock = new SimulatedClock(options.ClockSpeed, options.Time);
         var store = new ObjectStore();
         var storage = new RestStorage(store, clock);
-        ClusterSeed.Apply(storage, options.WorkerNodes);
+        ClusterSeed.Apply(storage, options.WorkerNodes, options.CoreDnsPods);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name });
         builder.Logging.ClearProviders();

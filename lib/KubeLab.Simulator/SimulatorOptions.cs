@@ -31,6 +31,12 @@ public sealed record SimulatorOptions
     public bool LoadBalancers { get; init; } = true;
 
     /// <summary>
+    /// Whether the cluster starts with kubeadm's CoreDNS Deployment (2 pods in kube-system, as kind has them; default on).
+    /// Name resolution works either way (Network/Dns answers); benchmarks that count every pod may leave them out.
+    /// </summary>
+    public bool CoreDnsPods { get; init; } = true;
+
+    /// <summary>
     /// kind's extraPortMappings: real TCP ports on 127.0.0.1 forwarded to a node port of the control-plane node (empty by
     /// default so parallel clusters do not clash; the notebooks' embedded simulator and <c>kubelab sim</c> map 30080 → 30080).
     /// </summary>

@@ -9,7 +9,7 @@ public static class ClusterSeed
 {
     public const string KubeletVersion = "v1.32.2";
 
-    public static void Apply(RestStorage storage, int workerNodes = 2)
+    public static void Apply(RestStorage storage, int workerNodes = 2, bool coreDns = true)
     {
         var ns = ResourceRegistry.Types.First(t => t.Kind == "Namespace");
         foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
@@ -49,6 +49,8 @@ public static class ClusterSeed
                     new JsonObject { ["name"] = "metrics", ["port"] = 9153, ["protocol"] = "TCP", ["targetPort"] = 9153 }),
             },
         });
+
+        if (coreDns) CoreDnsAddon.Apply(storage);
 
         // kind's default StorageClass: rancher's local-path-provisioner, binding delayed until a pod uses the claim.
         storage.Create(ResourceRegistry.Types.First(t => t.Kind == "StorageClass"), null, new JsonObject
