@@ -43,10 +43,14 @@ public sealed class ClusterSession : IAsyncDisposable
 
     /// <summary>Starts the embedded simulator and writes its kubeconfig (context <c>kubelab-sim</c>) to <paramref name="kubeconfigPath"/>.
     /// <paramref name="clockSpeed"/> is the simulated clock's initial speed (notebooks may change it through <c>lab.Clock</c>).</summary>
-    public static async Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port = 0, double clockSpeed = 1, CancellationToken ct = default)
+    public static Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port = 0, double clockSpeed = 1, CancellationToken ct = default)
+        => StartSimulatorAsync(kubeconfigPath, port, clockSpeed, [], ct);
+
+    /// <summary>As above, with kind's extraPortMappings served on the host (<c>kubelab sim</c> maps 30080 like environment/kind-cluster.yaml).</summary>
+    public static async Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port, double clockSpeed, IReadOnlyList<HostPortMapping> hostPorts, CancellationToken ct = default)
     {
         kubeconfigPath = Path.GetFullPath(kubeconfigPath);
-        var simulator = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = port, ClockSpeed = clockSpeed }, ct);
+        var simulator = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = port, ClockSpeed = clockSpeed, HostPortMappings = hostPorts }, ct);
         try
         {
             simulator.WriteKubeconfig(kubeconfigPath);

@@ -16,5 +16,8 @@ public sealed class DataPlane
     public Runtime.Images.ImageCatalog Images { get; }
     public Storage.VolumeData Volumes { get; } = new();
 
+    /// <summary>Whether cloud-provider-kind runs beside the cluster (LoadBalancer Services get an address); see <see cref="SimulatorOptions.LoadBalancers"/>.</summary>
+    public bool CloudProviderKind { get; init; } = true;
+
     public DataPlane() => Images = new Runtime.Images.ImageCatalog(Consumption);
 }

@@ -27,6 +27,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly CancellationTokenSource shutdown;
     private readonly GarbageCollector gc;
     private IAsyncDisposable? controllers;
+    private Network.HostPorts.HostPortForwarder? hostPorts;
     private int disposed;
 
     private SimulatedCluster(WebApplication app, CancellationTokenSource shutdown, GarbageCollector gc, Uri url, ObjectStore store, SimulatedClock clock, DataPlane dataPlane)
@@ -93,7 +94,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var clock = new SimulatedClock(options.ClockSpeed, options.Time);
         var store = new ObjectStore();
         var storage = new RestStorage(store, clock);
-        ClusterSeed.Apply(storage, options.WorkerNodes);
+        ClusterSeed.Apply(storage, options.WorkerNodes, options.CoreDnsPods);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -110,7 +111,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         var shutdown = new CancellationTokenSource();
         Uri? url = null;
-        var dataPlane = new DataPlane();
+        var dataPlane = new DataPlane { CloudProviderKind = options.LoadBalancers };
         var handler = new ApiHandler(storage, dataPlane, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
         app.UseWebSockets();
         app.Run(ctx => ClockEndpoint.Matches(ctx) ? ClockEndpoint.Handle(ctx, clock) : handler.Handle(ctx));
@@ -123,6 +124,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         try
         {
             cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(), clock, dataPlane, ct);
+            cluster.hostPorts = Network.HostPorts.HostPortForwarder.Start(options.HostPortMappings, dataPlane.Network, clock, Console.Error);
         }
         catch
         {
@@ -135,6 +137,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        if (hostPorts is not null) await hostPorts.DisposeAsync();
         if (controllers is not null) await controllers.DisposeAsync();
         await gc.DisposeAsync();
         await shutdown.CancelAsync();

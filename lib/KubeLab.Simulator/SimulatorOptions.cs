@@ -23,4 +23,31 @@ public sealed record SimulatorOptions
     /// environment/kind-cluster.yaml; at most 250). Each takes 110 pods, so benchmarks with many replicas ask for more.
     /// </summary>
     public int WorkerNodes { get; init; } = 2;
+
+    /// <summary>
+    /// Whether cloud-provider-kind runs beside the cluster (default on, as <c>kubelab up</c> starts it): LoadBalancer Services get
+    /// an address on the kind network. Off, their EXTERNAL-IP stays &lt;pending&gt;, as on kind without it.
+    /// </summary>
+    public bool LoadBalancers { get; init; } = true;
+
+    /// <summary>
+    /// Whether the cluster starts with kubeadm's CoreDNS Deployment (2 pods in kube-system, as kind has them; default on).
+    /// Name resolution works either way (Network/Dns answers); benchmarks that count every pod may leave them out.
+    /// </summary>
+    public bool CoreDnsPods { get; init; } = true;
+
+    /// <summary>
+    /// kind's extraPortMappings: real TCP ports on 127.0.0.1 forwarded to a node port of the control-plane node (empty by
+    /// default so parallel clusters do not clash; the notebooks' embedded simulator and <c>kubelab sim</c> map 30080 → 30080).
+    /// </summary>
+    public IReadOnlyList<HostPortMapping> HostPortMappings { get; init; } = [];
+
+    /// <summary>environment/kind-cluster.yaml's extraPortMappings: 127.0.0.1:30080 → the control plane's 30080.</summary>
+    public static IReadOnlyList<HostPortMapping> KindExtraPortMappings { get; } = [new(30080, 30080)];
+
+    /// <summary>The options the course's own simulator uses (notebooks, <c>kubelab sim</c>): defaults plus kind's port mappings.</summary>
+    public static SimulatorOptions Course => new() { HostPortMappings = KindExtraPortMappings };
 }
+
+/// <summary>One extraPortMappings entry: listenAddress 127.0.0.1:<paramref name="HostPort"/> → the control-plane node's <paramref name="ContainerPort"/>.</summary>
+public sealed record HostPortMapping(int HostPort, int ContainerPort);

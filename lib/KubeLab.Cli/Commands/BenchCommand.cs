@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -179,6 +179,12 @@ internal static partial class BenchCommand
             figures.Add("endpoints.ready_to_slice.p99_ms", $"pod Ready → its EndpointSlice endpoint ready: p99 of {e.Pods}", e.P99.TotalMilliseconds, "ms", "0.0");
             figures.Add($"endpoints.{e.BigEndpoints}.listed_s", $"new Service over {e.BigEndpoints} running pods → all listed ready", e.BigListed.TotalSeconds, "s");
             figures.Add($"endpoints.{e.BigEndpoints}.slices", $"  EndpointSlices for those {e.BigEndpoints} endpoints", e.BigSlices, "slices", "0");
+        }
+
+        if (settings.Runs("services"))
+        {
+            var r = await ServiceRoutingBench.RunAsync(10_000, ct);
+            figures.Add("services.dials_per_s", $"{r.Dials} Service dials through the kube-proxy model (cluster IP, 10 endpoints, {r.EndpointsHit} hit)", r.DialsPerSecond, "dials/s", "0");
         }
 
         var failures = new List<string>();

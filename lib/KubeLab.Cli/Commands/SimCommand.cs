@@ -23,10 +23,11 @@ internal static class SimCommand
         ClockSpeedOption.Validate(clockSpeed);
         var path = Path.GetFullPath(kubeconfig ?? DefaultKubeconfig());
         using var signal = new ShutdownSignal(ct);
-        await using (var session = await ClusterSession.StartSimulatorAsync(path, port, clockSpeed, signal.Token))
+        await using (var session = await ClusterSession.StartSimulatorAsync(path, port, clockSpeed, KubeLab.Simulator.SimulatorOptions.KindExtraPortMappings, signal.Token))
         {
             Console.WriteLine($"kubelab-sim ready at {session.Server} (context {session.Context})");
             Console.WriteLine($"  kubeconfig: {path}");
+            Console.WriteLine("  nodeport:   http://localhost:30080/ reaches NodePort 30080 (kind's extraPortMappings)");
             Console.WriteLine($"  clock:      {clockSpeed:0.##}× real time (read/change: GET/PUT {session.Server}kubelab/v1/clock)");
             Console.WriteLine($"  try:        kubectl --kubeconfig {path} get nodes");
             Console.WriteLine($"  or:         export KUBECONFIG={path}");

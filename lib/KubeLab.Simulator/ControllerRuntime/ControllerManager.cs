@@ -116,7 +116,19 @@ public static class ControllerManager
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
             new Network.Dns.ClusterDns(services, endpointSlices).Attach(dataPlane.Network);
             Run(services.RunAsync(ct));
-            // endpointslice-controller and endpoints-controller: Services + Pods → EndpointSlices / Endpoints.
+            // kube-proxy (one rule set for all nodes) from the shared Services, Nodes and EndpointSlices.
+            var kubeProxy = new Network.KubeProxy.KubeProxyModel(services, endpointSlices, nodes, time);
+            dataPlane.Network.Services = kubeProxy;
+            Run(kubeProxy.RunAsync(ct));
+            // cloud-provider-kind's load balancers (kubelab up starts it next to the cluster; SimulatorOptions can leave it out).
+            if (dataPlane.CloudProviderKind)
+            {
+                var lbEvents = new EventRecorder(client, time, CloudProvider.Kind.KindLoadBalancerController.Component);
+                Run(lbEvents.RunAsync(ct));
+                Run(new CloudProvider.Kind.KindLoadBalancerController(client, services, nodes, lbEvents, time).RunAsync(ct));
+            }
+            // endpointslice-controller and endpoints-controller: Services + Pods → EndpointSlices / Endpoints (starts the slice informer,
+            // so every consumer above has registered its handlers first).
             EndpointControllers.Start(client, services, pods, endpointSlices, time, WatchTimeoutSeconds, Run, ct);
             // Jobs and CronJobs (job-controller, cronjob-controller) with their own informers; they share the pod informer.
             JobControllers.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);

@@ -39,13 +39,42 @@ public sealed class ClusterNetwork
         return Resolver(from, host);
     }
 
+    /// <summary>The node's service rules (kube-proxy); null: none run, and only pod IPs are reachable.</summary>
+    public KubeProxy.IServiceRouter? Services { get; set; }
+
+    /// <summary>Where connections without a pod sandbox come from (the API server and the kubelets dial from their node).</summary>
+    public string ControlPlaneNode { get; set; } = "k8s-course-control-plane";
+    public string ControlPlaneIp { get; set; } = "172.18.0.2";
+
     /// <summary>
     /// Opens a connection from <paramref name="from"/> (null: the API server or a node) to ip:port and sends one request.
-    /// Throws <see cref="NetworkException"/> with Go's wording when nothing listens there.
+    /// Throws <see cref="NetworkException"/> with Go's wording when nothing listens there; a connection the service rules drop
+    /// never completes (it ends when <paramref name="ct"/> does, as the caller's own timeout on the cluster clock decides).
     /// </summary>
     public Task<HttpResponseMessageModel> SendAsync(PodSandbox? from, string ip, int port, HttpRequestMessageModel request, CancellationToken ct)
+        => SendFromAsync(from, from?.Ip ?? ControlPlaneIp, from?.NodeName ?? ControlPlaneNode, ip, port, request, ct);
+
+    /// <summary>A connection arriving at <paramref name="node"/> from outside the pod network (the host's port mapping, a load balancer).</summary>
+    public Task<HttpResponseMessageModel> SendFromNodeAsync(string node, string clientIp, string ip, int port, HttpRequestMessageModel request, CancellationToken ct)
+        => SendFromAsync(null, clientIp, node, ip, port, request, ct);
+
+    private Task<HttpResponseMessageModel> SendFromAsync(PodSandbox? from, string clientIp, string clientNode, string ip, int port, HttpRequestMessageModel request, CancellationToken ct)
     {
         var target = ip == "127.0.0.1" ? from : SandboxOf(ip);
+        if (target is null && Services?.Route(clientIp, clientNode, ip, port) is { Outcome: not KubeProxy.RouteOutcome.NotAService } d)
+        {
+            switch (d.Outcome)
+            {
+                case KubeProxy.RouteOutcome.Refused: throw NetworkException.Refused(ip, port);
+                case KubeProxy.RouteOutcome.Dropped: return NeverAnswered(ct);
+            }
+            // DNAT to the endpoint; an endpoint whose pod is gone has no sandbox, and the packets to it are lost.
+            target = SandboxOf(d.Ip);
+            if (target is null) return NeverAnswered(ct);
+            port = d.Port;
+            if (d.ClientIp.Length > 0 && d.ClientIp != request.RemoteIp) request = request with { RemoteIp = d.ClientIp };
+            ip = d.Ip;
+        }
         if (target is null)
         {
             // In kind an unused pod IP inside the node's range just times out; one outside any pod answers "no route".
@@ -55,10 +84,19 @@ public sealed class ClusterNetwork
         return handler(request, ct);
     }
 
-    /// <summary>A TCP connect only (tcpSocket probes, <c>nc -z</c>): true if something listens.</summary>
+    /// <summary>A SYN that gets no answer: the connection attempt lasts until the caller gives up.</summary>
+    private static async Task<HttpResponseMessageModel> NeverAnswered(CancellationToken ct)
+    {
+        await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+        throw new OperationCanceledException(ct);
+    }
+
+    /// <summary>A TCP connect only (tcpSocket probes, <c>nc -z</c>): true if something listens (through the service rules too).</summary>
     public bool CanConnect(PodSandbox? from, string ip, int port)
     {
         var target = ip == "127.0.0.1" ? from : SandboxOf(ip);
+        if (target is null && Services?.Route(from?.Ip ?? ControlPlaneIp, from?.NodeName ?? ControlPlaneNode, ip, port) is { Outcome: KubeProxy.RouteOutcome.Forward } d)
+            return SandboxOf(d.Ip)?.ListenerOn(d.Port) is not null;
         return target?.ListenerOn(port) is not null;
     }
 }

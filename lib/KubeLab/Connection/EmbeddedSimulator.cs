@@ -45,7 +45,7 @@ internal static class EmbeddedSimulator
 
     private static async Task<SimulatorHandle> StartDirectAsync(CancellationToken ct)
     {
-        var cluster = await SimulatedCluster.StartAsync(null, ct).ConfigureAwait(false);
+        var cluster = await SimulatedCluster.StartAsync(SimulatorOptions.Course, ct).ConfigureAwait(false);
         return new SimulatorHandle(cluster.KubeconfigYaml, cluster.Url, () => cluster.DisposeAsync().AsTask());
     }
 
@@ -60,7 +60,10 @@ internal static class EmbeddedSimulator
         var assembly = context.LoadFromAssemblyPath(Path.Combine(kubeLabFolder, "KubeLab.Simulator.dll"));
         var type = assembly.GetType(typeof(SimulatedCluster).FullName!, throwOnError: true)!;
         var start = type.GetMethod(nameof(SimulatedCluster.StartAsync), BindingFlags.Public | BindingFlags.Static)!;
-        var task = (Task)start.Invoke(null, [null, ct])!;
+        // The course's options (kind's port mappings) come from the isolated assembly's own SimulatorOptions type.
+        var optionsType = assembly.GetType(typeof(SimulatorOptions).FullName!, throwOnError: true)!;
+        var course = optionsType.GetProperty(nameof(SimulatorOptions.Course), BindingFlags.Public | BindingFlags.Static)!.GetValue(null);
+        var task = (Task)start.Invoke(null, [course, ct])!;
         await task.ConfigureAwait(false);
         var cluster = task.GetType().GetProperty("Result")!.GetValue(task)!;
         var yaml = (string)type.GetProperty(nameof(SimulatedCluster.KubeconfigYaml))!.GetValue(cluster)!;

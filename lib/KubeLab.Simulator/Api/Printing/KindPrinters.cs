@@ -220,7 +220,7 @@ public static class KindPrinters
             var external = type switch
             {
                 "ClusterIP" or "NodePort" => (o.Path("spec.externalIPs") as JsonArray)?.Count > 0 ? string.Join(",", ((JsonArray)o.Path("spec.externalIPs")!).Select(x => Text(x))) : None,
-                "LoadBalancer" => Objs(o.Path("status.loadBalancer.ingress")).Select(i => i.Str("ip") ?? i.Str("hostname") ?? "").FirstOrDefault() ?? "<pending>",
+                "LoadBalancer" => LoadBalancerExternalIp(o),
                 "ExternalName" => o.Path("spec.externalName")?.ToString() ?? None,
                 _ => None,
             };
@@ -229,6 +229,17 @@ public static class KindPrinters
             return [o.Name(), type, o.Path("spec.clusterIP")?.ToString() ?? None, external, ports.Length == 0 ? None : ports, TablePrinter.Age(o, now),
                 JoinOrNone(ObjectMeta.StringMap(o.Path("spec.selector")).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))];
         });
+
+    /// <summary>
+    /// printers/internalversion getServiceExternalIP for LoadBalancer: externalIPs then ingress addresses, else &lt;pending&gt;
+    /// (the API server's table generator runs with Wide set, so the 16-character cut of client-side printing never applies).
+    /// </summary>
+    private static string LoadBalancerExternalIp(JsonObject o)
+    {
+        var ingress = string.Join(",", Objs(o.Path("status.loadBalancer.ingress")).Select(i => i.Str("ip") ?? i.Str("hostname") ?? "").Where(x => x.Length > 0));
+        var all = ((o.Path("spec.externalIPs") as JsonArray) ?? []).Select(x => Text(x)).Append(ingress).Where(x => x.Length > 0).ToList();
+        return all.Count > 0 ? string.Join(",", all) : "<pending>";
+    }
 
     private static readonly KindPrinter Node = new(
         [NameColumn, new("Status"), new("Roles"), Age, new("Version"), Wide("Internal-IP"), Wide("External-IP"), Wide("OS-Image"), Wide("Kernel-Version"), Wide("Container-Runtime")],

@@ -48,8 +48,17 @@ internal static class ProtoSchemas
         ["EnvVar"] = new() { [1] = S("name"), [2] = S("value") },
         ["ResourceRequirements"] = new() { [1] = new("limits", ProtoKind.Quantity), [2] = new("requests", ProtoKind.Quantity) },
         ["Service"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "ServiceSpec") },
-        ["ServiceSpec"] = new() { [1] = M("ports", "ServicePort", repeated: true), [2] = MapSS("selector"), [3] = S("clusterIP"), [4] = S("type"), [5] = Strings("externalIPs"), [10] = S("externalName") },
-        ["ServicePort"] = new() { [1] = S("name"), [2] = S("protocol"), [3] = I("port"), [4] = new("targetPort", ProtoKind.IntOrString), [5] = I("nodePort") },
+        ["ServiceSpec"] = new()
+        {
+            [1] = M("ports", "ServicePort", repeated: true), [2] = MapSS("selector"), [3] = S("clusterIP"), [4] = S("type"), [5] = Strings("externalIPs"),
+            [7] = S("sessionAffinity"), [8] = S("loadBalancerIP"), [9] = Strings("loadBalancerSourceRanges"), [10] = S("externalName"),
+            [11] = S("externalTrafficPolicy"), [12] = I("healthCheckNodePort"), [13] = B("publishNotReadyAddresses"),
+            [14] = M("sessionAffinityConfig", "SessionAffinityConfig"), [17] = S("ipFamilyPolicy"), [18] = Strings("clusterIPs"), [19] = Strings("ipFamilies"),
+            [20] = B("allocateLoadBalancerNodePorts"), [21] = S("loadBalancerClass"), [22] = S("internalTrafficPolicy"),
+        },
+        ["ServicePort"] = new() { [1] = S("name"), [2] = S("protocol"), [3] = I("port"), [4] = new("targetPort", ProtoKind.IntOrString), [5] = I("nodePort"), [6] = S("appProtocol") },
+        ["SessionAffinityConfig"] = new() { [1] = M("clientIP", "ClientIPConfig") },
+        ["ClientIPConfig"] = new() { [1] = I("timeoutSeconds") },
         ["Job"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "JobSpec") },
         ["JobSpec"] = new()
         {

@@ -9,7 +9,7 @@ public static class ClusterSeed
 {
     public const string KubeletVersion = "v1.32.2";
 
-    public static void Apply(RestStorage storage, int workerNodes = 2)
+    public static void Apply(RestStorage storage, int workerNodes = 2, bool coreDns = true)
     {
         var ns = ResourceRegistry.Types.First(t => t.Kind == "Namespace");
         foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
@@ -29,6 +29,29 @@ public static class ClusterSeed
             },
         });
         KubernetesServiceEndpoints.Apply(storage);
+
+        // kubeadm's CoreDNS addon Service (cmd/kubeadm/app/phases/addons/dns manifests): kube-dns at the tenth address of the range.
+        // The DNS answers come from Network/Dns/ClusterDns; this object is what `kubectl get svc -n kube-system` shows on kind.
+        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "Service"), "kube-system", new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "kube-dns",
+                ["labels"] = new JsonObject { ["k8s-app"] = "kube-dns", ["kubernetes.io/cluster-service"] = "true", ["kubernetes.io/name"] = "CoreDNS" },
+                ["annotations"] = new JsonObject { ["prometheus.io/port"] = "9153", ["prometheus.io/scrape"] = "true" },
+            },
+            ["spec"] = new JsonObject
+            {
+                ["clusterIP"] = Network.Dns.ClusterDns.ServiceIp,
+                ["selector"] = new JsonObject { ["k8s-app"] = "kube-dns" },
+                ["ports"] = new JsonArray(
+                    new JsonObject { ["name"] = "dns", ["port"] = 53, ["protocol"] = "UDP", ["targetPort"] = 53 },
+                    new JsonObject { ["name"] = "dns-tcp", ["port"] = 53, ["protocol"] = "TCP", ["targetPort"] = 53 },
+                    new JsonObject { ["name"] = "metrics", ["port"] = 9153, ["protocol"] = "TCP", ["targetPort"] = 9153 }),
+            },
+        });
+
+        if (coreDns) CoreDnsAddon.Apply(storage);
 
         // kind's default StorageClass: rancher's local-path-provisioner, binding delayed until a pod uses the claim.
         storage.Create(ResourceRegistry.Types.First(t => t.Kind == "StorageClass"), null, new JsonObject

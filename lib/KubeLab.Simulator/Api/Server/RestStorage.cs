@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Errors;
 using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Registry.Service;
 using KubeLab.Simulator.Api.Storage;
 using KubeLab.Simulator.Api.Validation;
 
@@ -22,6 +23,13 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         => store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
 
     public JsonObject Create(ResourceType t, string? ns, JsonObject obj, bool dryRun = false, string? fieldManager = null)
+    {
+        // Service writes are serialised: their cluster IPs and node ports are allocated from what the other Services hold.
+        if (t.Kind == "Service") lock (ServiceAllocations.GateFor(store)) return CreateOnce(t, ns, obj, dryRun, fieldManager);
+        return CreateOnce(t, ns, obj, dryRun, fieldManager);
+    }
+
+    private JsonObject CreateOnce(ResourceType t, string? ns, JsonObject obj, bool dryRun, string? fieldManager)
     {
         CheckKind(t, obj);
         var meta = obj.Meta();
@@ -51,7 +59,11 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         if (fieldManager is not null) ManagedFields.Record(obj, fieldManager, "Update", Now());
 
         ObjectDefaulter.PrepareForCreate(t, obj);
-        if (t.Kind == "Service") AllocateClusterIp(obj);
+        if (t.Kind == "Service")
+        {
+            ObjectDefaulter.Default(t, obj);
+            ServiceAllocations.AllocateCreate(store, obj);
+        }
         if (t.Kind == "PersistentVolumeClaim") DefaultStorageClass.Admit(store, obj);
         ObjectDefaulter.Default(t, obj);
         var errors = ObjectValidator.Validate(t, obj);
@@ -63,24 +75,6 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             return obj;
         }
         return store.Create(t, obj) ?? throw ApiError.AlreadyExists(t, obj.Name());
-    }
-
-    private int nextServiceIp = 1;
-
-    /// <summary>Services get a ClusterIP from the kind default range 10.96.0.0/12 (10.96.0.1 is the kubernetes service); headless ("None") and ExternalName get none.</summary>
-    private void AllocateClusterIp(JsonObject svc)
-    {
-        if (svc["spec"] is not JsonObject spec) svc["spec"] = spec = new JsonObject();
-        if (spec.Str("type") == "ExternalName" || spec.Str("clusterIP") is { Length: > 0 }) return;
-        var used = store.List(ResourceRegistry.Types.First(x => x.Kind == "Service"), null).Items.Select(s => s.Path("spec.clusterIP")?.ToString()).ToHashSet();
-        string ip;
-        do
-        {
-            var n = Interlocked.Increment(ref nextServiceIp);
-            ip = $"10.96.{(n >> 8) & 0xff}.{n & 0xff}";
-        } while (used.Contains(ip) || ip.EndsWith(".0", StringComparison.Ordinal));
-        spec["clusterIP"] = ip;
-        spec["clusterIPs"] = new JsonArray(ip);
     }
 
     private static string GenerateName(string prefix)
@@ -114,7 +108,12 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         var unconditional = string.IsNullOrEmpty(obj.Meta().Str("resourceVersion"));
         for (var attempt = 0; ; attempt++)
         {
-            try { return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager); }
+            try
+            {
+                if (t.Kind == "Service" && subresource != "status")
+                    lock (ServiceAllocations.GateFor(store)) return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager);
+                return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager);
+            }
             catch (ApiError e) when (unconditional && e.Code == 409 && e.Reason == "Conflict" && attempt < 10) { }
         }
     }
@@ -163,6 +162,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             if (nm["managedFields"] is not JsonArray { Count: > 0 } && cm["managedFields"] is { } mf) nm["managedFields"] = mf.DeepClone();
             if (fieldManager is not null) ManagedFields.Record(next, fieldManager, "Update", Now());
             ObjectDefaulter.Default(t, next);
+            if (t.Kind == "Service" && ServiceAllocations.AllocateUpdate(store, current, next) is { Count: > 0 } allocErrors)
+                throw ApiError.Invalid(t, name, allocErrors);
             if (t.HasSpec && t.Kind != "Pod" && !JsonNode.DeepEquals(current["spec"], next["spec"]))
                 nm["generation"] = (current.Meta()["generation"].Long() ?? 0) + 1;
             var errors = ObjectValidator.Validate(t, next);

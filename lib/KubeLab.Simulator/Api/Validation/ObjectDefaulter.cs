@@ -104,6 +104,15 @@ public static class ObjectDefaulter
                         ss["ipFamilyPolicy"] ??= "SingleStack";
                         ss["internalTrafficPolicy"] ??= "Cluster";
                     }
+                    // pkg/apis/core/v1/defaults.go SetDefaults_Service (1.32).
+                    if (ss.Str("type") is "NodePort" or "LoadBalancer") ss["externalTrafficPolicy"] ??= "Cluster";
+                    if (ss.Str("type") == "LoadBalancer") ss["allocateLoadBalancerNodePorts"] ??= true;
+                    if (ss.Str("sessionAffinity") == "ClientIP")
+                    {
+                        if (ss["sessionAffinityConfig"] is not JsonObject sac) ss["sessionAffinityConfig"] = sac = new JsonObject();
+                        if (sac["clientIP"] is not JsonObject cip) sac["clientIP"] = cip = new JsonObject();
+                        cip["timeoutSeconds"] ??= 10800;
+                    }
                     if (ss["ports"] is JsonArray ports)
                         foreach (var p in ports.OfType<JsonObject>())
                         {

@@ -43,7 +43,7 @@ public static class ObjectValidator
                 ContainerRestartPolicyValidation.Validate(obj.Path("spec.jobTemplate.spec.template.spec") as JsonObject, "spec.jobTemplate.spec.template.spec", errors);
                 break;
             case "Service":
-                ServicePortValidation.Validate(obj, errors);
+                ServiceValidation.Validate(obj, errors);
                 break;
         }
         return errors;

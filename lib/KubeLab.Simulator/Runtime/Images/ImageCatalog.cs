@@ -27,6 +27,7 @@ public sealed class ImageCatalog(ResourceConsumption consumption)
         "agnhost" => AgnhostImage.Create(name),
         "resource-consumer" => ResourceConsumerImage.Create(name, consumption),
         "pause" => PauseImage.Create(name),
+        "coredns" => CoreDnsImage.Create(name),
         _ => UnmodelledImage.Create(name),
     };
 }

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Network;
+using KubeLab.Simulator.Network.HostPorts;
+
+namespace KubeLab.Simulator.Tests.Network.HostPorts;
+
+/// <summary>kind's extraPortMappings: a real host port reaching a NodePort Service through the control-plane node.</summary>
+public sealed class HostPortForwarderTests
+{
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task Curl_on_the_host_port_reaches_an_endpoint_of_the_node_port_service()
+    {
+        var hostPort = FreePort();
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { HostPortMappings = [new HostPortMapping(hostPort, 30080)] });
+        // A stand-in pod on a worker answering with the client address it sees.
+        var sandbox = new PodSandbox("default", "web-1", Guid.NewGuid().ToString(), "web-1", "k8s-course-worker") { Ip = "10.244.1.200" };
+        sandbox.Listen(8080, "web", (req, _) => Task.FromResult(HttpResponseMessageModel.Text(200, $"hello from web-1, you are {req.RemoteIp}\n")));
+        cluster.DataPlane.Network.Attach(sandbox);
+
+        using var http = new HttpClient { BaseAddress = cluster.Url };
+        async Task Post(string path, string json)
+        {
+            using var r = await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+        await Post("/api/v1/namespaces/default/services", """
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
+             "spec":{"type":"NodePort","ports":[{"port":80,"targetPort":8080,"nodePort":30080}]}}
+            """);
+        await Post("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", """
+            {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice",
+             "metadata":{"name":"web-manual","labels":{"kubernetes.io/service-name":"web","endpointslice.kubernetes.io/managed-by":"test"}},
+             "addressType":"IPv4","ports":[{"name":"","port":8080,"protocol":"TCP"}],
+             "endpoints":[{"addresses":["10.244.1.200"],"nodeName":"k8s-course-worker","conditions":{"ready":true}}]}
+            """);
+
+        using var host = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        string? body = null;
+        for (var i = 0; i < 100 && body is null; i++)
+        {
+            try { body = await host.GetStringAsync($"http://127.0.0.1:{hostPort}/"); }
+            catch (HttpRequestException) { await Task.Delay(100); } // kube-proxy has not synced yet: connection reset
+        }
+        // Policy Cluster: the source is masqueraded to the control-plane node that received the traffic.
+        Assert.Equal("hello from web-1, you are 172.18.0.2\n", body);
+    }
+
+    [Fact]
+    public async Task A_taken_host_port_is_reported_in_one_line_and_skipped()
+    {
+        var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        try
+        {
+            var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+            var log = new StringWriter();
+            await using var forwarder = HostPortForwarder.Start([new HostPortMapping(port, 30080)], new ClusterNetwork(), TimeProvider.System, log);
+            Assert.Empty(forwarder.Listening);
+            var line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"cannot listen on 127.0.0.1:{port}", line);
+            Assert.Contains("NodePort 30080", line);
+        }
+        finally { blocker.Stop(); }
+    }
+}
