@@ -42,9 +42,10 @@ public sealed class ClusterSession : IAsyncDisposable
     public SimulatedCluster? Simulator => _simulator;
 
     /// <summary>Starts the embedded simulator and writes its kubeconfig (context <c>kubelab-sim</c>) to <paramref name="kubeconfigPath"/>.
-    /// <paramref name="clockSpeed"/> is the simulated clock's initial speed (notebooks may change it through <c>lab.Clock</c>).</summary>
+    /// <paramref name="clockSpeed"/> is the simulated clock's initial speed (notebooks may change it through <c>lab.Clock</c>). Like the
+    /// course's kind cluster it maps host port 30080 to node port 30080 (held only while a Service uses that node port).</summary>
     public static Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port = 0, double clockSpeed = 1, CancellationToken ct = default)
-        => StartSimulatorAsync(kubeconfigPath, port, clockSpeed, [], ct);
+        => StartSimulatorAsync(kubeconfigPath, port, clockSpeed, SimulatorOptions.KindExtraPortMappings, ct);
 
     /// <summary>As above, with kind's extraPortMappings served on the host (<c>kubelab sim</c> maps 30080 like environment/kind-cluster.yaml).</summary>
     public static async Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port, double clockSpeed, IReadOnlyList<HostPortMapping> hostPorts, CancellationToken ct = default)

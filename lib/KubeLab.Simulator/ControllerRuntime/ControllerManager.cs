@@ -115,7 +115,6 @@ public static class ControllerManager
                 (rv, onError, c) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
             new Network.Dns.ClusterDns(services, endpointSlices).Attach(dataPlane.Network);
-            Run(services.RunAsync(ct));
             // kube-proxy (one rule set for all nodes) from the shared Services, Nodes and EndpointSlices.
             var kubeProxy = new Network.KubeProxy.KubeProxyModel(services, endpointSlices, nodes, time);
             dataPlane.Network.Services = kubeProxy;
@@ -127,6 +126,7 @@ public static class ControllerManager
                 Run(lbEvents.RunAsync(ct));
                 Run(new CloudProvider.Kind.KindLoadBalancerController(client, services, nodes, lbEvents, time).RunAsync(ct));
             }
+            Run(services.RunAsync(ct));
             // endpointslice-controller and endpoints-controller: Services + Pods → EndpointSlices / Endpoints (starts the slice informer,
             // so every consumer above has registered its handlers first).
             EndpointControllers.Start(client, services, pods, endpointSlices, time, WatchTimeoutSeconds, Run, ct);

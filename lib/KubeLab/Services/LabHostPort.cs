@@ -5,26 +5,33 @@ namespace KubeLab;
 /// <summary>Reaching the cluster from the machine the notebook runs on, as a user outside the cluster would.</summary>
 public sealed partial class Lab
 {
-    private static readonly HttpClient HostHttp = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private static readonly HttpClient HostHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>
     /// <c>GET http://localhost:<paramref name="port"/><paramref name="path"/></c> from this machine – e.g. a NodePort that
     /// environment/kind-cluster.yaml maps to the host (kind's extraPortMappings: 127.0.0.1:30080 → the control-plane node's
     /// port 30080; the simulator listens there itself). A refused or timed-out connection is a result (status 0), not an exception.
+    /// <paramref name="timeout"/> (default 10 s, real time) is how long to wait for an answer: dropped packets never get one.
     /// </summary>
-    public static async Task<HostHttpResult> HostGetAsync(int port, string path = "/", CancellationToken ct = default)
+    public static async Task<HostHttpResult> HostGetAsync(int port, string path = "/", TimeSpan? timeout = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         var url = $"http://localhost:{port}/{(path ?? "").TrimStart('/')}";
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(10));
         try
         {
-            using var response = await HostHttp.GetAsync(url, ct).ConfigureAwait(false);
-            return new HostHttpResult(url, (int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), null);
+            using var response = await HostHttp.GetAsync(url, cts.Token).ConfigureAwait(false);
+            return new HostHttpResult(url, (int)response.StatusCode, await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false), null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (HttpRequestException e)
         {
             return new HostHttpResult(url, 0, "", e.InnerException?.Message ?? e.Message);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new HostHttpResult(url, 0, "", $"no answer within {(timeout ?? TimeSpan.FromSeconds(10)).TotalSeconds:0.#} s");
         }
     }
 }

@@ -43,4 +43,28 @@ public sealed partial class Lab
         }
         return new DialResult(clientPod, host, port, responses, errors);
     }
+
+    /// <summary>
+    /// Dials <paramref name="host"/>:<paramref name="port"/> from <paramref name="clientPod"/> in small batches (<paramref name="tries"/>
+    /// connections each, once a second) until <paramref name="condition"/> holds for a batch, and returns that batch. kube-proxy programs
+    /// each node's rules asynchronously (kind: within about a second of an EndpointSlice change, longer on a busy node), so a client sees a
+    /// new Service, a new endpoint or a removed one a little after the API does; wait with this before measuring.
+    /// </summary>
+    public async Task<DialResult> WaitForDialAsync(string clientPod, string host, int port, Func<DialResult, bool> condition, string description,
+        int tries = 10, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var limit = timeout ?? TimeSpan.FromMinutes(1);
+        var deadline = DateTime.UtcNow + limit;
+        DialResult last;
+        while (true)
+        {
+            last = await DialAsync(clientPod, host, port, tries, ct: ct).ConfigureAwait(false);
+            if (condition(last)) return last;
+            if (DateTime.UtcNow > deadline)
+                throw new WaitTimeoutException($"{clientPod} dialing {host}:{port}: {description}", limit,
+                    $"  The last {last.Tries} connections: {last}\n  Endpoints: {await EndpointsAsync(host.Split('.')[0], ct).ConfigureAwait(false)}");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+        }
+    }
 }

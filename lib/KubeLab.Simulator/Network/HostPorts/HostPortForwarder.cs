@@ -8,7 +8,10 @@ namespace KubeLab.Simulator.Network.HostPorts;
 /// kind's extraPortMappings (environment/kind-cluster.yaml maps 127.0.0.1:30080 to the control-plane container's 30080): a real
 /// TCP listener on the host whose connections arrive at the control-plane node from the docker bridge (172.18.0.1), where
 /// kube-proxy's node-port rules take them. HTTP/1.1 only, one request per connection (answered with Connection: close).
-/// A port already taken on the host is reported in one line on stderr and skipped; the cluster runs on without it.
+/// The host port is held only while a Service holds the node port (checked every 250 ms against kube-proxy's synced rules), so the
+/// many simulators of a test run do not fight over it; on kind docker-proxy holds it for the cluster's life and resets connections
+/// nothing serves, here they are refused. A host port that is taken when the simulator starts (or when the Service appears) is
+/// reported in one line on stderr and retried; the cluster runs on without it.
 /// </summary>
 public sealed class HostPortForwarder : IAsyncDisposable
 {
@@ -17,9 +20,12 @@ public sealed class HostPortForwarder : IAsyncDisposable
 
     private readonly ClusterNetwork network;
     private readonly TimeProvider time;
-    private readonly List<TcpListener> listeners = [];
+    private readonly Dictionary<HostPortMapping, (TcpListener Listener, Task Loop)> active = [];
+    private readonly HashSet<HostPortMapping> reported = [];
+    private readonly Lock gate = new();
     private readonly CancellationTokenSource stop = new();
-    private readonly List<Task> loops = [];
+    private Task? watcher;
+    private TextWriter log = TextWriter.Null;
 
     private HostPortForwarder(ClusterNetwork network, TimeProvider time)
     {
@@ -27,25 +33,58 @@ public sealed class HostPortForwarder : IAsyncDisposable
         this.time = time;
     }
 
-    /// <summary>The host ports actually being served.</summary>
-    public IReadOnlyList<int> Listening => listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+    /// <summary>The host ports being served now.</summary>
+    public IReadOnlyList<int> Listening { get { lock (gate) return active.Keys.Select(m => m.HostPort).Order().ToList(); } }
 
+    /// <summary>Checks each host port once (a taken one is reported at once), then serves each while its node port is in use.</summary>
     public static HostPortForwarder Start(IEnumerable<HostPortMapping> mappings, ClusterNetwork network, TimeProvider time, TextWriter log)
     {
-        var forwarder = new HostPortForwarder(network, time);
-        foreach (var m in mappings)
+        var forwarder = new HostPortForwarder(network, time) { log = log };
+        var list = mappings.ToList();
+        foreach (var m in list)
         {
-            var listener = new TcpListener(IPAddress.Loopback, m.HostPort);
-            try { listener.Start(); }
-            catch (SocketException e)
-            {
-                log.WriteLine($"kubelab simulator: cannot listen on 127.0.0.1:{m.HostPort} ({e.Message}); NodePort {m.ContainerPort} is reachable inside the cluster but not as http://localhost:{m.HostPort}/ from this machine. Free the port and restart the simulator.");
-                continue;
-            }
-            forwarder.listeners.Add(listener);
-            forwarder.loops.Add(Task.Run(() => forwarder.AcceptLoopAsync(listener, m.ContainerPort)));
+            var probe = forwarder.TryListen(m);
+            probe?.Stop();
         }
+        if (list.Count > 0) forwarder.watcher = Task.Run(() => forwarder.WatchAsync(list));
         return forwarder;
+    }
+
+    /// <summary>Polls the proxy's rules: cheap, and independent of how and when kube-proxy syncs.</summary>
+    private async Task WatchAsync(IReadOnlyList<HostPortMapping> mappings)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var m in mappings)
+            {
+                var wanted = network.Services?.ServesNodePort(m.ContainerPort) == true;
+                bool listening;
+                lock (gate) listening = active.ContainsKey(m);
+                if (wanted && !listening && TryListen(m) is { } listener)
+                    lock (gate) active[m] = (listener, Task.Run(() => AcceptLoopAsync(listener, m.ContainerPort)));
+                else if (!wanted && listening)
+                    lock (gate) { active[m].Listener.Stop(); active.Remove(m); }
+            }
+            try { await Task.Delay(250, stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private TcpListener? TryListen(HostPortMapping m)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, m.HostPort);
+        try
+        {
+            listener.Start();
+            lock (gate) reported.Remove(m);
+            return listener;
+        }
+        catch (SocketException e)
+        {
+            lock (gate)
+                if (!reported.Add(m)) return null;
+            log.WriteLine($"kubelab simulator: cannot listen on 127.0.0.1:{m.HostPort} ({e.Message}); NodePort {m.ContainerPort} is reachable inside the cluster but not as http://localhost:{m.HostPort}/ from this machine. Free the port (another simulator or kind cluster may hold it); the simulator tries again while a Service uses node port {m.ContainerPort}.");
+            return null;
+        }
     }
 
     private async Task AcceptLoopAsync(TcpListener listener, int nodePort)
@@ -146,7 +185,13 @@ public sealed class HostPortForwarder : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync().ConfigureAwait(false);
-        foreach (var l in listeners) l.Stop();
+        List<Task> loops;
+        lock (gate)
+        {
+            foreach (var (listener, _) in active.Values) listener.Stop();
+            loops = [.. active.Values.Select(a => a.Loop), .. watcher is null ? [] : new[] { watcher }];
+            active.Clear();
+        }
         await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         stop.Dispose();
     }

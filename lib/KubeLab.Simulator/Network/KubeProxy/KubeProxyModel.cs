@@ -60,6 +60,8 @@ public sealed class KubeProxyModel : IServiceRouter
         }
     }
 
+    public bool ServesNodePort(int nodePort) => rules.NodePorts.ContainsKey(nodePort);
+
     public RouteDecision Route(string clientIp, string clientNode, string dstIp, int dstPort)
     {
         var r = rules;
@@ -95,7 +97,7 @@ public sealed class KubeProxyModel : IServiceRouter
         if (rule.Endpoints.Count == 0 || EndpointCategories.Usable(rule.Endpoints).Count == 0) return RouteDecision.Refuse; // "has no endpoints" → REJECT
         IReadOnlyList<ProxyEndpoint> candidates;
         var seenAs = clientIp;
-        if (external && rule.ExternalLocal) candidates = EndpointCategories.Usable(rule.Endpoints, receivingNode);
+        if (external && rule.ExternalLocal && !FromPod(clientIp)) candidates = EndpointCategories.Usable(rule.Endpoints, receivingNode);
         else if (!external && rule.InternalLocal) candidates = EndpointCategories.Usable(rule.Endpoints, clientNode);
         else
         {
@@ -108,6 +110,15 @@ public sealed class KubeProxyModel : IServiceRouter
         if (rule.AffinitySeconds > 0) affinity[(rule.Key, clientIp)] = (chosen.Key, time.GetUtcNow());
         return new RouteDecision(RouteOutcome.Forward, chosen.Ip, chosen.Port, seenAs);
     }
+
+    /// <summary>
+    /// kind's kube-proxy detects local traffic by --cluster-cidr (the pod subnet, 10.244.0.0/16). Traffic from a pod to an external
+    /// destination (node port, externalIP, load-balancer IP) of an externalTrafficPolicy: Local Service skips the policy and takes the
+    /// cluster-wide chain ("pod traffic for … external destinations", pkg/proxy/iptables/proxier.go syncProxyRules): as if it had
+    /// gone out to the load balancer and come back in.
+    /// </summary>
+    private static bool FromPod(string clientIp) =>
+        System.Net.IPAddress.TryParse(clientIp, out var ip) && ip.GetAddressBytes() is [10, 244, _, _];
 
     private ProxyEndpoint? Sticky(ServicePortRule rule, string clientIp, IReadOnlyList<ProxyEndpoint> candidates)
     {

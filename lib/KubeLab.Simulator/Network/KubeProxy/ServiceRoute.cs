@@ -26,4 +26,7 @@ public interface IServiceRouter
 {
     /// <summary>Routes one new TCP connection from <paramref name="clientIp"/> on <paramref name="clientNode"/> to dstIp:dstPort.</summary>
     RouteDecision Route(string clientIp, string clientNode, string dstIp, int dstPort);
+
+    /// <summary>True while a NodePort or LoadBalancer Service holds <paramref name="nodePort"/> in the synced rules.</summary>
+    bool ServesNodePort(int nodePort);
 }

@@ -28,6 +28,7 @@ public sealed class HostPortForwarderTests
         sandbox.Listen(8080, "web", (req, _) => Task.FromResult(HttpResponseMessageModel.Text(200, $"hello from web-1, you are {req.RemoteIp}\n")));
         cluster.DataPlane.Network.Attach(sandbox);
 
+        Assert.True(CanBind(hostPort), "the host port is not held while no Service uses node port 30080");
         using var http = new HttpClient { BaseAddress = cluster.Url };
         async Task Post(string path, string json)
         {
@@ -54,6 +55,20 @@ public sealed class HostPortForwarderTests
         }
         // Policy Cluster: the source is masqueraded to the control-plane node that received the traffic.
         Assert.Equal("hello from web-1, you are 172.18.0.2\n", body);
+
+        // Deleting the Service gives the host port back (kube-proxy syncs, the forwarder polls).
+        using (var r = await http.DeleteAsync("/api/v1/namespaces/default/services/web")) Assert.True(r.IsSuccessStatusCode);
+        var freed = false;
+        for (var i = 0; i < 100 && !freed; i++) { freed = CanBind(hostPort); if (!freed) await Task.Delay(100); }
+        Assert.True(freed, "the host port is released once no Service uses node port 30080");
+    }
+
+    private static bool CanBind(int port)
+    {
+        var l = new TcpListener(IPAddress.Loopback, port);
+        try { l.Start(); return true; }
+        catch (SocketException) { return false; }
+        finally { l.Stop(); }
     }
 
     [Fact]

@@ -111,6 +111,9 @@ public sealed class KubeProxyModelTests
         Assert.Equal(RouteOutcome.Dropped, proxy.Route("172.18.0.1", ControlPlane, "172.18.0.3", 30080).Outcome);
         // Cluster IP traffic is internal: the external policy does not apply.
         Assert.Equal(RouteOutcome.Forward, proxy.Route("10.244.1.9", Worker, "10.96.10.10", 80).Outcome);
+        // From a pod (source in the cluster CIDR) to the node port of a node without an endpoint: "pod traffic for … external
+        // destinations" jumps to the cluster chain (pkg/proxy/iptables/proxier.go), so it is served, not dropped.
+        Assert.Equal(("10.244.2.2", RouteOutcome.Forward), (proxy.Route("10.244.1.9", Worker, "172.18.0.3", 30080).Ip, proxy.Route("10.244.1.9", Worker, "172.18.0.3", 30080).Outcome));
     }
 
     [Fact]
