@@ -124,4 +124,17 @@ public sealed class KubeProxyModelTests
         Assert.Equal(["172.18.0.3", "172.18.0.4"], seen.Select(d => d.ClientIp).Distinct().Order().ToArray());
         Assert.Equal(RouteOutcome.Refused, proxy.Route("172.18.0.1", ControlPlane, "172.18.0.5", 81).Outcome);
     }
+
+    [Fact]
+    public void Load_balancer_with_policy_local_sends_only_to_nodes_with_an_endpoint_and_keeps_the_proxy_address()
+    {
+        var proxy = Proxy(new ManualTime(), [Service("web", "10.96.10.10", type: "LoadBalancer", nodePort: 30080, etp: "Local", lbIp: "172.18.0.5")],
+            Slice("web", 80, new Ep("10.244.2.2", Worker2)));
+        for (var i = 0; i < 200; i++)
+        {
+            var d = proxy.Route("172.18.0.1", ControlPlane, "172.18.0.5", 80);
+            Assert.Equal(RouteOutcome.Forward, d.Outcome); // never dropped: the health check keeps k8s-course-worker out
+            Assert.Equal(("10.244.2.2", "172.18.0.5"), (d.Ip, d.ClientIp));
+        }
+    }
 }
