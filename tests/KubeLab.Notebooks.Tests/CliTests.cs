@@ -161,6 +161,15 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("rollout.", run.Stdout);
     }
 
+    [Fact]
+    public async Task Bench_services_reports_service_dials_per_second()
+    {
+        var run = await RunToEnd(TimeSpan.FromMinutes(2), "bench", "--only", "services", "--json");
+        Assert.True(run.Process.ExitCode == 0, $"{run.Stdout}\n{run.Stderr}");
+        Assert.Contains("services.dials_per_s", run.Stdout);
+        Assert.DoesNotContain("dataplane.", run.Stdout);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SysKill(int pid, int signal);
 

@@ -231,13 +231,13 @@ public static class KindPrinters
         });
 
     /// <summary>
-    /// printers/internalversion getServiceExternalIP for LoadBalancer: externalIPs then ingress addresses, else &lt;pending&gt;
+    /// printers/internalversion getServiceExternalIP for LoadBalancer: ingress addresses then externalIPs, else &lt;pending&gt;
     /// (the API server's table generator runs with Wide set, so the 16-character cut of client-side printing never applies).
     /// </summary>
     private static string LoadBalancerExternalIp(JsonObject o)
     {
         var ingress = string.Join(",", Objs(o.Path("status.loadBalancer.ingress")).Select(i => i.Str("ip") ?? i.Str("hostname") ?? "").Where(x => x.Length > 0));
-        var all = ((o.Path("spec.externalIPs") as JsonArray) ?? []).Select(x => Text(x)).Append(ingress).Where(x => x.Length > 0).ToList();
+        var all = new[] { ingress }.Concat(((o.Path("spec.externalIPs") as JsonArray) ?? []).Select(x => Text(x))).Where(x => x.Length > 0).ToList();
         return all.Count > 0 ? string.Join(",", all) : "<pending>";
     }
 

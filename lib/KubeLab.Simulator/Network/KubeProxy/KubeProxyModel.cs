@@ -44,7 +44,8 @@ public sealed class KubeProxyModel : IServiceRouter
 
     public void SyncNow() => rules = build();
 
-    private void Changed()
+    /// <summary>An informer event: Services, EndpointSlices or Nodes changed.</summary>
+    internal void Changed()
     {
         if (changed.CurrentCount == 0) try { changed.Release(); } catch (SemaphoreFullException) { }
     }

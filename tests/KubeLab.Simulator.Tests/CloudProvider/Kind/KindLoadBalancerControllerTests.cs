@@ -83,6 +83,12 @@ public sealed class KindWithoutLoadBalancersTests(KindWithoutLoadBalancersTests.
         var svc = await f.Client.CoreV1.ReadNamespacedServiceAsync("web", "default");
         Assert.True(svc.Status?.LoadBalancer?.Ingress is null or { Count: 0 });
         var row = await f.KubectlOkAsync("get", "svc", "web", "--no-headers");
-        Assert.Contains("<pending>", row.Stdout);
+        Assert.Matches(@"^web\s+LoadBalancer\s+10\.96\.\d+\.\d+\s+<pending>\s+80:3\d{4}/TCP\s+", row.Stdout);
+
+        // printers' getServiceExternalIP: externalIPs are shown instead of <pending>.
+        var withIp = KindLoadBalancerControllerTests.LoadBalancer("ext");
+        withIp.Spec.ExternalIPs = ["198.51.100.7"];
+        await f.Client.CoreV1.CreateNamespacedServiceAsync(withIp, "default");
+        Assert.Matches(@"^ext\s+LoadBalancer\s+\S+\s+198\.51\.100\.7\s+", (await f.KubectlOkAsync("get", "svc", "ext", "--no-headers")).Stdout);
     }
 }

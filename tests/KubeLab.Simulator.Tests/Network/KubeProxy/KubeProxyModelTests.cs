@@ -127,4 +127,42 @@ public sealed class KubeProxyModelTests
         Assert.Equal(["172.18.0.3", "172.18.0.4"], seen.Select(d => d.ClientIp).Distinct().Order().ToArray());
         Assert.Equal(RouteOutcome.Refused, proxy.Route("172.18.0.1", ControlPlane, "172.18.0.5", 81).Outcome);
     }
+
+    [Fact]
+    public void Load_balancer_with_policy_local_sends_only_to_nodes_with_an_endpoint_and_keeps_the_proxy_address()
+    {
+        var proxy = Proxy(new ManualTime(), [Service("web", "10.96.10.10", type: "LoadBalancer", nodePort: 30080, etp: "Local", lbIp: "172.18.0.5")],
+            Slice("web", 80, new Ep("10.244.2.2", Worker2)));
+        for (var i = 0; i < 200; i++)
+        {
+            var d = proxy.Route("172.18.0.1", ControlPlane, "172.18.0.5", 80);
+            Assert.Equal(RouteOutcome.Forward, d.Outcome); // never dropped: the health check keeps k8s-course-worker out
+            Assert.Equal(("10.244.2.2", "172.18.0.5"), (d.Ip, d.ClientIp));
+        }
+    }
+
+    [Fact]
+    public async Task Changes_are_applied_at_most_once_per_min_sync_period_on_the_cluster_clock()
+    {
+        var clock = new KubeLab.Simulator.Clock.SimulatedClock(20, TimeProvider.System);
+        var syncs = new List<DateTimeOffset>();
+        var proxy = new KubeProxyModel(() => { lock (syncs) syncs.Add(clock.GetUtcNow()); return ProxyRules.Empty; }, clock);
+        using var stop = new CancellationTokenSource();
+        var run = proxy.RunAsync(stop.Token);
+        for (var i = 0; i < 6; i++)
+        {
+            proxy.Changed();
+            await Task.Delay(30);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && syncs.Count < 2) await Task.Delay(10);
+        await stop.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+        lock (syncs)
+        {
+            Assert.True(syncs.Count >= 2, $"{syncs.Count} syncs");
+            // A burst of changes: the first applied at once, the rest coalesced at least 1 s (cluster time) later.
+            for (var i = 1; i < syncs.Count; i++) Assert.True(syncs[i] - syncs[i - 1] >= KubeProxyModel.MinSyncPeriod, $"{syncs[i] - syncs[i - 1]}");
+        }
+    }
 }
