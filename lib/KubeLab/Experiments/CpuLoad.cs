@@ -66,11 +66,13 @@ public static class CpuLoad
                     responses.Add(body);
                     break;
                 }
-                // 503: no ready endpoint behind the Service (yet) – the only answer worth waiting out.
-                if (status != HttpStatusCode.ServiceUnavailable)
+                // Worth waiting out: 503, no ready endpoint behind the Service (yet); and a 404 for the Endpoints object, which the
+                // endpoints controller writes a moment after the Service exists (1.32's service proxy reads it: `endpoints "web" not found`).
+                var endpointsMissing = status == HttpStatusCode.NotFound && MessageOf(body) == $"endpoints \"{service}\" not found";
+                if (status != HttpStatusCode.ServiceUnavailable && !endpointsMissing)
                     throw new CpuLoadException($"POST /{path} answered {(int)status}: {MessageOf(body)}\n" + Hint(status, service, port));
                 if (DateTime.UtcNow - waitingSince >= patience)
-                    throw new CpuLoadException($"POST /{path} answered 503 for {patience.TotalSeconds:0} s: {MessageOf(body)}\n" + Hint(status, service, port));
+                    throw new CpuLoadException($"POST /{path} answered {(int)status} for {patience.TotalSeconds:0} s: {MessageOf(body)}\n" + Hint(HttpStatusCode.ServiceUnavailable, service, port));
                 await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
             }
         }
