@@ -208,4 +208,27 @@ public sealed class ServicesEndToEndTests(EndToEndCluster f) : IClassFixture<End
         Assert.Matches(@"LoadBalancer Ingress:\s+172\.18\.0\.\d+ \(Proxy\)", describeLb.Stdout);
         Assert.Contains("EnsuredLoadBalancer", describeLb.Stdout);
     }
+
+    /// <summary>The issue's kubectl path: create, expose, `kubectl run` a client, then wget the Service by its short name.</summary>
+    [Fact]
+    public async Task Kubectl_run_a_client_and_wget_an_exposed_deployment_by_name()
+    {
+        var ns = await f.NewNamespaceAsync("svc-run");
+        await f.KubectlOkAsync("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2", "-n", ns);
+        await f.KubectlOkAsync("expose", "deployment", "web", "--port=80", "-n", ns);
+        var run = await f.ExecAsync(null, "run", "client", "--image=busybox:1.36", "-n", ns, "--", "sleep", "3600");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        await f.KubectlOkAsync("wait", "--for=condition=Ready", "pod/client", "--timeout=60s", "-n", ns);
+
+        Assert.Contains("Welcome to nginx!", await Wget(ns, "http://web"));
+        Assert.Contains("Welcome to nginx!", await Wget(ns, $"http://web.{ns}.svc.cluster.local"));
+
+        // One table for the three kinds, with kind's columns (-o wide): the Service, its Endpoints and its EndpointSlice.
+        await EndToEndCluster.EventuallyAsync(async () => (await f.KubectlOkAsync("get", "endpoints", "web", "-n", ns, "--no-headers")).Stdout.Contains(":80,"),
+            () => "the Endpoints of web never listed both pods");
+        var all = (await f.KubectlOkAsync("get", "svc,endpoints,endpointslices", "-n", ns, "-o", "wide")).Stdout;
+        Assert.Matches(@"service/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80/TCP\s+\S+\s+app=web", all);
+        Assert.Matches(@"endpoints/web\s+10\.244\.\d+\.\d+:80,10\.244\.\d+\.\d+:80", all);
+        Assert.Matches(@"endpointslice\.discovery\.k8s\.io/web-[a-z0-9]{5}\s+IPv4\s+80\s+10\.244\.\d+\.\d+,10\.244\.\d+\.\d+", all);
+    }
 }
