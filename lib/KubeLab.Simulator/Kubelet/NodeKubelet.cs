@@ -21,6 +21,12 @@ public sealed class NodeKubelet : IKubeletServer
     private readonly ConcurrentDictionary<string, byte> images = new();
     private CancellationToken stopping;
 
+    /// <summary>
+    /// What a kindest/node image already holds in containerd (kind bakes the control plane's and the addons' images into it):
+    /// pods of these images start without a pull, as CoreDNS does on a fresh kind cluster (the only such pods the simulator runs).
+    /// </summary>
+    public static readonly IReadOnlyList<string> KindNodeImages = [Api.Seed.CoreDnsAddon.Image];
+
     public NodeKubelet(V1Node node, IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, KubeletTimings timings, DataPlane dataPlane)
     {
         DataPlane = dataPlane;
@@ -33,6 +39,7 @@ public sealed class NodeKubelet : IKubeletServer
         Ips = new PodIpAllocator(node.Spec?.PodCIDR ?? "10.244.0.0/24");
         Recorder = new EventRecorder(client, time, "kubelet", NodeName);
         queue = new WorkQueue(time);
+        foreach (var image in KindNodeImages) AddImage(image);
         dataPlane.Kubelets.Register(NodeName, this);
         pods.AddHandler(added: Enqueue, updated: (old, pod) => { Enqueue(old); Enqueue(pod); }, deleted: Enqueue);
     }

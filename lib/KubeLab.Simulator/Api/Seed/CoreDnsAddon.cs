@@ -12,6 +12,9 @@ namespace KubeLab.Simulator.Api.Seed;
 /// </summary>
 public static class CoreDnsAddon
 {
+    /// <summary>The CoreDNS image kubeadm 1.32 deploys (and kind bakes into its node image).</summary>
+    public const string Image = "registry.k8s.io/coredns/coredns:v1.11.3";
+
     public const string Corefile = """
         .:53 {
             errors

@@ -13,6 +13,11 @@ public sealed class CoreDnsAddonTests(EndToEndCluster f) : IClassFixture<EndToEn
         Assert.All(pods, p => Assert.Matches("^coredns-[a-z0-9]+-[a-z0-9]{5}$", p.Metadata.Name));
         Assert.All(pods, p => Assert.Equal("registry.k8s.io/coredns/coredns:v1.11.3", p.Spec.Containers[0].Image));
 
+        // kind's node image already holds the CoreDNS image: the pods start without a pull, as on a fresh kind cluster.
+        var events = await f.KubectlOkAsync("get", "events", "-n", "kube-system", "--field-selector", $"involvedObject.name={pods[0].Metadata.Name}");
+        Assert.DoesNotContain("Pulling", events.Stdout);
+        Assert.Contains("already present on machine", events.Stdout);
+
         var deploy = await f.KubectlOkAsync("get", "deployment", "coredns", "-n", "kube-system", "--no-headers");
         Assert.Matches(@"^coredns\s+2/2\s+2\s+2\s+", deploy.Stdout);
 
