@@ -37,16 +37,8 @@ public sealed class DnsEndToEndTests(EndToEndCluster f) : IClassFixture<EndToEnd
                 ports:
                 - containerPort: 80
         ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: client
-        spec:
-          containers:
-          - name: main
-            image: busybox:1.36
-            command: ["sleep", "3600"]
-        """;
+
+        """ + TestPods.BusyboxClient;
 
     [Fact]
     public async Task StatefulSet_pods_resolve_through_their_headless_service()

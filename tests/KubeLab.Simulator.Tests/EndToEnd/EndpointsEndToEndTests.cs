@@ -103,30 +103,7 @@ public sealed class EndpointsEndToEndTests(EndToEndCluster f) : IClassFixture<En
     public async Task A_selectorless_service_keeps_its_hand_made_slice_and_removing_a_selector_leaves_the_slices_as_they_were()
     {
         var ns = await f.NewNamespaceAsync("eps-manual");
-        await f.ApplyAsync(ns, Pods("web-a", "web-b") + "---\n" + Service("web") + """
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: db
-            spec:
-              clusterIP: None
-              ports:
-              - port: 5432
-            ---
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata:
-              name: db-1
-              labels:
-                kubernetes.io/service-name: db
-                endpointslice.kubernetes.io/managed-by: staff
-            addressType: IPv4
-            ports:
-            - port: 5432
-            endpoints:
-            - addresses: ["192.168.10.5"]
-            """);
+        await f.ApplyAsync(ns, Pods("web-a", "web-b") + "---\n" + Service("web") + "---\n" + TestPods.SelectorlessDb);
         var handMade = await f.Client.DiscoveryV1.ReadNamespacedEndpointSliceAsync("db-1", ns);
         await ReadySlicesAsync(ns, "web", 2);
 

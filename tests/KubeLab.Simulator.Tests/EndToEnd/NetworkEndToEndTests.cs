@@ -16,16 +16,8 @@ public sealed class NetworkEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
             ports:
             - containerPort: 8080
         ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: client
-        spec:
-          containers:
-          - name: main
-            image: busybox:1.36
-            command: ["sleep", "3600"]
-        """;
+
+        """ + TestPods.BusyboxClient;
 
     [Fact]
     public async Task Agnhost_netexec_through_the_pod_proxy_and_from_another_pod()

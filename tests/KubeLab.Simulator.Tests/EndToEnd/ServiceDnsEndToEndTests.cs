@@ -34,27 +34,7 @@ public sealed class ServiceDnsEndToEndTests(EndToEndCluster f) : IClassFixture<E
           type: ExternalName
           externalName: db.example.com
         ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: db
-        spec:
-          clusterIP: None
-          ports:
-          - port: 5432
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: db-1
-          labels:
-            kubernetes.io/service-name: db
-            endpointslice.kubernetes.io/managed-by: staff
-        addressType: IPv4
-        ports:
-        - port: 5432
-        endpoints:
-        - addresses: ["192.168.10.5"]
+        {TestPods.SelectorlessDb}
         ---
         {string.Join("---\n", new[] { "web-a", "web-b" }.Select(n => $"""
             apiVersion: v1
@@ -70,16 +50,8 @@ public sealed class ServiceDnsEndToEndTests(EndToEndCluster f) : IClassFixture<E
 
             """))}
         ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: client
-        spec:
-          containers:
-          - name: main
-            image: busybox:1.36
-            command: ["sleep", "3600"]
-        """;
+
+        """ + TestPods.BusyboxClient;
 
     [Fact]
     public async Task Nslookup_sees_srv_records_cnames_and_hand_made_slices()

@@ -26,17 +26,7 @@ public sealed class ServicesEndToEndTests(EndToEndCluster f) : IClassFixture<End
 
         """;
 
-    private const string Client = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: client
-        spec:
-          containers:
-          - name: main
-            image: busybox:1.36
-            command: ["sleep", "3600"]
-        """;
+    private const string Client = TestPods.BusyboxClient;
 
     private static string Slice(string service, IEnumerable<(string Ip, string Node)> endpoints) =>
         new JsonObject
