@@ -202,7 +202,8 @@ internal static partial class Builtins
     private static async Task<int> Exec(Interpreter sh, IReadOnlyList<string> argv, ShellIo io)
     {
         if (argv.Count < 2) return 0;
-        var status = await sh.RunExternalAsync([.. argv.Skip(1)], [], io);
+        // execve(2): the program replaces the shell (same PID), so SIGTERM to the shell – PID 1 in a container – reaches it.
+        var status = await sh.RunExternalAsync([.. argv.Skip(1)], [], io, replacesShell: true);
         throw new ShellExitException(status);
     }
 

@@ -39,8 +39,11 @@ internal sealed partial class Interpreter
         return await RunExternalAsync(argv, assignments, redirected);
     }
 
-    /// <summary>Finds argv[0] in the image (PATH search) and runs it as a child process; 127 and ash's text if absent.</summary>
-    public async Task<int> RunExternalAsync(IReadOnlyList<string> argv, IEnumerable<KeyValuePair<string, string>> prefix, ShellIo io)
+    /// <summary>
+    /// Finds argv[0] in the image (PATH search) and runs it as a child process; 127 and ash's text if absent. With
+    /// <paramref name="replacesShell"/> (exec) the program takes the shell's place and receives the signals sent to it.
+    /// </summary>
+    public async Task<int> RunExternalAsync(IReadOnlyList<string> argv, IEnumerable<KeyValuePair<string, string>> prefix, ShellIo io, bool replacesShell = false)
     {
         var path = State.Get("PATH") ?? State.Process.Image.Path;
         var found = State.Process.Image.Lookup(argv[0], path);
@@ -50,7 +53,7 @@ internal sealed partial class Interpreter
             await io.Err.WriteAsync($"{State.MessagePrefix()}{argv[0]}: not found\n", State.Kill);
             return 127;
         }
-        var child = State.ChildProcess(io, State.EnvironmentFor(prefix));
+        var child = State.ChildProcess(io, State.EnvironmentFor(prefix), replacesShell);
         return await found.Value.Program.RunAsync(child, argv, State.Kill);
     }
 

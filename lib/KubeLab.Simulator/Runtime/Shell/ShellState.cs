@@ -81,8 +81,11 @@ internal sealed class ShellState
         Kill = kill,
     };
 
-    /// <summary>A child process context: same container and network, these streams and environment, no signals of its own.</summary>
-    public ProcessContext ChildProcess(ShellIo io, Dictionary<string, string> environment) => new()
+    /// <summary>
+    /// A child process context: same container and network, these streams and environment, no signals of its own – unless
+    /// <paramref name="replacesShell"/> (the <c>exec</c> builtin: execve keeps the PID, so the program gets the shell's SIGTERM).
+    /// </summary>
+    public ProcessContext ChildProcess(ShellIo io, Dictionary<string, string> environment, bool replacesShell = false) => new()
     {
         Files = Process.Files,
         Environment = environment,
@@ -96,7 +99,7 @@ internal sealed class ShellState
         Image = Process.Image,
         ContainerName = Process.ContainerName,
         // The runtime signals the container's PID 1 only; children of the shell never see SIGTERM from the kubelet.
-        Terminating = CancellationToken.None,
+        Terminating = replacesShell ? Process.Terminating : CancellationToken.None,
     };
 
     /// <summary>ash's message prefix (shell/ash.c ash_vmsg): "sh: ", "sh: cd: line 1: ", "script: line 3: ".</summary>

@@ -33,6 +33,19 @@ public class ShellSignalTests
         Assert.Equal("ready\nbye\n", stdout.ToString());
     }
 
+    /// <summary>execve keeps the PID: the program exec'd by the container's shell is PID 1 and gets the kubelet's SIGTERM
+    /// (what `command: ["sh", "-c", "setup && exec server"]` relies on). Without exec a child of the shell never sees it.</summary>
+    [Fact]
+    public async Task Exec_hands_SIGTERM_to_the_program_that_replaced_the_shell()
+    {
+        var (run, term, _, stdout) = Start("exec sh -c 'trap \"echo got TERM; exit 3\" TERM; echo ready; sleep 3600 & wait'", init: true);
+        await ShellHarness.Until(() => stdout.ToString() == "ready\n", "the exec'd shell to start");
+        await Task.Delay(50);
+        term.Cancel();
+        Assert.Equal(3, await run.WaitAsync(TimeSpan.FromSeconds(3)));
+        Assert.Equal("ready\ngot TERM\n", stdout.ToString());
+    }
+
     [Fact]
     public async Task Without_trap_SIGTERM_ends_an_ordinary_shell_with_143()
     {
