@@ -9,11 +9,24 @@ public static class MergePatch
     {
         if (patch is not JsonObject p) return patch?.DeepClone();
         var result = target is JsonObject t ? (JsonObject)t.DeepClone() : new JsonObject();
-        foreach (var (key, value) in p)
+        MergeInto(result, p);
+        return result;
+    }
+
+    // result is already a private copy: nested objects are merged into it in place rather than copied again at every level.
+    private static void MergeInto(JsonObject result, JsonObject patch)
+    {
+        foreach (var (key, value) in patch)
         {
             if (value is null) result.Remove(key);
-            else result[key] = Apply(result[key], value);
+            else if (value is JsonObject nested && result[key] is JsonObject existing) MergeInto(existing, nested);
+            else if (value is JsonObject fresh)
+            {
+                var created = new JsonObject();
+                MergeInto(created, fresh);
+                result[key] = created;
+            }
+            else result[key] = value.DeepClone();
         }
-        return result;
     }
 }

@@ -332,11 +332,19 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         var now = Time.GetUtcNow().UtcDateTime;
         var minReady = MinReadySeconds(owner);
         var templateLabels = TemplateOf(owner)?.Metadata?.Labels ?? new Dictionary<string, string>();
+        // One pass over the claimed pods (replica_set_utils.go calculateStatus): each sync of a 10,000-pod set counts them all.
+        int fullyLabeled = 0, ready = 0, available = 0;
+        foreach (var p in claimed)
+        {
+            if (HasAllLabels(p, templateLabels)) fullyLabeled++;
+            if (PodFacts.IsReady(p)) ready++;
+            if (PodFacts.IsAvailable(p, minReady, now)) available++;
+        }
         var counts = new ReplicaCounts(
             Replicas: claimed.Count,
-            FullyLabeledReplicas: claimed.Count(p => templateLabels.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value)),
-            ReadyReplicas: claimed.Count(PodFacts.IsReady),
-            AvailableReplicas: claimed.Count(p => PodFacts.IsAvailable(p, minReady, now)),
+            FullyLabeledReplicas: fullyLabeled,
+            ReadyReplicas: ready,
+            AvailableReplicas: available,
             ObservedGeneration: owner.Metadata.Generation);
         if (counts != StatusOf(owner))
         {
@@ -346,6 +354,13 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         // Pods become available minReadySeconds after turning ready: look again then (replica_set.go does the same).
         if (minReady > 0 && counts.ReadyReplicas != counts.AvailableReplicas)
             queue.AddAfter(KeyOf(owner), TimeSpan.FromSeconds(minReady));
+    }
+
+    private static bool HasAllLabels(V1Pod pod, IDictionary<string, string> labels)
+    {
+        foreach (var (key, value) in labels)
+            if (pod.Metadata.Labels is null || !pod.Metadata.Labels.TryGetValue(key, out var v) || v != value) return false;
+        return true;
     }
 
     private V1ObjectReference Reference(TOwner owner) => EventRecorder.Reference(owner.Metadata, Kind, ApiVersion);
