@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace KubeLab;
 
@@ -62,8 +61,12 @@ public sealed partial class Lab
             last = await DialAsync(clientPod, host, port, tries, ct: ct).ConfigureAwait(false);
             if (condition(last)) return last;
             if (DateTime.UtcNow > deadline)
-                throw new WaitTimeoutException($"{clientPod} dialing {host}:{port}: {description}", limit,
-                    $"  The last {last.Tries} connections: {last}\n  Endpoints: {await EndpointsAsync(host.Split('.')[0], ct).ConfigureAwait(false)}");
+            {
+                // A Service name (short or qualified): its EndpointSlices say whether anything was there to answer.
+                var service = System.Net.IPAddress.TryParse(host, out _) ? null : host.Split('.')[0];
+                var endpoints = service is null ? "" : $"\n  Endpoints: {await EndpointsAsync(service, ct).ConfigureAwait(false)}";
+                throw new WaitTimeoutException($"{clientPod} dialing {host}:{port}: {description}", limit, $"  The last {last.Tries} connections: {last}{endpoints}");
+            }
             await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
         }
     }
