@@ -84,29 +84,36 @@ public sealed class ClusterSession : IAsyncDisposable
 
     /// <summary>As <see cref="OpenAsync(ClusterChoice, string, CancellationToken)"/>; a simulator starts with its clock at
     /// <paramref name="clockSpeed"/>× (kind's clock is real time and ignores it).</summary>
-    public static async Task<ClusterSession> OpenAsync(ClusterChoice choice, string outputDirectory, double clockSpeed, CancellationToken ct = default)
+    public static Task<ClusterSession> OpenAsync(ClusterChoice choice, string outputDirectory, double clockSpeed, CancellationToken ct = default)
+        => OpenAsync(choice, Path.Combine(outputDirectory, "kubeconfig-sim.yaml"), clockSpeed, null, ct);
+
+    /// <summary>As above with the simulator's kubeconfig at <paramref name="simKubeconfig"/> (a run with several lanes gives each
+    /// its own) and, when the caller already resolved Auto, the notice it printed.</summary>
+    public static async Task<ClusterSession> OpenAsync(ClusterChoice choice, string simKubeconfig, double clockSpeed, string? notice, CancellationToken ct)
     {
-        var simKubeconfig = Path.Combine(outputDirectory, "kubeconfig-sim.yaml");
-        switch (choice)
-        {
-            case ClusterChoice.Sim:
-                return await StartSimulatorAsync(simKubeconfig, clockSpeed: clockSpeed, ct: ct);
-            case ClusterChoice.Kind:
-                return await UseKindAsync(ct: ct);
-            default:
-                var userKubeconfig = Path.GetFullPath(KindCluster.DefaultKubeconfigPath());
-                if (await KindCluster.IsReachableAsync(userKubeconfig, AutoProbeTimeout, ct))
-                    return new ClusterSession(ClusterChoice.Kind, KindCluster.ContextName, userKubeconfig, null, null);
-                var notice = await KindCluster.HasContextAsync(userKubeconfig)
-                    ? $"warning: --cluster auto: the kind cluster (context {KindCluster.ContextName} in {userKubeconfig}) did not answer within " +
-                      $"{AutoProbeTimeout.TotalSeconds:0} s, so this run uses the built-in simulator. Start Docker or run `kubelab up`; " +
-                      "pass --cluster kind to require kind."
-                    : $"--cluster auto: no kind cluster (context {KindCluster.ContextName} is not in {userKubeconfig}), so this run uses the " +
-                      "built-in simulator. `kubelab up` creates the kind cluster.";
-                var session = await StartSimulatorAsync(simKubeconfig, clockSpeed: clockSpeed, ct: ct);
-                session.Notice = notice;
-                return session;
-        }
+        if (choice == ClusterChoice.Auto)
+            (choice, notice) = await ChooseAsync(choice, ct);
+        if (choice == ClusterChoice.Kind)
+            return await UseKindAsync(ct: ct);
+        var session = await StartSimulatorAsync(simKubeconfig, clockSpeed: clockSpeed, ct: ct);
+        session.Notice = notice;
+        return session;
+    }
+
+    /// <summary>Resolves Auto without starting anything: kind when its context answers within <see cref="AutoProbeTimeout"/>,
+    /// else Sim with the notice that says why. Kind and Sim come back unchanged (kind's reachability is checked when it is used).</summary>
+    public static async Task<(ClusterChoice Choice, string? Notice)> ChooseAsync(ClusterChoice choice, CancellationToken ct = default)
+    {
+        if (choice != ClusterChoice.Auto) return (choice, null);
+        var userKubeconfig = Path.GetFullPath(KindCluster.DefaultKubeconfigPath());
+        if (await KindCluster.IsReachableAsync(userKubeconfig, AutoProbeTimeout, ct))
+            return (ClusterChoice.Kind, null);
+        return (ClusterChoice.Sim, await KindCluster.HasContextAsync(userKubeconfig)
+            ? $"warning: --cluster auto: the kind cluster (context {KindCluster.ContextName} in {userKubeconfig}) did not answer within " +
+              $"{AutoProbeTimeout.TotalSeconds:0} s, so this run uses the built-in simulator. Start Docker or run `kubelab up`; " +
+              "pass --cluster kind to require kind."
+            : $"--cluster auto: no kind cluster (context {KindCluster.ContextName} is not in {userKubeconfig}), so this run uses the " +
+              "built-in simulator. `kubelab up` creates the kind cluster.");
     }
 
     /// <summary>How long --cluster auto waits for kind's /version before choosing the simulator.</summary>

@@ -127,6 +127,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_with_parallel_lanes_gives_each_lane_its_own_simulator_and_reports_all_notebooks_in_one_summary()
+    {
+        var run = await RunToEnd(TimeSpan.FromMinutes(4), "run", "--cluster", "sim", "--parallel", "2", "--out", _temp,
+            TestPaths.TestNotebook("outputs"), TestPaths.TestNotebook("failing"));
+
+        Assert.True(run.Process.ExitCode == 1, run.Stdout + run.Stderr);
+        Assert.Contains("cluster: sim × 2", run.Stdout);
+        Assert.Matches(@"(?m)^\[1\] cluster: sim \(context kubelab-sim, http://127\.0\.0\.1:", run.Stdout);
+        Assert.Matches(@"(?m)^\[2\] cluster: sim \(context kubelab-sim, http://127\.0\.0\.1:", run.Stdout);
+        Assert.Matches(@"(?m)^outputs\s+sim\s+PASS", run.Stdout);
+        Assert.Matches(@"(?m)^failing\s+sim\s+FAIL", run.Stdout);
+        Assert.Contains("FAILED failing: cell 3 (code cell 2)", run.Stderr);
+        Assert.Contains("notebooks: 1 passed, 1 failed", run.Stdout);
+        Assert.Contains("on sim (2 lanes)", run.Stdout);
+        Assert.True(File.Exists(Path.Combine(_temp, "kubeconfig-sim-1.yaml")) && File.Exists(Path.Combine(_temp, "kubeconfig-sim-2.yaml")));
+        Assert.True(File.Exists(Path.Combine(_temp, "outputs.ipynb")) && File.Exists(Path.Combine(_temp, "failing.ipynb")));
+        Assert.Empty(Directory.GetFiles(_temp, ".lane-*"));
+    }
+
+    [Fact]
+    public async Task Run_refuses_parallel_lanes_on_kind_with_the_reason()
+    {
+        var run = await RunToEnd(TimeSpan.FromMinutes(1), "run", "--cluster", "kind", "--parallel", "2", "00-introduction", "02-replicasets");
+
+        Assert.Equal(2, run.Process.ExitCode);
+        Assert.Contains("--parallel needs the simulator", run.Stderr);
+        Assert.DoesNotContain("   at ", run.Stderr);
+    }
+
+    [Fact]
     public async Task Run_with_an_unknown_notebook_lists_the_ones_that_exist()
     {
         var run = await RunToEnd(TimeSpan.FromMinutes(1), "run", "--cluster", "sim", "no-such-chapter");

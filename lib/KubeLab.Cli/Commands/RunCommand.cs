@@ -19,30 +19,56 @@ internal static class RunCommand
         };
         var notebooks = new Argument<string[]>("notebook") { Description = "Notebook paths or names such as 02-replicasets (default: all).", Arity = ArgumentArity.ZeroOrMore };
         var speed = ClockSpeedOption.Create();
-        var command = new Command("run", "Run notebooks headless and report which pass.") { cluster, output, timeout, speed, notebooks };
-        command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(
+        var parallel = new Option<int?>("--parallel")
+        {
+            Description = "Simulated clusters to run notebooks on side by side (default: 2 on the simulator when the machine has 2+ cores; " +
+                          "always 1 on kind, whose one cluster the chapters share).",
+        };
+        var lane = new Option<int?>(ParallelRun.LaneOption) { Hidden = true };
+        var results = new Option<string?>(ParallelRun.ResultsOption) { Hidden = true };
+        var command = new Command("run", "Run notebooks headless and report which pass.") { cluster, output, timeout, speed, parallel, lane, results, notebooks };
+        command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(new Settings(
             Enum.Parse<ClusterChoice>(parse.GetValue(cluster)!, ignoreCase: true), parse.GetValue(output),
-            parse.GetValue(timeout) is { } minutes ? TimeSpan.FromMinutes(minutes) : null, parse.GetValue(speed), parse.GetValue(notebooks) ?? [], ct)));
+            parse.GetValue(timeout) is { } minutes ? TimeSpan.FromMinutes(minutes) : null, parse.GetValue(speed), parse.GetValue(parallel),
+            parse.GetValue(lane), parse.GetValue(results), parse.GetValue(notebooks) ?? []), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ClusterChoice choice, string? output, TimeSpan? requestedCellTimeout, double clockSpeed, string[] requested, CancellationToken ct)
+    private sealed record Settings(ClusterChoice Choice, string? Output, TimeSpan? CellTimeout, double ClockSpeed, int? Parallel, int? Lane,
+        string? ResultsFile, string[] Notebooks);
+
+    private static async Task<int> RunAsync(Settings settings, CancellationToken ct)
     {
-        if (requestedCellTimeout <= TimeSpan.Zero)
+        if (settings.CellTimeout <= TimeSpan.Zero)
             throw new UserError("--cell-timeout must be more than 0 minutes.");
-        ClockSpeedOption.Validate(clockSpeed);
+        if (settings.Parallel is < 1)
+            throw new UserError("--parallel must be 1 or more.");
+        ClockSpeedOption.Validate(settings.ClockSpeed);
         var root = RepoRoot.Find(Environment.CurrentDirectory);
         var notebooksDir = Path.Combine(root, "notebooks");
-        var selected = NotebookSelection.Resolve(notebooksDir, requested);
-        var outDir = Path.GetFullPath(output ?? Path.Combine(root, "artifacts"));
+        var selected = NotebookSelection.Resolve(notebooksDir, settings.Notebooks);
+        var outDir = Path.GetFullPath(settings.Output ?? Path.Combine(root, "artifacts"));
         Directory.CreateDirectory(outDir);
 
         var total = Stopwatch.StartNew();
-        await using var session = await ClusterSession.OpenAsync(choice, outDir, clockSpeed, ct);
-        if (session.Notice is { } notice)
-            ConsoleOutput.Error(notice);
+        var (choice, notice) = await ClusterSession.ChooseAsync(settings.Choice, ct);
+        if (choice == ClusterChoice.Kind && settings.Parallel is > 1)
+            throw new UserError("--parallel needs the simulator: on kind the chapters share one cluster (its nodes, node ports and " +
+                                "cluster-wide objects), so they run one after another. Drop --parallel, or pass --cluster sim.");
+        var lanes = Math.Min(selected.Count, settings.Parallel ?? (settings.Lane is null ? Math.Min(2, Environment.ProcessorCount) : 1));
+        if (choice == ClusterChoice.Sim && lanes > 1)
+        {
+            if (notice is not null)
+                ConsoleOutput.Error(notice);
+            return await ParallelRun.RunAsync(selected, lanes, outDir, settings.CellTimeout, settings.ClockSpeed, total, ct);
+        }
+
+        var kubeconfig = Path.Combine(outDir, settings.Lane is { } k ? $"kubeconfig-sim-{k}.yaml" : "kubeconfig-sim.yaml");
+        await using var session = await ClusterSession.OpenAsync(choice, kubeconfig, settings.ClockSpeed, notice, ct);
+        if (session.Notice is { } sessionNotice)
+            ConsoleOutput.Error(sessionNotice);
         ConsoleOutput.Line($"cluster: {session.Label} (context {session.Context}{(session.Server is { } s ? $", {s}" : "")})");
-        var (cellTimeout, timeoutLine) = CellTimeouts.Resolve(session.Kind, requestedCellTimeout);
+        var (cellTimeout, timeoutLine) = CellTimeouts.Resolve(session.Kind, settings.CellTimeout);
         ConsoleOutput.Line(timeoutLine);
 
         var results = new List<NotebookResult>();
@@ -52,17 +78,31 @@ internal static class RunCommand
             session.PrepareForNextNotebook();
             var result = await RunOneAsync(path, options, ct);
             results.Add(result);
-            ConsoleOutput.Line($"{result.Name,-30} {session.Label,-5} {(result.Succeeded ? "PASS" : "FAIL")} {result.Duration.TotalSeconds,7:0.0} s");
+            ConsoleOutput.Line(ResultLine(result, session.Label));
+        }
+        if (settings.ResultsFile is { } resultsFile)
+        {
+            ParallelRun.WriteResults(resultsFile, results);
+            return results.All(r => r.Succeeded) ? 0 : 1;
         }
 
+        return Summary(results, outDir, total, session.Label);
+    }
+
+    /// <summary>The run's closing lines (failures on stderr); the exit code: 0 when every notebook passed.</summary>
+    internal static int Summary(IReadOnlyList<NotebookResult> results, string outDir, Stopwatch total, string where)
+    {
         foreach (var failed in results.Where(r => !r.Succeeded))
             ConsoleOutput.Error("FAILED " + failed.Describe());
         ConsoleOutput.Line($"executed notebooks and charts: {outDir}");
         var passed = results.Count(r => r.Succeeded);
         ConsoleOutput.Line($"notebooks: {passed} passed, {results.Count - passed} failed");
-        ConsoleOutput.Line($"total: {total.Elapsed.TotalSeconds:0.0} s on {session.Label}");
+        ConsoleOutput.Line($"total: {total.Elapsed.TotalSeconds:0.0} s on {where}");
         return passed == results.Count ? 0 : 1;
     }
+
+    internal static string ResultLine(NotebookResult result, string label) =>
+        $"{result.Name,-30} {label,-5} {(result.Succeeded ? "PASS" : "FAIL")} {result.Duration.TotalSeconds,7:0.0} s";
 
     private static async Task<NotebookResult> RunOneAsync(string path, RunOptions options, CancellationToken ct)
     {
