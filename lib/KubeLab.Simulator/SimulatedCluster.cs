@@ -26,6 +26,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly WebApplication app;
     private readonly CancellationTokenSource shutdown;
     private readonly GarbageCollector gc;
+    // apiextensions-apiserver's naming, establishing and finalizer controllers (CRD status, cleanup of a deleted CRD's objects).
+    private Api.CustomResources.CustomResourceDefinitionController? crdController;
     private IAsyncDisposable? controllers;
     private Network.HostPorts.HostPortForwarder? hostPorts;
     private int disposed;
@@ -120,7 +122,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         url = new Uri(address.Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         var gc = new GarbageCollector(storage);
-        var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock, dataPlane);
+        var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock, dataPlane)
+        {
+            crdController = new Api.CustomResources.CustomResourceDefinitionController(storage),
+        };
         try
         {
             cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(), clock, dataPlane, ct);
@@ -140,6 +145,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (hostPorts is not null) await hostPorts.DisposeAsync();
         if (controllers is not null) await controllers.DisposeAsync();
         await gc.DisposeAsync();
+        if (crdController is not null) await crdController.DisposeAsync();
         await shutdown.CancelAsync();
         await app.StopAsync();
         await app.DisposeAsync();

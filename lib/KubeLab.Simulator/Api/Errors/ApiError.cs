@@ -87,7 +87,9 @@ public sealed record FieldError(string Field, string Type, string Detail, string
     public string Message => Type switch
     {
         "FieldValueRequired" => Detail.Length == 0 ? "Required value" : $"Required value: {Detail}",
-        "FieldValueInvalid" => $"Invalid value: {BadValue}: {Detail}",
+        "FieldValueInvalid" or "FieldValueTypeInvalid" => $"Invalid value: {BadValue}: {Detail}",
+        "FieldValueTooLong" => $"Too long: {Detail}",
+        "FieldValueTooMany" => $"Too many: {BadValue}: {Detail}",
         "FieldValueNotSupported" => $"Unsupported value: {BadValue}: {Detail}",
         "FieldValueForbidden" => $"Forbidden: {Detail}",
         _ => Detail,

@@ -36,6 +36,9 @@ public static class KindPrinters
                 o.Path("status.phase")?.ToString() ?? "", o.Path("spec.claimRef.name") is { } c ? $"{o.Path("spec.claimRef.namespace")}/{c}" : "", o.Path("spec.storageClassName")?.ToString() ?? "",
                 "<unset>", o.Path("status.reason")?.ToString() ?? "", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
         "HorizontalPodAutoscaler" => Hpa,
+        // apiextensions-apiserver serves CRDs with the default table convertor: name and creation time (not an age).
+        "CustomResourceDefinition" => new([NameColumn, new("Created At", "date", "", 0, Age.Description)],
+            (o, _) => [o.Name(), o.Meta().Str("creationTimestamp") ?? ""]),
         "StorageClass" => StorageClass,
         "ControllerRevision" => new([NameColumn, new("Controller"), Int("Revision"), Age],
             (o, now) => [o.Name(), o.OwnerReferences().FirstOrDefault(r => r["controller"]?.GetValue<bool>() == true) is { } c

@@ -9,7 +9,7 @@ public static class TablePrinter
 {
     public static JsonObject ToTable(ResourceType type, IEnumerable<JsonObject> items, string resourceVersion, string includeObject, DateTimeOffset now, bool withColumns = true)
     {
-        var printer = KindPrinters.For(type.Kind);
+        var printer = type.Custom?.Printer ?? KindPrinters.For(type.Kind);
         var rows = new JsonArray();
         foreach (var item in items)
         {

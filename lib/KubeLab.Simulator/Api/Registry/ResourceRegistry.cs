@@ -36,7 +36,10 @@ public static class ResourceRegistry
         new("apps", "v1", "ControllerRevision", "controllerrevisions", true, [], []),
         new("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"], []),
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, [], []),
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"], HasStatus: true),
     ];
+
+    public static ResourceType CustomResourceDefinitions { get; } = Types.Single(t => t.Kind == "CustomResourceDefinition");
 
     public static ResourceType Namespaces { get; } = Types.Single(t => t.Kind == "Namespace");
 
@@ -54,7 +57,8 @@ public static class ResourceRegistry
 
     /// <summary>The type whose objects are stored: events.k8s.io events share storage with core events, autoscaling/v1 HPAs with v2.</summary>
     public static ResourceType StorageType(ResourceType type)
-        => type.Group == "events.k8s.io" ? CoreEvents
+        => type.Custom is { } custom ? custom.StorageKey
+            : type.Group == "events.k8s.io" ? CoreEvents
             : type.Group == "autoscaling" && type.Kind == "HorizontalPodAutoscaler" ? HpaV2
             : type;
 }

@@ -16,6 +16,8 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
 {
     private readonly WatchStream watches = new(storage.Store, storage.Time);
     private readonly ListPaging paging = new(storage.Store);
+    // The CRDs' served versions (apiextensions-apiserver's crdHandler, in the same process as the built-in types).
+    private readonly CustomResources.CustomResourceTypes custom = CustomResources.CustomResourceTypes.For(storage.Store);
     // What pods "use": one ledger per API server (i.e. per simulated cluster), fed by the service proxy, read by metrics.k8s.io.
     private readonly Metrics.MetricsApi metrics = new(storage, dataPlane.Consumption);
     private Api.Proxy.ServiceProxy? proxy;
@@ -65,13 +67,15 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                 await HttpIO.WriteJson(ctx, 200, Discovery.CoreVersions(serverAddress()));
                 return;
             case "/apis":
-                await HttpIO.WriteJson(ctx, 200, Discovery.GroupList());
+                await HttpIO.WriteJson(ctx, 200, Discovery.GroupList(custom.Served));
                 return;
         }
 
         if (seg.Length >= 2 && seg[0] == "openapi" && seg[1] == "v3" && method == "GET")
         {
-            var doc = seg.Length == 2 ? OpenApi.Root() : OpenApi.GroupVersion(string.Join("/", seg[2..])) ?? throw ApiError.UnknownResource();
+            var key = string.Join("/", seg[2..]);
+            var doc = seg.Length == 2 ? OpenApi.Root(custom.Served)
+                : OpenApi.GroupVersion(key) ?? CustomResources.CustomResourceOpenApi.GroupVersion(key, custom.Served) ?? throw ApiError.UnknownResource();
             await HttpIO.WriteJson(ctx, 200, doc);
             return;
         }
@@ -91,13 +95,12 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             await Resource(ctx, method, RequestInfo.Parse("", "v1", seg[2..]));
             return;
         }
-        if (seg.Length >= 2 && seg[0] == "apis" && Discovery.HasGroup(seg[1]))
+        if (seg.Length >= 2 && seg[0] == "apis" && Discovery.HasGroup(seg[1], custom.Served))
         {
-            if (seg.Length == 2) { await HttpIO.WriteJson(ctx, 200, Discovery.Group(seg[1])); return; }
+            if (seg.Length == 2) { await HttpIO.WriteJson(ctx, 200, Discovery.Group(seg[1], custom.Served)); return; }
             var gv = $"{seg[1]}/{seg[2]}";
-            var list = Discovery.ResourceList(gv) ?? throw ApiError.UnknownResource();
-            if (seg.Length == 3) { await HttpIO.WriteJson(ctx, 200, list); return; }
-            await Resource(ctx, method, RequestInfo.Parse(seg[1], seg[2], seg[3..]));
+            if (seg.Length == 3) { await HttpIO.WriteJson(ctx, 200, Discovery.ResourceList(gv, custom.Served) ?? throw ApiError.UnknownResource()); return; }
+            await Resource(ctx, method, RequestInfo.Parse(seg[1], seg[2], seg[3..], custom));
             return;
         }
         throw ApiError.UnknownResource();
@@ -154,9 +157,11 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             case "POST" when info.Name is null && info.Subresource is null:
             {
                 QueryOptions.ValidateWrite(ctx, "CreateOptions");
+                // customresource_handler.go: no new objects while the CRD's objects are being deleted.
+                if (t.Custom?.Terminating == true) throw ApiError.MethodNotAllowed("create not allowed while custom resource definition is terminating");
                 var body = await HttpIO.ReadObject(ctx);
                 Validation.Decoding.TypedDecoding.CheckBody(t, body);
-                Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
+                FieldValidation(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
                 var created = storage.Create(st, ns, sb, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
                 await HttpIO.WriteJson(ctx, 201, Present(t, created));
@@ -167,7 +172,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                 QueryOptions.ValidateWrite(ctx, "UpdateOptions");
                 var body = await HttpIO.ReadObject(ctx);
                 Validation.Decoding.TypedDecoding.CheckBody(t, body);
-                Validation.StrictFieldValidation.Check(t, body, HttpIO.Query(ctx, "fieldValidation"));
+                FieldValidation(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
                 var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
                 await HttpIO.WriteJson(ctx, 200, Present(t, updated));
@@ -208,10 +213,18 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         }
     }
 
+    /// <summary>Strict field validation: against the Go types for built-in kinds, against the structural schema for custom ones.</summary>
+    private static void FieldValidation(ResourceType t, JsonObject body, string? mode)
+    {
+        if (t.Custom is not null) CustomResources.CustomResourceStrategy.CheckStrict(t, body, mode);
+        else Validation.StrictFieldValidation.Check(t, body, mode);
+    }
+
     /// <summary>Present a stored object in the requested group version (events.k8s.io/v1, autoscaling/v1 are converted: <see cref="VersionConversion"/>).</summary>
     internal static JsonObject Present(ResourceType t, JsonObject obj)
     {
         if (VersionConversion.Converts(t)) return VersionConversion.ToServed(t, obj);
+        if (t.Custom is { } c) CustomResources.CustomResourceStrategy.DefaultOnRead(c, obj);
         obj["kind"] = t.Kind;
         obj["apiVersion"] = t.GroupVersion;
         return obj;
@@ -298,7 +311,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             if (applied.Meta()["managedFields"] is not null) throw ApiError.BadRequest("metadata.managedFields must be nil");
             applied.Meta()["name"] = info.Name;
             Validation.Decoding.TypedDecoding.CheckApplied(t, applied, info.Namespace, info.Name!);
-            Validation.StrictFieldValidation.Check(t, applied, HttpIO.Query(ctx, "fieldValidation"));
+            FieldValidation(t, applied, HttpIO.Query(ctx, "fieldValidation"));
             var fields = AppliedFieldSet.Of(applied, t.HasStatus, info.Subresource);
             // Apply removes what this manager applied before and no longer applies (unless another applier owns it), merges the
             // configuration onto the object as it is now, and records the new field set. When a controller writes in between
@@ -345,6 +358,9 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     private JsonObject ApplyPatch(ResourceType t, RequestInfo info, string media, JsonNode? patch, JsonObject current, string? manager, bool dryRun, string? fieldValidation)
     {
         JsonNode? result;
+        // Custom resources have no Go struct with patch strategies: apiextensions-apiserver refuses strategic merge patches.
+        if (t.Custom is not null && media == "application/strategic-merge-patch+json")
+            throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         var basis = VersionConversion.Converts(t) ? Present(t, current) : current;
         try
         {
@@ -366,7 +382,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         }
         if (result is not JsonObject obj) throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request: the patched document is not an object");
         Validation.Decoding.TypedDecoding.CheckPatched(t, media, patch, obj);
-        Validation.StrictFieldValidation.Check(t, obj, fieldValidation);
+        FieldValidation(t, obj, fieldValidation);
         if (VersionConversion.Converts(t)) (t, obj) = Stored(t, obj);
         // A patch only checks the resourceVersion when it carries one itself.
         var patchRv = (patch as JsonObject)?.Path("metadata.resourceVersion")?.ToString();

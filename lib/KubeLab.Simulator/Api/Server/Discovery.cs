@@ -21,11 +21,14 @@ public static class Discovery
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
     };
 
-    private static IEnumerable<string> Groups => ResourceRegistry.Types.Where(t => t.Group.Length > 0).Select(t => t.Group).Distinct();
+    // Built-in types first, then the served custom resources (CustomResources/CustomResourceTypes, versions by priority).
+    private static IEnumerable<ResourceType> All(IReadOnlyList<ResourceType>? custom) => custom is { Count: > 0 } ? ResourceRegistry.Types.Concat(custom) : ResourceRegistry.Types;
 
-    public static JsonObject Group(string group)
+    private static IEnumerable<string> Groups(IReadOnlyList<ResourceType>? custom) => All(custom).Where(t => t.Group.Length > 0).Select(t => t.Group).Distinct();
+
+    public static JsonObject Group(string group, IReadOnlyList<ResourceType>? custom = null)
     {
-        var versions = ResourceRegistry.Types.Where(t => t.Group == group).Select(t => t.Version).Distinct().ToList();
+        var versions = All(custom).Where(t => t.Group == group).Select(t => t.Version).Distinct().ToList();
         JsonObject Gv(string v) => new() { ["groupVersion"] = $"{group}/{v}", ["version"] = v };
         return new JsonObject
         {
@@ -35,12 +38,12 @@ public static class Discovery
         };
     }
 
-    public static JsonObject GroupList()
+    public static JsonObject GroupList(IReadOnlyList<ResourceType>? custom = null)
     {
         var groups = new JsonArray();
-        foreach (var g in Groups)
+        foreach (var g in Groups(custom))
         {
-            var grp = Group(g);
+            var grp = Group(g, custom);
             grp.Remove("kind");
             grp.Remove("apiVersion");
             groups.Add(grp);
@@ -48,11 +51,11 @@ public static class Discovery
         return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
     }
 
-    public static bool HasGroup(string group) => Groups.Contains(group);
+    public static bool HasGroup(string group, IReadOnlyList<ResourceType>? custom = null) => Groups(custom).Contains(group);
 
-    public static JsonObject? ResourceList(string groupVersion)
+    public static JsonObject? ResourceList(string groupVersion, IReadOnlyList<ResourceType>? custom = null)
     {
-        var types = ResourceRegistry.Types.Where(t => t.GroupVersion == groupVersion).ToList();
+        var types = All(custom).Where(t => t.GroupVersion == groupVersion).ToList();
         if (types.Count == 0) return null;
         var resources = new JsonArray();
         foreach (var t in types)
@@ -64,6 +67,7 @@ public static class Discovery
             };
             if (t.ShortNames.Length > 0) r["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode?)s).ToArray());
             if (t.Categories.Length > 0) r["categories"] = new JsonArray(t.Categories.Select(s => (JsonNode?)s).ToArray());
+            if (t.Custom is not null) r["storageVersionHash"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{t.Group}/{t.Plural}"))[..8]);
             resources.Add(r);
             if (t.HasStatus)
                 resources.Add(new JsonObject { ["name"] = $"{t.Plural}/status", ["singularName"] = "", ["namespaced"] = t.Namespaced, ["kind"] = t.Kind, ["verbs"] = Verbs("get", "patch", "update") });

@@ -11,17 +11,24 @@ namespace KubeLab.Simulator.Api.Server;
 /// </summary>
 public static class OpenApi
 {
-    private static string PathKey(string groupVersion) => groupVersion.Contains('/') ? "apis/" + groupVersion : "api/" + groupVersion;
+    internal static string PathKey(string groupVersion) => groupVersion.Contains('/') ? "apis/" + groupVersion : "api/" + groupVersion;
 
-    public static JsonObject Root()
+    /// <summary>The index of group versions; <paramref name="custom"/> adds the served custom resources (hashed with their CRDs' versions).</summary>
+    public static JsonObject Root(IReadOnlyList<ResourceType>? custom = null)
     {
         var paths = new JsonObject();
         foreach (var gv in ResourceRegistry.GroupVersions)
             paths[PathKey(gv)] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{PathKey(gv)}?hash={Hash(gv)}" };
+        foreach (var group in (custom ?? []).GroupBy(t => t.GroupVersion))
+        {
+            if (paths.ContainsKey(PathKey(group.Key))) continue;
+            var versions = string.Join(",", group.Select(t => t.Custom?.CrdResourceVersion));
+            paths[PathKey(group.Key)] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{PathKey(group.Key)}?hash={Hash(group.Key + "#" + versions)}" };
+        }
         return new JsonObject { ["paths"] = paths };
     }
 
-    private static string Hash(string gv) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(gv + Discovery.GitVersion)))[..32];
+    internal static string Hash(string gv) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(gv + Discovery.GitVersion)))[..32];
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject?> Cache = new();
 
@@ -35,33 +42,36 @@ public static class OpenApi
         var types = ResourceRegistry.Types.Where(t => t.GroupVersion == gv).ToList();
         if (types.Count == 0) return null;
         var paths = new JsonObject();
-        foreach (var t in types)
-        {
-            var prefix = "/" + PathKey(t.GroupVersion) + (t.Namespaced ? "/namespaces/{namespace}/" : "/") + t.Plural + "/{name}";
-            JsonArray Params(params string[] names) => new(names.Select(n => (JsonNode?)new JsonObject
-            {
-                ["name"] = n, ["in"] = n is "name" or "namespace" ? "path" : "query", ["schema"] = new JsonObject { ["type"] = "string" },
-            }).ToArray());
-            var gvk = new JsonObject { ["group"] = t.Group, ["version"] = t.Version, ["kind"] = t.Kind };
-            paths[prefix] = new JsonObject
-            {
-                ["parameters"] = Params(t.Namespaced ? ["name", "namespace", "pretty"] : ["name", "pretty"]),
-                ["patch"] = new JsonObject
-                {
-                    ["operationId"] = $"patch{t.Kind}",
-                    ["parameters"] = Params("dryRun", "fieldManager", "fieldValidation", "force"),
-                    ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
-                    ["x-kubernetes-action"] = "patch",
-                    ["x-kubernetes-group-version-kind"] = gvk,
-                },
-            };
-        }
+        foreach (var t in types) AddPatchPath(paths, t);
         return new JsonObject
         {
             ["openapi"] = "3.0.0",
             ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = Discovery.GitVersion },
             ["paths"] = paths,
             ["components"] = new JsonObject { ["schemas"] = OpenApiSchemas.For(types) },
+        };
+    }
+
+    /// <summary>The item path with its PATCH operation: kubectl reads the <c>fieldValidation</c> parameter and the kind from it.</summary>
+    internal static void AddPatchPath(JsonObject paths, ResourceType t)
+    {
+        var prefix = "/" + PathKey(t.GroupVersion) + (t.Namespaced ? "/namespaces/{namespace}/" : "/") + t.Plural + "/{name}";
+        JsonArray Params(params string[] names) => new(names.Select(n => (JsonNode?)new JsonObject
+        {
+            ["name"] = n, ["in"] = n is "name" or "namespace" ? "path" : "query", ["schema"] = new JsonObject { ["type"] = "string" },
+        }).ToArray());
+        var gvk = new JsonObject { ["group"] = t.Group, ["version"] = t.Version, ["kind"] = t.Kind };
+        paths[prefix] = new JsonObject
+        {
+            ["parameters"] = Params(t.Namespaced ? ["name", "namespace", "pretty"] : ["name", "pretty"]),
+            ["patch"] = new JsonObject
+            {
+                ["operationId"] = $"patch{t.Kind}",
+                ["parameters"] = Params("dryRun", "fieldManager", "fieldValidation", "force"),
+                ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                ["x-kubernetes-action"] = "patch",
+                ["x-kubernetes-group-version-kind"] = gvk,
+            },
         };
     }
 }

@@ -31,7 +31,8 @@ public static partial class OpenApiSchemas
 
     private static string SchemaName(Type type) => "io.k8s.kubelab." + VersionPrefix().Replace(type.Name, "");
 
-    private static string Add(Type type, JsonObject schemas)
+    /// <summary>Adds the schema of a KubernetesClient model (and what it references); returns its component name.</summary>
+    internal static string Add(Type type, JsonObject schemas)
     {
         var name = SchemaName(type);
         if (schemas.ContainsKey(name)) return name;

@@ -7,7 +7,7 @@ namespace KubeLab.Simulator.Api.Server;
 public sealed record RequestInfo(ResourceType Resource, string? Namespace, string? Name, string? Subresource, bool LegacyWatch)
 {
     /// <summary>Parse <c>/api/v1/...</c> or <c>/apis/{group}/{version}/...</c> after the discovery prefix.</summary>
-    public static RequestInfo Parse(string group, string version, string[] rest)
+    public static RequestInfo Parse(string group, string version, string[] rest, CustomResources.CustomResourceTypes? custom = null)
     {
         var legacyWatch = false;
         if (rest.Length > 0 && rest[0] == "watch") { legacyWatch = true; rest = rest[1..]; }
@@ -29,7 +29,7 @@ public sealed record RequestInfo(ResourceType Resource, string? Namespace, strin
             if (rest.Length > 2) sub = rest[2];
             if (rest.Length > 3) throw ApiError.UnknownResource();
         }
-        var type = ResourceRegistry.Find(group, version, plural) ?? throw ApiError.UnknownResource();
+        var type = ResourceRegistry.Find(group, version, plural) ?? custom?.Find(group, version, plural) ?? throw ApiError.UnknownResource();
         if (ns is not null && !type.Namespaced) throw ApiError.UnknownResource();
         if (sub is not null && !(sub == "status" && type.HasStatus) && !(sub == "scale" && type.HasScale) && !(sub == "finalize" && type.Kind == "Namespace")
             && !(sub == "binding" && type.Kind == "Pod"))

@@ -168,6 +168,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
                 nm["generation"] = (current.Meta()["generation"].Long() ?? 0) + 1;
             var errors = ObjectValidator.Validate(t, next);
             if (t.Kind == "Pod" && !allowPodSpecChange) errors.AddRange(ObjectValidator.ValidatePodUpdate(current, next));
+            if (t == ResourceRegistry.CustomResourceDefinitions) CustomResources.CustomResourceDefinitionValidation.ValidateUpdate(current, next, errors);
             if (errors.Count > 0) throw ApiError.Invalid(t, name, errors);
             if (t.Kind == "Namespace" && current.IsDeleting()) next["status"] = current["status"]?.DeepClone();
         }
@@ -238,6 +239,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             if (!finalizers.Contains("kubernetes") && next.Path("spec.finalizers") is null)
                 next["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
         }
+        if (t == ResourceRegistry.CustomResourceDefinitions) CustomResources.CustomResourceDefinitionStrategy.BeginDelete(next, finalizers, Now());
         next.SetFinalizers(finalizers);
 
         var grace = t.Kind == "Pod" ? PodGrace(next, options.GracePeriodSeconds) : 0;

@@ -13,8 +13,16 @@ public static class ObjectDefaulter
     /// <summary>Create-time resets (strategy PrepareForCreate): status is server-owned.</summary>
     public static void PrepareForCreate(ResourceType t, JsonObject obj)
     {
+        if (t.Custom is { } custom)
+        {
+            CustomResources.CustomResourceStrategy.PrepareForCreate(custom, obj);
+            return;
+        }
         switch (t.Kind)
         {
+            case "CustomResourceDefinition":
+                CustomResources.CustomResourceDefinitionStrategy.PrepareForCreate(obj);
+                break;
             case "Pod":
                 obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(obj) };
                 break;
@@ -33,8 +41,16 @@ public static class ObjectDefaulter
 
     public static void Default(ResourceType t, JsonObject obj)
     {
+        if (t.Custom is { } custom)
+        {
+            CustomResources.CustomResourceStrategy.Default(custom, obj);
+            return;
+        }
         switch (t.Kind)
         {
+            case "CustomResourceDefinition":
+                CustomResources.CustomResourceDefinitionStrategy.Default(obj);
+                break;
             case "Pod":
                 if (obj["spec"] is JsonObject ps) DefaultPodSpec(ps);
                 break;

@@ -13,8 +13,16 @@ public static class ObjectValidator
         var errors = new List<FieldError>();
         ValidateName(t, obj, errors);
         ValidateLabels(obj, errors);
+        if (t.Custom is { } custom)
+        {
+            CustomResources.CustomResourceStrategy.Validate(custom, obj, errors);
+            return errors;
+        }
         switch (t.Kind)
         {
+            case "CustomResourceDefinition":
+                CustomResources.CustomResourceDefinitionValidation.Validate(obj, errors);
+                break;
             case "Pod":
                 PodDeletionCost.Validate(obj["metadata"] as JsonObject, "metadata", errors);
                 ValidatePodSpec(obj["spec"] as JsonObject, "spec", errors);

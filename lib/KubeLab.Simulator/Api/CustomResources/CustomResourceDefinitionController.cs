@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Errors;
+using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Api.Server;
+using KubeLab.Simulator.Api.Storage;
+
+namespace KubeLab.Simulator.Api.CustomResources;
+
+/// <summary>
+/// The controllers apiextensions-apiserver runs inside kube-apiserver for every CRD:
+/// the naming controller (pkg/controller/status/naming_controller.go: accepted names and NamesAccepted), the establishing
+/// controller (pkg/controller/establish/establishing_controller.go: Established once the names are accepted) and the finalizer
+/// controller (pkg/controller/finalizer/crd_finalizer.go: a deleted CRD's objects are deleted, then the
+/// <c>customresourcecleanup.apiextensions.k8s.io</c> finalizer is removed and the CRD goes).
+/// Like the garbage collector it runs in the API server's process, on the store's change events.
+/// </summary>
+public sealed class CustomResourceDefinitionController : IAsyncDisposable
+{
+    private static readonly ResourceType Crds = ResourceRegistry.CustomResourceDefinitions;
+    private readonly RestStorage storage;
+    private readonly CustomResourceTypes types;
+    private readonly SemaphoreSlim signal = new(0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+    private int dirty = 1;
+    private bool unsettled;
+
+    public CustomResourceDefinitionController(RestStorage storage)
+    {
+        this.storage = storage;
+        types = CustomResourceTypes.For(storage.Store);
+        storage.Store.Changed += OnChanged;
+        loop = Task.Run(Run);
+    }
+
+    private void OnChanged(WatchEvent ev)
+    {
+        if (ev.Resource != Crds) return;
+        Volatile.Write(ref dirty, 1);
+        if (signal.CurrentCount == 0) signal.Release();
+    }
+
+    private async Task Run()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromSeconds(1), stop.Token);
+                if (Interlocked.Exchange(ref dirty, 0) == 0 && !unsettled) continue;
+                unsettled = false;
+                foreach (var crd in storage.Store.List(Crds, null).Items) unsettled |= !Sync(crd);
+            }
+            catch (OperationCanceledException) { break; }
+            catch (Exception)
+            {
+                // A failed pass (a conflicting write) is redone on the next tick.
+                Volatile.Write(ref dirty, 1);
+            }
+        }
+    }
+
+    /// <summary>One CRD; false while it waits for something (objects still terminating).</summary>
+    private bool Sync(JsonObject crd)
+    {
+        if (crd.IsDeleting()) return Finalize(crd);
+        var next = crd.CloneObject();
+        var now = storage.Now();
+        var (accepted, reason, message) = NamingConflicts(crd);
+        var status = next["status"] as JsonObject ?? new JsonObject();
+        next["status"] = status;
+        if (accepted is not null) status["acceptedNames"] = accepted;
+        CrdConditions.Set(next, "NamesAccepted", accepted is null ? "False" : "True", reason, message, now);
+        if (!CrdConditions.IsTrue(crd, "Established"))
+        {
+            if (accepted is null && CrdConditions.Find(crd, "Established") is null)
+                CrdConditions.Set(next, "Established", "False", "NotAccepted", "not all names are accepted", now);
+            else if (accepted is not null && CrdConditions.IsTrue(crd, "NamesAccepted"))
+                CrdConditions.Set(next, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
+            else if (accepted is not null)
+                CrdConditions.Set(next, "Established", "False", "Installing", "the initial names have been accepted", now);
+        }
+        if (JsonNode.DeepEquals(crd["status"], next["status"])) return true;
+        WriteStatus(next);
+        return true;
+    }
+
+    /// <summary>calculateNamesAndConditions: the requested names, unless another CRD of the group already uses one of them.</summary>
+    private (JsonObject? Accepted, string Reason, string Message) NamingConflicts(JsonObject crd)
+    {
+        var names = crd.Path("spec.names") as JsonObject ?? new JsonObject();
+        var group = crd.Path("spec.group")?.ToString();
+        var others = storage.Store.List(Crds, null).Items.Where(o => o.Uid() != crd.Uid() && o.Path("spec.group")?.ToString() == group)
+            .Select(o => o.Path("status.acceptedNames") as JsonObject).OfType<JsonObject>().ToList();
+        static IEnumerable<string> Resources(JsonObject n) => new[] { n.Str("plural"), n.Str("singular") }.Concat((n["shortNames"] as JsonArray)?.Select(s => s?.ToString()) ?? []).OfType<string>().Where(s => s.Length > 0);
+        var taken = others.SelectMany(Resources).ToHashSet(StringComparer.Ordinal);
+        var kinds = others.SelectMany(o => new[] { o.Str("kind"), o.Str("listKind") }).OfType<string>().Where(s => s.Length > 0).ToHashSet(StringComparer.Ordinal);
+        if (names.Str("plural") is { } plural && taken.Contains(plural)) return (null, "PluralConflict", $"\"{plural}\" is already in use");
+        if (names.Str("singular") is { } singular && taken.Contains(singular)) return (null, "SingularConflict", $"\"{singular}\" is already in use");
+        foreach (var shortName in (names["shortNames"] as JsonArray)?.Select(s => s?.ToString() ?? "") ?? [])
+            if (taken.Contains(shortName)) return (null, "ShortNamesConflict", $"\"{shortName}\" is already in use");
+        if (names.Str("kind") is { } kind && kinds.Contains(kind)) return (null, "KindConflict", $"\"{kind}\" is already in use");
+        if (names.Str("listKind") is { } listKind && kinds.Contains(listKind)) return (null, "ListKindConflict", $"\"{listKind}\" is already in use");
+        return ((JsonObject)names.DeepClone(), "NoConflicts", "no conflicts found");
+    }
+
+    /// <summary>crd_finalizer.go sync: delete every object of the CRD, wait until they are gone, then drop the finalizer.</summary>
+    private bool Finalize(JsonObject crd)
+    {
+        if (!crd.Finalizers().Contains(CustomResourceDefinitionStrategy.CleanupFinalizer)) return true;
+        var now = storage.Now();
+        if (CrdConditions.Find(crd, "Terminating")?.Str("reason") is not "InstanceDeletionInProgress")
+        {
+            var inProgress = crd.CloneObject();
+            CrdConditions.Set(inProgress, "Terminating", "True", "InstanceDeletionInProgress", "CustomResource deletion is in progress", now);
+            crd = WriteStatus(inProgress) ?? crd;
+        }
+        var key = types.StorageKeyOf(crd);
+        var remaining = key is null ? [] : storage.Store.List(key, null).Items;
+        foreach (var obj in remaining.Where(o => !o.IsDeleting()))
+        {
+            try { storage.Delete(key!, obj.Namespace(), obj.Name(), new DeleteOptions(null, "Background", obj.Uid(), null, false)); }
+            catch (ApiError e) when (e.Code is 404 or 409) { }
+        }
+        if (key is not null && storage.Store.List(key, null).Items.Count > 0) return false;
+        var done = crd.CloneObject();
+        CrdConditions.Set(done, "Terminating", "False", "InstanceDeletionCompleted", "removed all instances", now);
+        done.SetFinalizers(done.Finalizers().Where(f => f != CustomResourceDefinitionStrategy.CleanupFinalizer));
+        storage.Write(Crds, done);
+        return true;
+    }
+
+    private JsonObject? WriteStatus(JsonObject crd)
+    {
+        try { return storage.Update(Crds, null, crd.Name(), crd, "status"); }
+        catch (ApiError e) when (e.Code is 404 or 409)
+        {
+            Volatile.Write(ref dirty, 1);
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        storage.Store.Changed -= OnChanged;
+        await stop.CancelAsync();
+        try { await loop; } catch (OperationCanceledException) { }
+        stop.Dispose();
+        signal.Dispose();
+    }
+}
