@@ -73,21 +73,21 @@ public static class SchemaValidation
             }
             case JsonValue v when actual is "integer" or "number":
             {
-                var d = v.GetValue<double>();
+                var d = Number(v);
                 var shown = Shown(node);
-                if (schema["maximum"] is JsonValue maxNode && maxNode.TryGetValue<double>(out var maximum))
+                if (schema["maximum"] is JsonValue maxNode && maxNode.GetValueKind() == JsonValueKind.Number && Number(maxNode) is var maximum)
                 {
                     var exclusive = SchemaDefaulting.IsTrue(schema, "exclusiveMaximum");
                     if (exclusive ? d >= maximum : d > maximum)
                         errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be less than {(exclusive ? "" : "or equal to ")}{GoFloat(maximum)}"));
                 }
-                if (schema["minimum"] is JsonValue minNode && minNode.TryGetValue<double>(out var minimum))
+                if (schema["minimum"] is JsonValue minNode && minNode.GetValueKind() == JsonValueKind.Number && Number(minNode) is var minimum)
                 {
                     var exclusive = SchemaDefaulting.IsTrue(schema, "exclusiveMinimum");
                     if (exclusive ? d <= minimum : d < minimum)
                         errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be greater than {(exclusive ? "" : "or equal to ")}{GoFloat(minimum)}"));
                 }
-                if (schema["multipleOf"] is JsonValue mNode && mNode.TryGetValue<double>(out var multiple) && multiple > 0 && Math.Abs(d / multiple - Math.Round(d / multiple)) > 1e-9)
+                if (schema["multipleOf"] is JsonValue mNode && mNode.GetValueKind() == JsonValueKind.Number && Number(mNode) is var multiple && multiple > 0 && Math.Abs(d / multiple - Math.Round(d / multiple)) > 1e-9)
                     errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be a multiple of {GoFloat(multiple)}"));
                 break;
             }
@@ -125,17 +125,20 @@ public static class SchemaValidation
         {
             JsonValueKind.String => "string",
             JsonValueKind.True or JsonValueKind.False => "boolean",
-            JsonValueKind.Number => v.TryGetValue<double>(out var d) && Math.Floor(d) == d && !double.IsInfinity(d) ? "integer" : "number",
+            JsonValueKind.Number => Number(v) is var d && Math.Floor(d) == d && !double.IsInfinity(d) ? "integer" : "number",
             _ => "null",
         },
         _ => "null",
     };
 
+    /// <summary>A JSON number whatever CLR type holds it (parsed JSON, YAML, or a long set by code).</summary>
+    private static double Number(JsonValue v) => double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+
     /// <summary>A field error's value as Go prints it: strings quoted, numbers and booleans bare.</summary>
     private static string Shown(JsonNode? node) => node switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.String => GoFormat.Quote(v.GetValue<string>()),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => TypeOf(v) == "integer" ? ((long)v.GetValue<double>()).ToString(CultureInfo.InvariantCulture) : GoFloat(v.GetValue<double>()),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => TypeOf(v) == "integer" ? ((long)Number(v)).ToString(CultureInfo.InvariantCulture) : GoFloat(Number(v)),
         _ => GoFormat.Value(node),
     };
 
