@@ -425,11 +425,16 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     {
         var t = info.Resource;
         var obj = storage.Get(t, info.Namespace, info.Name!);
+        // A custom resource names its own paths (spec.versions[*].subresources.scale); built-in kinds use spec/status.replicas.
+        var customScale = t.Custom?.Scale;
+        var specReplicas = customScale?.SpecReplicasPath.TrimStart('.') ?? "spec.replicas";
+        var statusReplicas = customScale?.StatusReplicasPath.TrimStart('.') ?? "status.replicas";
         JsonObject ToScale(JsonObject o)
         {
-            var selectorNode = o.Path("spec.selector");
+            var selectorNode = customScale is null ? o.Path("spec.selector") : customScale.LabelSelectorPath is { } lsp ? o.Path(lsp.TrimStart('.')) : null;
             string selector = "";
-            if (selectorNode is JsonObject so)
+            if (selectorNode is JsonValue sv && sv.TryGetValue<string>(out var text)) selector = text;   // CRDs keep the selector as a string
+            else if (selectorNode is JsonObject so)
                 selector = so.ContainsKey("matchLabels") || so.ContainsKey("matchExpressions")
                     ? LabelSelector.FromV1(k8s.KubernetesJson.Deserialize<k8s.Models.V1LabelSelector>(so.ToJsonString())).ToString()
                     : string.Join(",", ObjectMeta.StringMap(so).Select(kv => $"{kv.Key}={kv.Value}"));
@@ -438,8 +443,8 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             {
                 ["kind"] = "Scale", ["apiVersion"] = "autoscaling/v1",
                 ["metadata"] = new JsonObject { ["name"] = m.Str("name"), ["namespace"] = m.Str("namespace"), ["uid"] = m.Str("uid"), ["resourceVersion"] = m.Str("resourceVersion"), ["creationTimestamp"] = m.Str("creationTimestamp") },
-                ["spec"] = new JsonObject { ["replicas"] = o.Path("spec.replicas").Long() ?? 0 },
-                ["status"] = new JsonObject { ["replicas"] = o.Path("status.replicas").Long() ?? 0, ["selector"] = selector },
+                ["spec"] = new JsonObject { ["replicas"] = o.Path(specReplicas).Long() ?? 0 },
+                ["status"] = new JsonObject { ["replicas"] = o.Path(statusReplicas).Long() ?? 0, ["selector"] = selector },
             };
         }
         if (method == "GET") { await HttpIO.WriteJson(ctx, 200, ToScale(obj)); return; }
@@ -469,7 +474,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             var pinned = method == "PUT" && scale.Path("metadata.resourceVersion")?.ToString() is { Length: > 0 };
             if (pinned && scale.Path("metadata.resourceVersion")!.ToString() != obj.Meta().Str("resourceVersion"))
                 throw ApiError.Conflict(t, info.Name!);
-            ((JsonObject)obj["spec"]!)["replicas"] = replicas;
+            SetPath(obj, specReplicas, replicas);
             try
             {
                 updated = storage.Update(t, info.Namespace, info.Name!, obj, null, HttpIO.DryRun(ctx));
@@ -481,5 +486,18 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             }
         }
         await HttpIO.WriteJson(ctx, 200, ToScale(updated));
+    }
+
+    /// <summary>Sets a dotted path, creating the objects on the way (a custom resource's spec may not have them yet).</summary>
+    private static void SetPath(JsonObject obj, string dotted, long value)
+    {
+        var parts = dotted.Split('.');
+        var node = obj;
+        foreach (var p in parts[..^1])
+        {
+            if (node[p] is not JsonObject next) node[p] = next = new JsonObject();
+            node = next;
+        }
+        node[parts[^1]] = value;
     }
 }

@@ -146,6 +146,12 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             next["status"] = obj["status"]?.DeepClone();
             // A status apply brings the manager's new Apply entry along.
             if (applyManager is not null && obj.Meta()["managedFields"] is JsonArray applied) next.Meta()["managedFields"] = applied.DeepClone();
+            // Custom resources: the status is pruned, defaulted and validated against the schema too (customresource status strategy).
+            if (t.Custom is not null)
+            {
+                ObjectDefaulter.Default(t, next);
+                if (ObjectValidator.Validate(t, next) is { Count: > 0 } statusErrors) throw ApiError.Invalid(t, name, statusErrors);
+            }
         }
         else
         {

@@ -100,6 +100,10 @@ public sealed class CustomObjectTests(ClusterFixture f) : IClassFixture<ClusterF
         Assert.True(statusPatched["status"]!["ready"]!.GetValue<bool>());
         Assert.Equal(1, statusPatched["spec"]!["size"]!.GetValue<long>());
 
+        var (bad, status) = await f.SendAsync(HttpMethod.Patch, $"/apis/{group}/v1/namespaces/{ns}/widgets/w/status", """{"status":{"ready":"yes"}}""", "application/merge-patch+json");
+        Assert.Equal(422, bad);
+        Assert.EndsWith("status.ready: Invalid value: \"string\": status.ready in body must be of type boolean: \"string\"", status!["message"]!.ToString());
+
         var mainPatched = AsJson(await f.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
             new V1Patch("""{"status":{"ready":false},"spec":{"size":2}}""", V1Patch.PatchType.MergePatch), group, "v1", ns, "widgets", "w"));
         Assert.True(mainPatched["status"]!["ready"]!.GetValue<bool>());
@@ -139,5 +143,17 @@ public sealed class CustomObjectTests(ClusterFixture f) : IClassFixture<ClusterF
         Assert.Null(got["metadata"]!["namespace"]);
         var (code, _) = await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/default/widgets/global");
         Assert.Equal(404, code);
+    }
+
+    [Fact]
+    public async Task Deleting_the_namespace_deletes_its_custom_objects()
+    {
+        var (group, ns) = await SetUpAsync("nsdel");
+        await f.Client.CustomObjects.CreateNamespacedCustomObjectAsync(Widget(group, "w", new JsonObject { ["size"] = 1 }), group, "v1", ns, "widgets");
+        await f.Client.CoreV1.DeleteNamespaceAsync(ns);
+        for (var i = 0; i < 200 && (await f.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}")).Status != 404; i++) await Task.Delay(50);
+        var (_, list) = await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/widgets");
+        Assert.DoesNotContain(list!["items"]!.AsArray(), w => w!["metadata"]!["namespace"]!.ToString() == ns);
+        Assert.Equal(404, (await f.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}")).Status);
     }
 }

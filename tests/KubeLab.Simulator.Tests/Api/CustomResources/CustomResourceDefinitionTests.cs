@@ -83,6 +83,7 @@ public sealed class CustomResourceDefinitionTests(ClusterFixture f) : IClassFixt
         Assert.Equal(("widget", "Widget", true), (widgets["singularName"]!.ToString(), widgets["kind"]!.ToString(), widgets["namespaced"]!.GetValue<bool>()));
         Assert.Equal(["wd"], widgets["shortNames"]!.AsArray().Select(s => s!.ToString()));
         Assert.Contains(list["resources"]!.AsArray(), r => r!["name"]!.ToString() == "widgets/status");
+        Assert.Contains(list["resources"]!.AsArray(), r => r!["name"]!.ToString() == "widgets/scale");
         var (_, groups) = await f.SendAsync(HttpMethod.Get, "/apis");
         Assert.Contains(groups!["groups"]!.AsArray(), g => g!["name"]!.ToString() == group && g["preferredVersion"]!["version"]!.ToString() == "v1");
     }

@@ -42,6 +42,22 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture f) : IClas
     }
 
     [Fact]
+    public async Task Scale_goes_through_the_scale_subresource_paths()
+    {
+        var group = await ApplyCrdAsync("scale");
+        var ns = await f.NewNamespaceAsync("kc");
+        var applied = await f.KubectlWithInputAsync(WidgetDefinition.WidgetYaml(group, "w", "size: 1"), "apply", "-n", ns, "-f", "-");
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        var scaled = await f.KubectlOkAsync("scale", $"widgets.{group}", "w", "-n", ns, "--replicas=3");
+        Assert.Equal($"widget.{group}/w scaled", scaled.Stdout.Trim());
+        var replicas = await f.KubectlOkAsync("get", $"widgets.{group}", "w", "-n", ns, "-o", "jsonpath={.spec.replicas}");
+        Assert.Equal("3", replicas.Stdout);
+        var (code, scale) = await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/{ns}/widgets/w/scale");
+        Assert.Equal(200, code);
+        Assert.Equal(("Scale", 3L), (scale!["kind"]!.ToString(), scale["spec"]!["replicas"]!.GetValue<long>()));
+    }
+
+    [Fact]
     public async Task Get_crd_lists_name_and_creation_time()
     {
         var group = await ApplyCrdAsync("crd");

@@ -28,6 +28,10 @@ internal static class WidgetDefinition
             storage: true
             subresources:
               status: {"{}"}
+              scale:
+                specReplicasPath: .spec.replicas
+                statusReplicasPath: .status.replicas
+                labelSelectorPath: .status.selector
             additionalPrinterColumns:
             - name: Size
               type: integer
@@ -68,11 +72,17 @@ internal static class WidgetDefinition
                       extra:
                         type: object
                         x-kubernetes-preserve-unknown-fields: true
+                      replicas:
+                        type: integer
                   status:
                     type: object
                     properties:
                       ready:
                         type: boolean
+                      replicas:
+                        type: integer
+                      selector:
+                        type: string
         """;
 
     public static JsonObject Json(string group, string scope = "Namespaced") => (JsonObject)JsonNode.Parse(KubernetesJson.Serialize(KubernetesYaml.Deserialize<object>(Yaml(group, scope))))!;
