@@ -118,4 +118,28 @@ public sealed class CustomResourceDefinitionTests(ClusterFixture f) : IClassFixt
         var (_, list) = await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/{ns}/widgets");
         Assert.Empty(list!["items"]!.AsArray());
     }
+
+    [Fact]
+    public async Task A_short_name_taken_in_the_group_is_not_accepted_and_the_CRD_not_established()
+    {
+        var group = WidgetDefinition.NewGroup("conf");
+        await WidgetDefinition.CreateAsync(f, group);
+        var gadget = WidgetDefinition.Json(group);
+        gadget["metadata"]!["name"] = $"gadgets.{group}";
+        gadget["spec"]!["names"] = new JsonObject { ["plural"] = "gadgets", ["singular"] = "gadget", ["kind"] = "Gadget", ["shortNames"] = new JsonArray("wd") };
+        var (code, body) = await f.SendAsync(HttpMethod.Post, CrdPath, gadget.ToJsonString());
+        Assert.True(code == 201, body?.ToJsonString());
+        JsonObject? names = null;
+        for (var i = 0; i < 100 && names is null; i++)
+        {
+            var (_, crd) = await f.SendAsync(HttpMethod.Get, $"{CrdPath}/gadgets.{group}");
+            names = (crd!["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]!.ToString() == "NamesAccepted");
+            if (names is null) await Task.Delay(50);
+        }
+        Assert.Equal(("False", "ShortNamesConflict", "\"wd\" is already in use"), (names!["status"]!.ToString(), names["reason"]!.ToString(), names["message"]!.ToString()));
+        var (_, gadgetCrd) = await f.SendAsync(HttpMethod.Get, $"{CrdPath}/gadgets.{group}");
+        var established = gadgetCrd!["status"]!["conditions"]!.AsArray().OfType<JsonObject>().Single(c => c["type"]!.ToString() == "Established");
+        Assert.Equal(("False", "NotAccepted"), (established["status"]!.ToString(), established["reason"]!.ToString()));
+        Assert.Equal(404, (await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/gadgets")).Status);
+    }
 }
