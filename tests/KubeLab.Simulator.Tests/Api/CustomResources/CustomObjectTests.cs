@@ -156,4 +156,22 @@ public sealed class CustomObjectTests(ClusterFixture f) : IClassFixture<ClusterF
         Assert.DoesNotContain(list!["items"]!.AsArray(), w => w!["metadata"]!["namespace"]!.ToString() == ns);
         Assert.Equal(404, (await f.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}")).Status);
     }
+
+    [Fact]
+    public async Task A_default_added_to_the_schema_later_shows_when_objects_are_read()
+    {
+        var (group, ns) = await SetUpAsync("later");
+        await f.Client.CustomObjects.CreateNamespacedCustomObjectAsync(Widget(group, "w", new JsonObject { ["size"] = 1 }), group, "v1", ns, "widgets");
+        var patch = """[{"op":"add","path":"/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/shape","value":{"type":"string","default":"round"}}]""";
+        var (code, body) = await f.SendAsync(HttpMethod.Patch, $"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}", patch, "application/json-patch+json");
+        Assert.True(code == 200, body?.ToJsonString());
+        JsonNode? shape = null;
+        for (var i = 0; i < 100 && shape is null; i++)
+        {
+            var (_, w) = await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/{ns}/widgets/w");
+            shape = w!["spec"]!["shape"];
+            if (shape is null) await Task.Delay(50);
+        }
+        Assert.Equal("round", shape?.ToString());
+    }
 }

@@ -14,6 +14,9 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture f) : IClas
         Assert.True(applied.ExitCode == 0, applied.ToString());
         Assert.Equal($"customresourcedefinition.apiextensions.k8s.io/widgets.{group} created", applied.Stdout.Trim());
         await f.KubectlOkAsync("wait", "--for", "condition=established", "--timeout=30s", $"crd/widgets.{group}");
+        var again = await f.KubectlWithInputAsync(WidgetDefinition.Yaml(group, categories: categories), "apply", "-f", "-");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal($"customresourcedefinition.apiextensions.k8s.io/widgets.{group} unchanged", again.Stdout.Trim());
         return group;
     }
 
