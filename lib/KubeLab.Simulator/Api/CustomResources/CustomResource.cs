@@ -11,7 +11,6 @@ namespace KubeLab.Simulator.Api.CustomResources;
 /// </summary>
 public sealed class CustomResource
 {
-    public required string CrdName { get; init; }
     public required string Singular { get; init; }
     public required string ListKind { get; init; }
     /// <summary>spec.versions[*].schema.openAPIV3Schema (structural; validated when the CRD was written).</summary>
@@ -25,7 +24,6 @@ public sealed class CustomResource
     public required ResourceType StorageKey { get; init; }
     /// <summary>metadata.resourceVersion of the CRD this was built from (the OpenAPI document's hash changes with it).</summary>
     public required string CrdResourceVersion { get; init; }
-    public required string Description { get; init; }
 }
 
 /// <summary>spec.versions[*].subresources.scale: where the Scale's replicas and selector live in the custom object.</summary>

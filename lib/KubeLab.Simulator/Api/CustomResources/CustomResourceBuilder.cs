@@ -24,7 +24,6 @@ public static class CustomResourceBuilder
             var schema = v.Path("schema.openAPIV3Schema") as JsonObject;
             var custom = new CustomResource
             {
-                CrdName = crd.Name(),
                 Singular = names.Str("singular") is { Length: > 0 } s ? s : kind.ToLowerInvariant(),
                 ListKind = names.Str("listKind") is { Length: > 0 } lk ? lk : kind + "List",
                 Schema = schema,
@@ -36,7 +35,6 @@ public static class CustomResourceBuilder
                 Terminating = CrdConditions.IsTrue(crd, "Terminating"),
                 StorageKey = storageKey,
                 CrdResourceVersion = crd.Meta().Str("resourceVersion") ?? "",
-                Description = schema.Str("description") ?? "",
             };
             yield return new ResourceType(spec.Str("group") ?? "", v.Str("name") ?? "", kind, names.Str("plural") ?? "", spec.Str("scope") != "Cluster",
                 Strings(names["shortNames"]), Strings(names["categories"]), HasStatus: custom.StatusSubresource, HasScale: custom.Scale is not null)

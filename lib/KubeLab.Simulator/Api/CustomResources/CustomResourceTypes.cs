@@ -43,11 +43,6 @@ public sealed class CustomResourceTypes
         return null;
     }
 
-    public bool HasGroup(string group) => served.Any(t => t.Group == group);
-
-    /// <summary>The served version with this kind that the CRD stores (or the first one served) – what a controller writes.</summary>
-    public ResourceType? FindByGroupKind(string group, string kind) => served.FirstOrDefault(t => t.Group == group && t.Kind == kind);
-
     /// <summary>The storage key of a CRD's objects (null once the CRD is gone).</summary>
     public ResourceType? StorageKeyOf(JsonObject crd)
     {

@@ -252,7 +252,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         }
         var list = new JsonObject
         {
-            ["kind"] = t.Kind + "List", ["apiVersion"] = t.GroupVersion,
+            ["kind"] = t.Custom?.ListKind ?? t.Kind + "List", ["apiVersion"] = t.GroupVersion,
             ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
             ["items"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
         };
