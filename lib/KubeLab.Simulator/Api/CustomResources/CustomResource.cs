@@ -22,8 +22,8 @@ public sealed class CustomResource
     public required bool Terminating { get; init; }
     /// <summary>Bucket of the objects in the store, shared by every version and kept across CRD updates (one per CRD uid).</summary>
     public required ResourceType StorageKey { get; init; }
-    /// <summary>metadata.resourceVersion of the CRD this was built from (the OpenAPI document's hash changes with it).</summary>
-    public required string CrdResourceVersion { get; init; }
+    /// <summary>A hash of the CRD's spec: the OpenAPI document's hash changes with it (status-only writes leave it alone).</summary>
+    public required string SpecHash { get; init; }
 }
 
 /// <summary>spec.versions[*].subresources.scale: where the Scale's replicas and selector live in the custom object.</summary>

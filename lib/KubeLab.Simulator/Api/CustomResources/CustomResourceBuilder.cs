@@ -10,7 +10,7 @@ namespace KubeLab.Simulator.Api.CustomResources;
 /// </summary>
 public static class CustomResourceBuilder
 {
-    public static IEnumerable<ResourceType> ServedVersions(JsonObject crd, ResourceType storageKey)
+    public static IEnumerable<ResourceType> ServedVersions(JsonObject crd, ResourceType storageKey, string specHash)
     {
         if (!CrdConditions.IsTrue(crd, "Established")) yield break;
         var spec = crd["spec"] as JsonObject;
@@ -34,7 +34,7 @@ public static class CustomResourceBuilder
                     : null,
                 Terminating = CrdConditions.IsTrue(crd, "Terminating"),
                 StorageKey = storageKey,
-                CrdResourceVersion = crd.Meta().Str("resourceVersion") ?? "",
+                SpecHash = specHash,
             };
             yield return new ResourceType(spec.Str("group") ?? "", v.Str("name") ?? "", kind, names.Str("plural") ?? "", spec.Str("scope") != "Cluster",
                 Strings(names["shortNames"]), Strings(names["categories"]), HasStatus: custom.StatusSubresource, HasScale: custom.Scale is not null)

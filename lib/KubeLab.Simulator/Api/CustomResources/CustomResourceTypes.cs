@@ -18,6 +18,9 @@ public sealed class CustomResourceTypes
     private readonly object gate = new();
     // One storage bucket per CRD uid: objects keep their place in the store while the CRD's schema or names change.
     private readonly Dictionary<string, ResourceType> storageKeys = new(StringComparer.Ordinal);
+    // The types built from each CRD, reused while its spec and serving state are unchanged, so a status-only write (conditions)
+    // keeps the same ResourceType instances (continue tokens of paged lists are keyed by them).
+    private readonly Dictionary<string, (string State, List<ResourceType> Types)> built = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<ResourceType> served = [];
 
     private CustomResourceTypes(ObjectStore store)
@@ -68,9 +71,20 @@ public sealed class CustomResourceTypes
                         spec?.Path("names.plural")?.ToString() ?? "", spec.Str("scope") != "Cluster", [], []);
                     storageKeys[uid] = key;
                 }
-                types.AddRange(CustomResourceBuilder.ServedVersions(crd, key));
+                var specJson = crd["spec"]?.ToJsonString() ?? "";
+                var state = $"{CrdConditions.IsTrue(crd, "Established")}/{CrdConditions.IsTrue(crd, "Terminating")}/{crd.Path("status.acceptedNames")?.ToJsonString()}/{specJson}";
+                if (!built.TryGetValue(uid, out var cached) || cached.State != state)
+                {
+                    var hash = Server.OpenApi.Hash(specJson)[..16];
+                    built[uid] = cached = (state, CustomResourceBuilder.ServedVersions(crd, key, hash).ToList());
+                }
+                types.AddRange(cached.Types);
             }
-            foreach (var gone in storageKeys.Keys.Where(k => !live.Contains(k)).ToList()) storageKeys.Remove(gone);
+            foreach (var gone in storageKeys.Keys.Where(k => !live.Contains(k)).ToList())
+            {
+                storageKeys.Remove(gone);
+                built.Remove(gone);
+            }
             served = types;
         }
     }

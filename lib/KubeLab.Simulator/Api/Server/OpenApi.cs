@@ -22,7 +22,7 @@ public static class OpenApi
         foreach (var group in (custom ?? []).GroupBy(t => t.GroupVersion))
         {
             if (paths.ContainsKey(PathKey(group.Key))) continue;
-            var versions = string.Join(",", group.Select(t => t.Custom?.CrdResourceVersion));
+            var versions = string.Join(",", group.Select(t => t.Custom?.SpecHash));
             paths[PathKey(group.Key)] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{PathKey(group.Key)}?hash={Hash(group.Key + "#" + versions)}" };
         }
         return new JsonObject { ["paths"] = paths };

@@ -174,4 +174,18 @@ public sealed class CustomObjectTests(ClusterFixture f) : IClassFixture<ClusterF
         }
         Assert.Equal("round", shape?.ToString());
     }
+
+    [Fact]
+    public async Task Lists_page_with_limit_and_continue()
+    {
+        var (group, ns) = await SetUpAsync("page");
+        foreach (var name in new[] { "a", "b", "c" })
+            await f.Client.CustomObjects.CreateNamespacedCustomObjectAsync(Widget(group, name, new JsonObject { ["size"] = 1 }), group, "v1", ns, "widgets");
+        var (_, first) = await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/{ns}/widgets?limit=2");
+        Assert.Equal(["a", "b"], first!["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.ToString()));
+        var token = Uri.EscapeDataString(first["metadata"]!["continue"]!.ToString());
+        var (code, rest) = await f.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/{ns}/widgets?limit=2&continue={token}");
+        Assert.Equal(200, code);
+        Assert.Equal(["c"], rest!["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.ToString()));
+    }
 }
