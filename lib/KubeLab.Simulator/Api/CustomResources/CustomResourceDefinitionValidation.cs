@@ -14,6 +14,7 @@ namespace KubeLab.Simulator.Api.CustomResources;
 public static class CustomResourceDefinitionValidation
 {
     private static readonly string[] ColumnTypes = ["boolean", "date", "integer", "number", "string"];
+    private static readonly string[] ColumnFormats = ["byte", "date", "date-time", "double", "float", "int32", "int64", "password"];
 
     public static void Validate(JsonObject crd, List<FieldError> errors)
     {
@@ -47,19 +48,22 @@ public static class CustomResourceDefinitionValidation
             var schema = v.Path("schema.openAPIV3Schema") as JsonObject;
             if (schema is null) errors.Add(FieldError.Required($"spec.versions[{i}].schema.openAPIV3Schema", "schemas are required"));
             else StructuralSchemaValidation.Validate(schema, $"spec.versions[{i}].schema.openAPIV3Schema", errors);
+            if (v.Path("subresources.scale") is JsonObject scale) ValidateScale(scale, $"spec.versions[{i}].subresources.scale", errors);
             var columns = (v["additionalPrinterColumns"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
             for (var c = 0; c < columns.Count; c++)
             {
                 var path = $"spec.versions[{i}].additionalPrinterColumns[{c}]";
                 if (columns[c].Str("name") is not { Length: > 0 }) errors.Add(FieldError.Required(path + ".name"));
+                // ValidateCustomResourceColumnDefinition: "must be one of" with the sorted sets, joined by commas.
                 var type = columns[c].Str("type") ?? "";
-                if (type.Length == 0) errors.Add(FieldError.Required(path + ".type"));
-                else if (!ColumnTypes.Contains(type))
-                    errors.Add(new FieldError(path + ".type", "FieldValueNotSupported", "supported values: " + string.Join(", ", ColumnTypes.Select(GoFormat.Quote)), GoFormat.Quote(type)));
+                var typeHint = "must be one of " + string.Join(",", ColumnTypes);
+                if (type.Length == 0) errors.Add(FieldError.Required(path + ".type", typeHint));
+                else if (!ColumnTypes.Contains(type)) errors.Add(FieldError.Invalid(path + ".type", GoFormat.Quote(type), typeHint));
+                if (columns[c].Str("format") is { Length: > 0 } format && !ColumnFormats.Contains(format))
+                    errors.Add(FieldError.Invalid(path + ".format", GoFormat.Quote(format), "must be one of " + string.Join(",", ColumnFormats)));
                 if (columns[c].Str("jsonPath") is not { Length: > 0 }) errors.Add(FieldError.Required(path + ".JSONPath"));
             }
         }
-        if (versions.Count == 0) errors.Add(FieldError.Required("spec.versions"));
         if (!unique) errors.Add(FieldError.Invalid("spec.versions", GoVersions(versions), "must contain unique version names"));
         if (versions.Count(v => v["storage"] is JsonValue s && s.TryGetValue<bool>(out var b) && b) != 1)
             errors.Add(FieldError.Invalid("spec.versions", GoVersions(versions), "must have exactly one version marked as storage version"));
@@ -83,6 +87,26 @@ public static class CustomResourceDefinitionValidation
         var stored = (next.Path("status.storedVersions") as JsonArray)?.Select(v => v?.ToString() ?? "").ToList() ?? [];
         for (var i = 0; i < stored.Count; i++)
             if (!versions.Contains(stored[i])) errors.Add(FieldError.Invalid($"status.storedVersions[{i}]", GoFormat.Quote(stored[i]), "must appear in spec.versions"));
+    }
+
+    /// <summary>ValidateCustomResourceDefinitionSubresources: replicas paths under .spec / .status, the selector under .status.</summary>
+    private static void ValidateScale(JsonObject scale, string path, List<FieldError> errors)
+    {
+        void Check(string field, string under, bool required)
+        {
+            var value = scale.Str(field) ?? "";
+            if (value.Length == 0)
+            {
+                if (required) errors.Add(FieldError.Required($"{path}.{field}"));
+                return;
+            }
+            if (value[0] != '.') errors.Add(FieldError.Invalid($"{path}.{field}", GoFormat.Quote(value), "must be a simple json path starting with ."));
+            else if (!value.StartsWith(under + ".", StringComparison.Ordinal))
+                errors.Add(FieldError.Invalid($"{path}.{field}", GoFormat.Quote(value), $"should be a json path under {under}"));
+        }
+        Check("specReplicasPath", ".spec", required: true);
+        Check("statusReplicasPath", ".status", required: true);
+        Check("labelSelectorPath", ".status", required: false);
     }
 
     private static void Immutable(string path, JsonNode? before, JsonNode? after, List<FieldError> errors)
@@ -123,6 +147,7 @@ public static class CustomResourceDefinitionValidation
             $"Schema:{Ptr(v["schema"], "apiextensions.CustomResourceValidation", i * 3 + 1)}, Subresources:{Ptr(v["subresources"], "apiextensions.CustomResourceSubresources", i * 3 + 2)}, " +
             $"AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition{(v["additionalPrinterColumns"] is JsonArray { Count: > 0 } ? "{…}" : "(nil)")}, " +
             "SelectableFields:[]apiextensions.SelectableField(nil)}");
-        return "[]apiextensions.CustomResourceDefinitionVersion{" + string.Join(", ", parts) + "}";
+        return versions.Count == 0 ? "[]apiextensions.CustomResourceDefinitionVersion(nil)"
+            : "[]apiextensions.CustomResourceDefinitionVersion{" + string.Join(", ", parts) + "}";
     }
 }

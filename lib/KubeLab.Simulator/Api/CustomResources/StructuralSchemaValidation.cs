@@ -14,6 +14,8 @@ namespace KubeLab.Simulator.Api.CustomResources;
 public static class StructuralSchemaValidation
 {
     private static readonly string[] Types = ["array", "boolean", "integer", "number", "object", "string"];
+    private static readonly (string Key, string What)[] Unsupported =
+        [("id", "id"), ("additionalItems", "additionalItems"), ("patternProperties", "patternProperties"), ("definitions", "definitions"), ("dependencies", "dependencies"), ("$ref", "$ref")];
 
     public static void Validate(JsonObject schema, string path, List<FieldError> errors)
     {
@@ -29,7 +31,11 @@ public static class StructuralSchemaValidation
     private static void Node(JsonObject schema, string path, List<FieldError> errors, bool root)
     {
         var type = schema.Str("type") ?? "";
-        if (type.Length > 0 && !Types.Contains(type))
+        // specStandardValidatorV3: JSON-schema features a CRD schema may not use.
+        foreach (var (key, what) in Unsupported)
+            if (schema[key] is not null) errors.Add(new FieldError($"{path}.{key}", "FieldValueForbidden", $"{what} is not supported"));
+        if (type == "null") errors.Add(new FieldError(path + ".type", "FieldValueForbidden", "type cannot be set to null"));
+        else if (type.Length > 0 && !Types.Contains(type))
             errors.Add(new FieldError(path + ".type", "FieldValueNotSupported", "supported values: " + string.Join(", ", Types.Select(GoFormat.Quote)), GoFormat.Quote(type)));
         if (schema["x-kubernetes-preserve-unknown-fields"] is JsonValue p && p.TryGetValue<bool>(out var keep) && !keep)
             errors.Add(FieldError.Invalid(path + ".x-kubernetes-preserve-unknown-fields", "false", "must be true or undefined"));

@@ -63,6 +63,18 @@ public sealed class CustomResourceDefinitionTests(ClusterFixture f) : IClassFixt
         Assert.EndsWith("spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[size].type: Required value: must not be empty for specified object fields",
             status!["message"]!.ToString());
 
+        var badColumn = WidgetDefinition.Json(group);
+        badColumn["spec"]!["versions"]![0]!["additionalPrinterColumns"]![0]!["type"] = "int";
+        (code, status) = await f.SendAsync(HttpMethod.Post, CrdPath, badColumn.ToJsonString());
+        Assert.Equal(422, code);
+        Assert.EndsWith("spec.versions[0].additionalPrinterColumns[0].type: Invalid value: \"int\": must be one of boolean,date,integer,number,string", status!["message"]!.ToString());
+
+        var reference = WidgetDefinition.Json(group);
+        reference["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["label"]!["$ref"] = "#/definitions/x";
+        (code, status) = await f.SendAsync(HttpMethod.Post, CrdPath, reference.ToJsonString());
+        Assert.Equal(422, code);
+        Assert.EndsWith("spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[label].$ref: Forbidden: $ref is not supported", status!["message"]!.ToString());
+
         var badScope = WidgetDefinition.Json(group, scope: "Global");
         (code, status) = await f.SendAsync(HttpMethod.Post, CrdPath, badScope.ToJsonString());
         Assert.Equal(422, code);
