@@ -43,6 +43,14 @@ public static class CustomResourceStrategy
         throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: strict decoding error: {fields}");
     }
 
+    /// <summary>PrepareForUpdate: any change outside metadata (and status, with the status subresource) bumps metadata.generation.</summary>
+    public static bool GenerationChanges(CustomResource custom, JsonObject current, JsonObject next)
+    {
+        bool Counts(string key) => key != "metadata" && !(custom.StatusSubresource && key == "status");
+        var keys = current.Select(kv => kv.Key).Concat(next.Select(kv => kv.Key)).Where(Counts).Distinct();
+        return keys.Any(k => !JsonNode.DeepEquals(current[k], next[k]));
+    }
+
     /// <summary>Objects are defaulted when read from storage too, so a default added to the schema later shows up.</summary>
     public static void DefaultOnRead(CustomResource custom, JsonObject obj)
     {

@@ -55,7 +55,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Now();
         // Pods carry no metadata.generation in 1.32 (pod generation arrived later).
-        if (t.HasSpec && t.Kind != "Pod" && obj["spec"] is not null) meta["generation"] = 1;
+        if (t.HasSpec && t.Kind != "Pod" && (obj["spec"] is not null || t.Custom is not null)) meta["generation"] = 1;
         if (fieldManager is not null) ManagedFields.Record(obj, fieldManager, "Update", Now());
 
         ObjectDefaulter.PrepareForCreate(t, obj);
@@ -170,7 +170,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             ObjectDefaulter.Default(t, next);
             if (t.Kind == "Service" && ServiceAllocations.AllocateUpdate(store, current, next) is { Count: > 0 } allocErrors)
                 throw ApiError.Invalid(t, name, allocErrors);
-            if (t.HasSpec && t.Kind != "Pod" && !JsonNode.DeepEquals(current["spec"], next["spec"]))
+            if (t.Custom is not null ? CustomResources.CustomResourceStrategy.GenerationChanges(t.Custom, current, next)
+                : t.HasSpec && t.Kind != "Pod" && !JsonNode.DeepEquals(current["spec"], next["spec"]))
                 nm["generation"] = (current.Meta()["generation"].Long() ?? 0) + 1;
             var errors = ObjectValidator.Validate(t, next);
             if (t.Kind == "Pod" && !allowPodSpecChange) errors.AddRange(ObjectValidator.ValidatePodUpdate(current, next));

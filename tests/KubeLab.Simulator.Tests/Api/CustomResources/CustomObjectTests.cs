@@ -107,6 +107,7 @@ public sealed class CustomObjectTests(ClusterFixture f) : IClassFixture<ClusterF
         var mainPatched = AsJson(await f.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
             new V1Patch("""{"status":{"ready":false},"spec":{"size":2}}""", V1Patch.PatchType.MergePatch), group, "v1", ns, "widgets", "w"));
         Assert.True(mainPatched["status"]!["ready"]!.GetValue<bool>());
+        Assert.Equal(2, mainPatched["metadata"]!["generation"]!.GetValue<long>());   // the status write did not count
         Assert.Equal(2, mainPatched["spec"]!["size"]!.GetValue<long>());
     }
 
