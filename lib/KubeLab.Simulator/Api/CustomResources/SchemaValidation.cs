@@ -52,12 +52,13 @@ public static class SchemaValidation
                 ValidateObject(o, schema, path, errors, root: false);
                 break;
             case JsonArray a:
-                if (schema["maxItems"].Long() is { } maxItems && a.Count > maxItems)
-                    errors.Add(new FieldError(path, "FieldValueTooMany", $"must have at most {maxItems} {(maxItems == 1 ? "item" : "items")}", a.Count.ToString(CultureInfo.InvariantCulture)));
-                if (schema["minItems"].Long() is { } minItems && a.Count < minItems)
-                    errors.Add(FieldError.Invalid(path, a.Count.ToString(CultureInfo.InvariantCulture), $"{path} in body should have at least {minItems} items"));
+                // slice_validator.go: the items first (paths "spec.tags[0]"), then minItems, then maxItems.
                 if (schema["items"] is JsonObject items)
                     for (var i = 0; i < a.Count; i++) ValidateNode(a[i], items, $"{path}[{i}]", errors);
+                if (schema["minItems"].Long() is { } minItems && a.Count < minItems)
+                    errors.Add(FieldError.Invalid(path, a.Count.ToString(CultureInfo.InvariantCulture), $"{path} in body should have at least {minItems} items"));
+                if (schema["maxItems"].Long() is { } maxItems && a.Count > maxItems)
+                    errors.Add(new FieldError(path, "FieldValueTooMany", $"must have at most {maxItems} {(maxItems == 1 ? "item" : "items")}", a.Count.ToString(CultureInfo.InvariantCulture)));
                 break;
             case JsonValue v when actual == "string":
             {
@@ -79,16 +80,16 @@ public static class SchemaValidation
                 {
                     var exclusive = SchemaDefaulting.IsTrue(schema, "exclusiveMaximum");
                     if (exclusive ? d >= maximum : d > maximum)
-                        errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be less than {(exclusive ? "" : "or equal to ")}{GoFloat(maximum)}"));
+                        errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be less than {(exclusive ? "" : "or equal to ")}{Bound(maximum, actual)}"));
                 }
                 if (schema["minimum"] is JsonValue minNode && minNode.GetValueKind() == JsonValueKind.Number && Number(minNode) is var minimum)
                 {
                     var exclusive = SchemaDefaulting.IsTrue(schema, "exclusiveMinimum");
                     if (exclusive ? d <= minimum : d < minimum)
-                        errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be greater than {(exclusive ? "" : "or equal to ")}{GoFloat(minimum)}"));
+                        errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be greater than {(exclusive ? "" : "or equal to ")}{Bound(minimum, actual)}"));
                 }
                 if (schema["multipleOf"] is JsonValue mNode && mNode.GetValueKind() == JsonValueKind.Number && Number(mNode) is var multiple && multiple > 0 && Math.Abs(d / multiple - Math.Round(d / multiple)) > 1e-9)
-                    errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be a multiple of {GoFloat(multiple)}"));
+                    errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be a multiple of {Bound(multiple, actual)}"));
                 break;
             }
         }
@@ -130,6 +131,10 @@ public static class SchemaValidation
         },
         _ => "null",
     };
+
+    /// <summary>MaximumNativeType and friends: an integer checked against an integral bound prints it as an int64, else as a float64.</summary>
+    private static string Bound(double bound, string actualType)
+        => actualType == "integer" && Math.Floor(bound) == bound && Math.Abs(bound) < 9.2e18 ? ((long)bound).ToString(CultureInfo.InvariantCulture) : GoFloat(bound);
 
     /// <summary>A JSON number whatever CLR type holds it (parsed JSON, YAML, or a long set by code).</summary>
     private static double Number(JsonValue v) => double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -65,6 +65,8 @@ public sealed class CustomObjectTests(ClusterFixture f) : IClassFixture<ClusterF
     [InlineData("""{"size":1,"label":"AB"}""", "spec.label: Invalid value: \"AB\": spec.label in body should match '^[a-z]+$'")]
     [InlineData("""{"size":1,"tags":["a","b","c"]}""", "spec.tags: Too many: 3: must have at most 2 items")]
     [InlineData("""{"color":"red"}""", "spec.size: Required value")]
+    [InlineData("""{"size":1,"tags":["a",2]}""", "spec.tags[1]: Invalid value: \"integer\": spec.tags[1] in body must be of type string: \"integer\"")]
+    [InlineData("""{"size":2.5}""", "spec.size: Invalid value: \"number\": spec.size in body must be of type integer: \"number\"")]
     public async Task Objects_that_break_the_schema_get_422_with_kube_openapi_wording(string spec, string expected)
     {
         var (group, ns) = await SetUpAsync("val");
