@@ -110,7 +110,7 @@ public static class SchemaValidation
             if (!o.ContainsKey(required) || o[required] is null && properties?[required] is JsonObject rs && !SchemaDefaulting.IsTrue(rs, "nullable"))
                 errors.Add(FieldError.Required(path.Length == 0 ? required : $"{path}.{required}"));
         if (schema["maxProperties"].Long() is { } maxProps && o.Count > maxProps)
-            errors.Add(FieldError.Invalid(path, GoFormat.Value(o), $"{path} in body should have at most {maxProps} properties"));
+            errors.Add(new FieldError(path, "FieldValueTooMany", $"must have at most {maxProps} {(maxProps == 1 ? "item" : "items")}", o.Count.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static FieldError TypeError(string path, string expected, string actual)

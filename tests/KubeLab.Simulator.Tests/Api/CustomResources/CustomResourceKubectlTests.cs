@@ -111,6 +111,22 @@ public sealed partial class CustomResourceKubectlTests(ClusterFixture f) : IClas
     }
 
     [Fact]
+    public async Task A_crd_can_itself_be_applied_server_side()
+    {
+        var group = WidgetDefinition.NewGroup("ssacrd");
+        var applied = await f.KubectlWithInputAsync(WidgetDefinition.Yaml(group), "apply", "--server-side", "-f", "-");
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Equal($"customresourcedefinition.apiextensions.k8s.io/widgets.{group} serverside-applied", applied.Stdout.Trim());
+        await f.KubectlOkAsync("wait", "--for", "condition=established", "--timeout=30s", $"crd/widgets.{group}");
+        var changed = await f.KubectlWithInputAsync(WidgetDefinition.Yaml(group).Replace("name: Color", "name: Colour"), "apply", "--server-side", "-f", "-");
+        Assert.True(changed.ExitCode == 0, changed.ToString());
+        var ns = await f.NewNamespaceAsync("kc");
+        await f.KubectlWithInputAsync(WidgetDefinition.WidgetYaml(group, "w", "size: 1"), "apply", "-n", ns, "-f", "-");
+        var get = await f.KubectlOkAsync("get", $"widgets.{group}", "-n", ns);
+        Assert.Equal(["NAME", "SIZE", "COLOUR", "AGE"], ColumnGap().Split(get.Lines[0].Trim()));
+    }
+
+    [Fact]
     public async Task Api_resources_lists_the_kind_and_get_all_leaves_it_out_without_the_all_category()
     {
         var group = await ApplyCrdAsync("ar");
