@@ -103,7 +103,7 @@ public sealed partial class Lab : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(fileOrYaml);
         var (yaml, source) = ReadManifest(fileOrYaml);
-        var applier = new ManifestApplier(_client, _ => DiscoveryAsync(), Namespace);
+        var applier = new ManifestApplier(_client, (refresh, _) => DiscoveryAsync(refresh), Namespace);
         return await applier.ApplyAsync(yaml, source, ct).ConfigureAwait(false);
     }
 
@@ -124,12 +124,13 @@ public sealed partial class Lab : IAsyncDisposable
         return (File.ReadAllText(path), Path.GetRelativePath(Path.GetDirectoryName(ManifestsDir) is { } r ? Path.GetDirectoryName(r) ?? r : ManifestsDir, path));
     }
 
-    /// <summary>Discovery is loaded once per lab; a failed attempt is retried on the next call instead of being cached.</summary>
-    private Task<ApiDiscovery> DiscoveryAsync()
+    /// <summary>Discovery is loaded once per lab; a failed attempt is retried on the next call instead of being cached, and
+    /// <paramref name="refresh"/> reloads it (a kind served since, e.g. by a CRD applied meanwhile).</summary>
+    private Task<ApiDiscovery> DiscoveryAsync(bool refresh = false)
     {
         lock (_discoveryLock)
         {
-            if (_discovery is null || _discovery.IsFaulted || _discovery.IsCanceled)
+            if (refresh || _discovery is null || _discovery.IsFaulted || _discovery.IsCanceled)
                 _discovery = ApiDiscovery.LoadAsync(_client, CancellationToken.None);
             return _discovery;
         }

@@ -51,6 +51,52 @@ public class ApplyTests(SimulatorFixture sim) : IClassFixture<SimulatorFixture>
     }
 
     [Fact]
+    public async Task A_custom_object_applies_after_its_CRD_although_discovery_was_loaded_before_the_CRD_existed()
+    {
+        await using var lab = await Lab.StartAsync("apply-crd", sim.Options);
+        await lab.ApplyAsync(TwoObjects);   // loads and caches discovery, without widgets
+        var crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.lab.example.com
+            spec:
+              group: lab.example.com
+              scope: Namespaced
+              names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          size: {type: integer}
+            """;
+        try
+        {
+            await lab.ApplyAsync(crd);
+            AppliedObjects? applied = null;
+            // The type is served once the CRD is Established (the controller needs a moment, also on kind).
+            for (var i = 0; i < 50 && applied is null; i++)
+            {
+                try { applied = await lab.ApplyAsync("apiVersion: lab.example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n"); }
+                catch (ManifestException e) when (e.Message.Contains("does not know kind")) { await Task.Delay(100); }
+            }
+            Assert.NotNull(applied);
+            Assert.Equal("Widget/w1 created", $"{applied!.Single().Kind}/{applied.Single().Name} {applied.Single().Result}");
+        }
+        finally
+        {
+            await lab.Client.ApiextensionsV1.DeleteCustomResourceDefinitionAsync("widgets.lab.example.com");
+        }
+    }
+
+    [Fact]
     public async Task Files_are_resolved_relative_to_the_lesson_folder()
     {
         var dir = Path.Combine(sim.ManifestsRoot, "files");

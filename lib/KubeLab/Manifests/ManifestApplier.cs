@@ -8,14 +8,18 @@ namespace KubeLab.Manifests;
 /// Server-side apply of every document (PATCH application/apply-patch+yaml, fieldManager=kubelab, force=true),
 /// resolved through discovery so any served kind works. Errors name the document and list what was already applied.
 /// </summary>
-internal sealed class ManifestApplier(LabKubernetes client, Func<CancellationToken, Task<ApiDiscovery>> discovery, string defaultNamespace)
+internal sealed class ManifestApplier(LabKubernetes client, Func<bool, CancellationToken, Task<ApiDiscovery>> discovery, string defaultNamespace)
 {
     public const string FieldManager = "kubelab";
 
     public async Task<AppliedObjects> ApplyAsync(string yaml, string source, CancellationToken ct)
     {
         var docs = ManifestParser.Parse(yaml, source);
-        var api = await discovery(ct).ConfigureAwait(false);
+        var api = await discovery(false, ct).ConfigureAwait(false);
+        // A kind the cached discovery does not know may have been served since (a CRD applied meanwhile): reload once, as
+        // kubectl's discovery cache does on a miss, before calling it unknown.
+        if (docs.Any(d => d.ApiVersion is not null && d.Kind is not null && api.Find(d.GroupVersion().Group, d.GroupVersion().Version, d.Kind) is null))
+            api = await discovery(true, ct).ConfigureAwait(false);
         var applied = new List<AppliedObject>();
 
         // Resolve everything first: a typo in document 3 should not leave documents 1–2 applied.
