@@ -90,6 +90,7 @@ public sealed record FieldError(string Field, string Type, string Detail, string
         "FieldValueInvalid" => $"Invalid value: {BadValue}: {Detail}",
         "FieldValueNotSupported" => $"Unsupported value: {BadValue}: {Detail}",
         "FieldValueForbidden" => $"Forbidden: {Detail}",
+        "FieldValueTooLong" => $"Too long: {Detail}",
         _ => Detail,
     };
 
