@@ -37,6 +37,13 @@ public sealed record SimulatorOptions
     public bool CoreDnsPods { get; init; } = true;
 
     /// <summary>
+    /// kube-apiserver's <c>--encryption-provider-config</c>: an apiserver.config.k8s.io/v1 EncryptionConfiguration file (identity,
+    /// aescbc, aesgcm). It only changes the bytes the etcd view shows (<c>etcdctl get</c> in the etcd pod); null = none = identity.
+    /// The course's sessions pass environment/encryption/encryption-config.yaml, the file kind's API server is given.
+    /// </summary>
+    public string? EncryptionConfigurationPath { get; init; }
+
+    /// <summary>
     /// kind's extraPortMappings: real TCP ports on 127.0.0.1 forwarded to a node port of the control-plane node (empty by
     /// default so parallel clusters do not clash; the notebooks' embedded simulator and <c>kubelab sim</c> map 30080 → 30080).
     /// </summary>
