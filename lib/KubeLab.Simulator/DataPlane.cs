@@ -22,5 +22,5 @@ public sealed class DataPlane
     /// <summary>What etcd holds (read-only, as bytes): the etcd static pod's <c>etcdctl get</c> reads it. Null in a data plane built without an API server.</summary>
     public Api.Storage.StoredObjectView? Etcd { get; init; }
 
-    public DataPlane() => Images = new Runtime.Images.ImageCatalog(Consumption);
+    public DataPlane() => Images = new Runtime.Images.ImageCatalog(Consumption, () => Etcd);
 }

@@ -37,8 +37,14 @@ public sealed class StoredObjectView(ObjectStore store, EncryptionConfiguration?
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>etcd's current revision (the store's resourceVersion counter).</summary>
+    public long Revision => store.CurrentResourceVersion;
+
     /// <summary>The stored bytes under an etcd key, or null when nothing is there.</summary>
-    public byte[]? Get(string key)
+    public byte[]? Get(string key) => GetEntry(key)?.Value;
+
+    /// <summary>The value under an etcd key and the revision it was last written at (its resourceVersion), or null.</summary>
+    public (byte[] Value, long ModRevision)? GetEntry(string key)
     {
         foreach (var t in StoredTypes)
         {
@@ -47,7 +53,8 @@ public sealed class StoredObjectView(ObjectStore store, EncryptionConfiguration?
             var rest = key[root.Length..].Split('/');
             var (ns, name) = t.Namespaced ? (rest.Length == 2 ? (rest[0], rest[1]) : (null, null)) : (rest.Length == 1 ? (null, rest[0]) : (null, null));
             if (name is null) continue;
-            if (store.GetReadOnly(t, ns, name) is { } obj) return Bytes(t, obj, key);
+            if (store.GetReadOnly(t, ns, name) is { } obj)
+                return (Bytes(t, obj, key), long.TryParse(obj.Meta().Str("resourceVersion"), out var rv) ? rv : 0);
         }
         return null;
     }
