@@ -80,7 +80,7 @@ public sealed class ConfigHelpersTests(EncryptedSimulatorFixture sim) : IClassFi
             "blue", TimeSpan.FromSeconds(150), TimeSpan.FromSeconds(5), since);
 
         Assert.True(timeline["file"].Saw, timeline.ToString());
-        Assert.True(timeline["file"].SeenAfter < 95, string.Join(" ", timeline["file"].Samples.Select(x => $"{x.Seconds:0.0}={x.Value}"))); // the kubelet's sync period (60 s) plus polling
+        Assert.True(timeline["file"].SeenAfter < 110, string.Join(" ", timeline["file"].Samples.Select(x => $"{x.Seconds:0.0}={x.Value}"))); // the kubelet's pod sync (60–90 s) plus polling
         Assert.False(timeline["env"].Saw);
         Assert.Equal("red", timeline["env"].LastValue);
         Assert.False(timeline["subPath"].Saw);
