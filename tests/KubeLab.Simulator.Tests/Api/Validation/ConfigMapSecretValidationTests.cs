@@ -62,6 +62,17 @@ public sealed class ConfigMapSecretValidationTests(ClusterFixture f) : IClassFix
         Assert.Contains("illegal base64 data at input byte 3", message);
     }
 
+    [Fact]
+    public async Task Non_base64_secret_data_is_refused_by_server_side_apply_too()
+    {
+        var ns = await f.NewNamespaceAsync();
+        var (code, body) = await f.SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/secrets/s?fieldManager=t&force=true",
+            """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"password":"not base64!"}}""", "application/apply-patch+yaml");
+        Assert.Equal(400, code);
+        Assert.EndsWith("illegal base64 data at input byte 3", body!["message"]!.GetValue<string>());
+        Assert.Equal(404, (await f.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}/secrets/s")).Status); // nothing stored
+    }
+
     [Theory]
     [InlineData("kubernetes.io/tls", "[data[tls.crt]: Required value, data[tls.key]: Required value]")]
     [InlineData("kubernetes.io/basic-auth", "[data[username]: Required value, data[password]: Required value]")]
