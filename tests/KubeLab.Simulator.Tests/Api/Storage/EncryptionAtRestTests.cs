@@ -110,14 +110,34 @@ public sealed class EncryptionAtRestTests
         Assert.ThrowsAny<CryptographicException>(() => config.FromStorage(Secrets, stored, "/registry/secrets/lab/other"));
     }
 
+    [Fact]
+    public void Secretbox_seals_with_xsalsa20_poly1305_and_detects_tampering()
+    {
+        var config = EncryptionConfiguration.Parse(
+            "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n  - resources: [secrets]\n    providers:\n" +
+            "      - secretbox:\n          keys:\n            - name: sb\n              secret: " + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) + "\n");
+        var plain = ProtobufEncoder.Encode(Secret("s3cr3t"));
+        var stored = config.ToStorage(Secrets, plain, "/registry/secrets/lab/db", "5");
+        Assert.StartsWith("k8s:enc:secretbox:v1:sb:", Encoding.ASCII.GetString(stored));
+        Assert.Equal("k8s:enc:secretbox:v1:sb:".Length + 24 + 16 + plain.Length, stored.Length); // nonce, tag, ciphertext
+        Assert.False(Contains(stored, "s3cr3t"));
+        Assert.Equal(plain, config.FromStorage(Secrets, stored, "/registry/secrets/lab/db"));
+        stored[^1] ^= 1;
+        Assert.Throws<CryptographicException>(() => config.FromStorage(Secrets, stored, "/registry/secrets/lab/db"));
+    }
+
     [Theory]
-    [InlineData("secretbox", "does not implement the secretbox provider")]
+    [InlineData("kms", "has no KMS plugin")]
+    [InlineData("secretbox-short", "secret is not of the expected length, got 16, expected one of [32]")]
     [InlineData("aescbc-short", "secret is not of the expected length, got 5, expected one of [16 24 32]")]
     public void Bad_or_unsupported_providers_are_refused_clearly(string provider, string expected)
     {
-        var body = provider == "secretbox"
-            ? "- secretbox:\n            keys:\n              - name: k\n                secret: " + Convert.ToBase64String(new byte[32])
-            : "- aescbc:\n            keys:\n              - name: k\n                secret: " + Convert.ToBase64String(new byte[5]);
+        var body = provider switch
+        {
+            "kms" => "- kms:\n            name: vault\n            endpoint: unix:///tmp/kms.sock",
+            "secretbox-short" => "- secretbox:\n            keys:\n              - name: k\n                secret: " + Convert.ToBase64String(new byte[16]),
+            _ => "- aescbc:\n            keys:\n              - name: k\n                secret: " + Convert.ToBase64String(new byte[5]),
+        };
         var text = "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n  - resources: [secrets]\n    providers:\n        " + body + "\n";
         var e = Assert.ThrowsAny<Exception>(() => EncryptionConfiguration.Parse(text));
         Assert.Contains(expected, e.Message);

@@ -6,8 +6,8 @@ namespace KubeLab.Simulator.Api.Storage.Encryption;
 /// <summary>
 /// An apiserver.config.k8s.io/v1 EncryptionConfiguration (what <c>--encryption-provider-config</c> points at): per group of
 /// resources an ordered list of providers. The first provider encrypts every write; all of them can read (the stored prefix
-/// picks one; identity reads what has none). Supported: identity, aescbc, aesgcm; secretbox and kms are refused with a clear
-/// error (the simulator has no XSalsa20-Poly1305 or KMS plugin). Resources without a rule are stored as they are (identity).
+/// picks one; identity reads what has none). Supported: identity, aescbc, aesgcm, secretbox; kms is refused with a clear
+/// error (the simulator has no KMS plugin). Resources without a rule are stored as they are (identity).
 /// </summary>
 public sealed class EncryptionConfiguration
 {
@@ -51,17 +51,21 @@ public sealed class EncryptionConfiguration
         switch (kind)
         {
             case "identity": return new IdentityTransformer();
-            case "aescbc" or "aesgcm":
+            case "aescbc" or "aesgcm" or "secretbox":
                 var key = (body?["keys"] as JsonArray)?.FirstOrDefault() ?? throw new FormatException($"{path}.{kind}.keys: Required value");
                 var name = key["name"]?.ToString() ?? throw new FormatException($"{path}.{kind}.keys[0].name: Required value");
                 byte[] secret;
                 try { secret = Convert.FromBase64String(key["secret"]?.ToString() ?? ""); }
                 catch (FormatException) { throw new FormatException($"{path}.{kind}.keys[0].secret: Invalid value: \"REDACTED\": secrets must be base64 encoded"); }
-                if (secret.Length is not (16 or 24 or 32))
-                    throw new FormatException($"{path}.{kind}.keys[0].secret: Invalid value: \"REDACTED\": secret is not of the expected length, got {secret.Length}, expected one of [16 24 32]");
-                return kind == "aescbc" ? new AesCbcTransformer(name, secret) : new AesGcmTransformer(name, secret);
-            case "secretbox":
-                throw new NotSupportedException($"{path}: the simulator does not implement the secretbox provider (XSalsa20-Poly1305); use aescbc or aesgcm");
+                var sizes = kind == "secretbox" ? new[] { 32 } : [16, 24, 32];
+                if (!sizes.Contains(secret.Length))
+                    throw new FormatException($"{path}.{kind}.keys[0].secret: Invalid value: \"REDACTED\": secret is not of the expected length, got {secret.Length}, expected one of [{string.Join(' ', sizes)}]");
+                return kind switch
+                {
+                    "aescbc" => new AesCbcTransformer(name, secret),
+                    "aesgcm" => new AesGcmTransformer(name, secret),
+                    _ => new SecretboxTransformer(name, secret),
+                };
             case "kms":
                 throw new NotSupportedException($"{path}: the simulator has no KMS plugin; use aescbc or aesgcm");
             default:

@@ -77,3 +77,25 @@ public sealed class AesGcmTransformer(string keyName, byte[] key) : ValueTransfo
         return plain;
     }
 }
+
+/// <summary>secretbox (value/encrypt/secretbox: NaCl's XSalsa20-Poly1305 with a 32-byte key): a 24-byte nonce, then the sealed box
+/// (16-byte Poly1305 tag followed by the ciphertext, as Go's secretbox.Seal writes it).</summary>
+public sealed class SecretboxTransformer(string keyName, byte[] key) : ValueTransformer($"k8s:enc:secretbox:v1:{keyName}:")
+{
+    public override byte[] ToStorage(byte[] plain, string etcdKey, string seed)
+    {
+        var nonce = DerivedBytes(key, etcdKey, seed, 24);
+        var sealedBox = new byte[plain.Length + 16];
+        new NaCl.XSalsa20Poly1305(key).Encrypt(sealedBox, plain, nonce);
+        return WithPrefix([.. nonce, .. sealedBox]);
+    }
+
+    public override byte[] FromStorage(byte[] stored, string etcdKey)
+    {
+        var body = WithoutPrefix(stored);
+        var plain = new byte[body.Length - 24 - 16];
+        if (!new NaCl.XSalsa20Poly1305(key).TryDecrypt(plain, body[24..], body[..24]))
+            throw new CryptographicException("failed to decrypt data");
+        return plain;
+    }
+}
