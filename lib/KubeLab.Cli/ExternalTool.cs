@@ -16,10 +16,13 @@ internal static class ExternalTool
 
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    /// <summary>Runs the tool to completion, capturing its output (or streaming it when <paramref name="stream"/> is set).</summary>
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, bool stream = false, CancellationToken ct = default)
+    /// <summary>Runs the tool to completion, capturing its output (or streaming it when <paramref name="stream"/> is set), in
+    /// <paramref name="workingDirectory"/> when given.</summary>
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, bool stream = false, CancellationToken ct = default,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = !stream, RedirectStandardError = !stream, UseShellExecute = false };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         foreach (var a in args)
             info.ArgumentList.Add(a);
         using var process = Process.Start(info) ?? throw new UserError($"Could not start {file}.");

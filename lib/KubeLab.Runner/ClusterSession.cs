@@ -51,7 +51,11 @@ public sealed class ClusterSession : IAsyncDisposable
     public static async Task<ClusterSession> StartSimulatorAsync(string kubeconfigPath, int port, double clockSpeed, IReadOnlyList<HostPortMapping> hostPorts, CancellationToken ct = default)
     {
         kubeconfigPath = Path.GetFullPath(kubeconfigPath);
-        var simulator = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = port, ClockSpeed = clockSpeed, HostPortMappings = hostPorts }, ct);
+        var simulator = await SimulatedCluster.StartAsync(new SimulatorOptions
+        {
+            Port = port, ClockSpeed = clockSpeed, HostPortMappings = hostPorts,
+            EncryptionConfigurationPath = SimulatorOptions.FindCourseEncryptionConfiguration(), // as kind's API server (environment/kind-cluster.yaml)
+        }, ct);
         try
         {
             simulator.WriteKubeconfig(kubeconfigPath);

@@ -19,5 +19,8 @@ public sealed class DataPlane
     /// <summary>Whether cloud-provider-kind runs beside the cluster (LoadBalancer Services get an address); see <see cref="SimulatorOptions.LoadBalancers"/>.</summary>
     public bool CloudProviderKind { get; init; } = true;
 
-    public DataPlane() => Images = new Runtime.Images.ImageCatalog(Consumption);
+    /// <summary>What etcd holds (read-only, as bytes): the etcd static pod's <c>etcdctl get</c> reads it. Null in a data plane built without an API server.</summary>
+    public Api.Storage.StoredObjectView? Etcd { get; init; }
+
+    public DataPlane() => Images = new Runtime.Images.ImageCatalog(Consumption, () => Etcd);
 }

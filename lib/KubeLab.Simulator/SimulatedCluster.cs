@@ -95,6 +95,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         SimulatedClock.Validate(options.ClockSpeed);
         var clock = new SimulatedClock(options.ClockSpeed, options.Time);
         var store = new ObjectStore();
+        // --encryption-provider-config: read at start, like kube-apiserver (a bad file stops the start with its error).
+        var encryption = options.EncryptionConfigurationPath is { } encryptionPath ? Api.Storage.Encryption.EncryptionConfiguration.Load(encryptionPath) : null;
         var storage = new RestStorage(store, clock);
         ClusterSeed.Apply(storage, options.WorkerNodes, options.CoreDnsPods);
 
@@ -113,7 +115,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         var shutdown = new CancellationTokenSource();
         Uri? url = null;
-        var dataPlane = new DataPlane { CloudProviderKind = options.LoadBalancers };
+        var dataPlane = new DataPlane { CloudProviderKind = options.LoadBalancers, Etcd = new Api.Storage.StoredObjectView(store, encryption) };
         var handler = new ApiHandler(storage, dataPlane, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
         app.UseWebSockets();
         app.Run(ctx => ClockEndpoint.Matches(ctx) ? ClockEndpoint.Handle(ctx, clock) : handler.Handle(ctx));

@@ -37,6 +37,13 @@ public sealed record SimulatorOptions
     public bool CoreDnsPods { get; init; } = true;
 
     /// <summary>
+    /// kube-apiserver's <c>--encryption-provider-config</c>: an apiserver.config.k8s.io/v1 EncryptionConfiguration file (identity,
+    /// aescbc, aesgcm). It only changes the bytes the etcd view shows (<c>etcdctl get</c> in the etcd pod); null = none = identity.
+    /// The course's sessions pass environment/encryption/encryption-config.yaml, the file kind's API server is given.
+    /// </summary>
+    public string? EncryptionConfigurationPath { get; init; }
+
+    /// <summary>
     /// kind's extraPortMappings: real TCP ports on 127.0.0.1 forwarded to a node port of the control-plane node (empty by
     /// default so parallel clusters do not clash; the notebooks' embedded simulator and <c>kubelab sim</c> map 30080 → 30080).
     /// </summary>
@@ -45,8 +52,22 @@ public sealed record SimulatorOptions
     /// <summary>environment/kind-cluster.yaml's extraPortMappings: 127.0.0.1:30080 → the control plane's 30080.</summary>
     public static IReadOnlyList<HostPortMapping> KindExtraPortMappings { get; } = [new(30080, 30080)];
 
-    /// <summary>The options the course's own simulator uses (notebooks, <c>kubelab sim</c>): defaults plus kind's port mappings.</summary>
-    public static SimulatorOptions Course => new() { HostPortMappings = KindExtraPortMappings };
+    /// <summary>The options the course's own simulator uses (notebooks, <c>kubelab sim</c>): defaults plus kind's port mappings and
+    /// the EncryptionConfiguration kind's API server gets (<see cref="FindCourseEncryptionConfiguration"/>).</summary>
+    public static SimulatorOptions Course => new() { HostPortMappings = KindExtraPortMappings, EncryptionConfigurationPath = FindCourseEncryptionConfiguration() };
+
+    /// <summary>The course repository's environment/encryption/encryption-config.yaml, searched upwards from this assembly's folder and
+    /// then from the current directory (the way the course finds environment/); null outside the repository.</summary>
+    public static string? FindCourseEncryptionConfiguration()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, System.Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+            {
+                var file = Path.Combine(dir.FullName, "environment", "encryption", "encryption-config.yaml");
+                if (File.Exists(file) && Directory.Exists(Path.Combine(dir.FullName, "notebooks"))) return file;
+            }
+        return null;
+    }
 }
 
 /// <summary>One extraPortMappings entry: listenAddress 127.0.0.1:<paramref name="HostPort"/> → the control-plane node's <paramref name="ContainerPort"/>.</summary>

@@ -42,7 +42,7 @@ public sealed class UpCommandTests : IDisposable
         File.WriteAllText(nodesFile, nodes ?? CourseNodes);
         Fake("docker", ("info*", "echo 27.3.1"), ("'ps -a --filter name=^kubelab-cloud-provider-kind$'*", $"echo '{cloudProvider}'"),
             ("'run -d --name kubelab-cloud-provider-kind'*", cloudProviderRunFails ? "echo 'docker: Error response from daemon: network kind not found.' >&2; exit 125" : "echo 4f1c2a"));
-        Fake("kind", ("version", $"echo '{kindVersion}'"), ("'get clusters'", clusters.Length == 0 ? "echo 'No kind clusters found.' >&2" : $"echo '{clusters}'"),
+        Fake("kind", ("version", $"echo '{kindVersion}'"), ("'create cluster'*", $"echo \"kind ran in $(pwd)\" >> '{Log}'"), ("'get clusters'", clusters.Length == 0 ? "echo 'No kind clusters found.' >&2" : $"echo '{clusters}'"),
             ("'load docker-image '" + loadFailure + "*", loadFailure.Length == 0 ? "exit 0" : "echo 'Command Output: ctr: content digest sha256:9106: not found' >&2; exit 1"));
         if (kubectl)
             Fake("kubectl", ("'get nodes -o json'*", $"printf '%s' \"$(<'{nodesFile}')\""), ("*'get deployment metrics-server'*", "echo '[\"--cert-dir=/tmp\",\"--secure-port=10250\"]'"));
@@ -57,10 +57,12 @@ public sealed class UpCommandTests : IDisposable
         return new FileInfo(onPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? onPath;
     }
 
-    private async Task<(int Exit, string Out, string Err)> Up(params string[] args)
+    private Task<(int Exit, string Out, string Err)> Up(params string[] args) => UpIn(TestPaths.Root, args);
+
+    private async Task<(int Exit, string Out, string Err)> UpIn(string workingDirectory, params string[] args)
     {
         Assert.True(File.Exists(KubelabDll), $"{KubelabDll} is missing: build lib/KubeLab.Cli first");
-        var info = new ProcessStartInfo(Dotnet()) { WorkingDirectory = TestPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(Dotnet()) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(KubelabDll);
         info.ArgumentList.Add("up");
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -147,6 +149,21 @@ public sealed class UpCommandTests : IDisposable
         Assert.Contains($"kind create cluster --name k8s-course --config {Path.Combine(TestPaths.Root, "environment", "kind-cluster.yaml")} --wait 2m", calls);
         Assert.DoesNotContain(calls, c => c.StartsWith("docker pull", StringComparison.Ordinal) || c.StartsWith("kind load", StringComparison.Ordinal));
         Assert.Contains("--skip-images", stdout);
+    }
+
+    [Fact]
+    public async Task Kind_creates_the_cluster_from_the_repository_root_so_the_encryption_mount_resolves()
+    {
+        Tools(clusters: "");
+        var (exit, stdout, stderr) = await UpIn(Path.Combine(TestPaths.Root, "notebooks"), "--skip-images");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains($"kind ran in {TestPaths.Root}", Calls());
+        // The config's relative extraMounts hostPath names a folder that exists there, holding the API server's config.
+        var config = File.ReadAllText(Path.Combine(TestPaths.Root, "environment", "kind-cluster.yaml"));
+        Assert.Contains("hostPath: environment/encryption", config);
+        Assert.Contains("encryption-provider-config: /etc/kubernetes/encryption/encryption-config.yaml", config);
+        Assert.True(File.Exists(Path.Combine(TestPaths.Root, "environment", "encryption", "encryption-config.yaml")));
     }
 
     [Fact]

@@ -26,6 +26,13 @@ public class ManifestParserTests
     }
 
     [Fact]
+    public void A_leading_zero_makes_an_integer_octal_as_kubectl_reads_yaml()
+    {
+        var doc = ManifestParser.Parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  a: 0400\n  b: 0644\n  c: 0\n  d: \"0400\"\n  e: 10\n", "x")[0];
+        Assert.Equal("{\"a\":256,\"b\":420,\"c\":0,\"d\":\"0400\",\"e\":10}", doc.Body["spec"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Group_and_version_are_split_from_apiVersion()
     {
         var doc = ManifestParser.Parse("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: r\n", "x")[0];

@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "configmaps", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -185,6 +185,15 @@ internal static partial class BenchCommand
         {
             var r = await ServiceRoutingBench.RunAsync(10_000, ct);
             figures.Add("services.dials_per_s", $"{r.Dials} Service dials through the kube-proxy model (cluster IP, 10 endpoints, {r.EndpointsHit} hit)", r.DialsPerSecond, "dials/s", "0");
+        }
+
+        if (settings.Runs("configmaps"))
+        {
+            await using var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions { ClockSpeed = ConfigUpdateBench.Speed }, ct);
+            using var client = cluster.CreateClient();
+            var c = await ConfigUpdateBench.RunAsync(client, cluster.Clock, ct);
+            figures.Add("configmaps.update_to_file.p50_s", $"ConfigMap edit → mounted file shows it: median of {c.Saw}/{c.Pods} pods (simulated s; kind ≤ {ConfigUpdateBench.KindBound.TotalSeconds:0} s + cache delay)", c.Median.TotalSeconds, "s", "0.0");
+            figures.Add("configmaps.update_to_file.max_s", $"ConfigMap edit → mounted file shows it: slowest pod (simulated s)", c.Max.TotalSeconds, "s", "0.0");
         }
 
         var failures = new List<string>();

@@ -50,7 +50,8 @@ internal static class UpCommand
             if (!File.Exists(config))
                 throw new UserError($"Missing cluster definition {config}.");
             Console.WriteLine($"Creating kind cluster '{KindCluster.ClusterName}' from {config} (first run: kind pulls its ~1 GB node image) ...");
-            var create = await ExternalTool.RunAsync(kind, KindCluster.CreateArgs(config), TimeSpan.FromMinutes(15), stream: true, ct: ct);
+            // From the repository root: the config's extraMounts name environment/encryption relative to where kind runs.
+            var create = await ExternalTool.RunAsync(kind, KindCluster.CreateArgs(config), TimeSpan.FromMinutes(15), stream: true, ct: ct, workingDirectory: root);
             if (create.ExitCode != 0)
                 throw new UserError($"`kind create cluster` failed (exit code {create.ExitCode}); see its output above.", 1);
         }

@@ -25,7 +25,7 @@ public sealed class NodeKubelet : IKubeletServer
     /// What a kindest/node image already holds in containerd (kind bakes the control plane's and the addons' images into it):
     /// pods of these images start without a pull, as CoreDNS does on a fresh kind cluster (the only such pods the simulator runs).
     /// </summary>
-    public static readonly IReadOnlyList<string> KindNodeImages = [Api.Seed.CoreDnsAddon.Image];
+    public static readonly IReadOnlyList<string> KindNodeImages = [Api.Seed.CoreDnsAddon.Image, Runtime.Images.EtcdImage.Reference];
 
     public NodeKubelet(V1Node node, IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, KubeletTimings timings, DataPlane dataPlane)
     {

@@ -283,7 +283,8 @@ public sealed class PodWorker
         {
             while (!ct.IsCancellationRequested)
             {
-                await Delay(Timings.VolumeResync, ct).ConfigureAwait(false);
+                // pod_workers.go requeues a synced pod after wait.Jitter(resyncInterval, 0.5): 60–90 s with the default 1 min.
+                await Delay(Timings.VolumeResync * (1 + 0.5 * Random.Shared.NextDouble()), ct).ConfigureAwait(false);
                 await volumes!.RefreshAsync(ct).ConfigureAwait(false);
             }
         }

@@ -84,6 +84,8 @@ internal static partial class ManifestParser
         if (v is "" or "~" or "null" or "Null" or "NULL") return null;
         if (v is "true" or "True" or "TRUE") return JsonValue.Create(true);
         if (v is "false" or "False" or "FALSE") return JsonValue.Create(false);
+        // YAML 1.1 as kubectl reads it (go-yaml v2 via sigs.k8s.io/yaml): a leading 0 makes an integer octal – defaultMode: 0400 is 256.
+        if (OctalPattern().IsMatch(v)) return JsonValue.Create(Convert.ToInt64(v.TrimStart('+'), 8));
         if (IntegerPattern().IsMatch(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
         if (v.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(v[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex)) return JsonValue.Create(hex);
         if (FloatPattern().IsMatch(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
@@ -91,6 +93,7 @@ internal static partial class ManifestParser
     }
 
     [GeneratedRegex(@"^[-+]?[0-9]+$")] private static partial Regex IntegerPattern();
+    [GeneratedRegex(@"^\+?0[0-7]+$")] private static partial Regex OctalPattern();
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")] private static partial Regex FloatPattern();
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")] private static partial Regex PositionPrefix();
 

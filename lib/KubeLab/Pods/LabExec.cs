@@ -22,7 +22,12 @@ public sealed partial class Lab
     /// error (<see cref="ExecResult.ExitCode"/>); a refused exec (no such pod or container, container not running, command could not
     /// start) raises <see cref="PodAccessException"/>. <paramref name="timeout"/> (default 60 s, real time) bounds commands that never end.
     /// </summary>
-    public async Task<ExecResult> ExecAsync(string pod, IReadOnlyList<string> command, string? container = null, string? stdin = null,
+    public Task<ExecResult> ExecAsync(string pod, IReadOnlyList<string> command, string? container = null, string? stdin = null,
+        TimeSpan? timeout = null, CancellationToken ct = default) =>
+        ExecInNamespaceAsync(Namespace, pod, command, container, stdin, timeout, ct);
+
+    /// <summary><see cref="ExecAsync"/> in another namespace (the etcd static pod lives in kube-system).</summary>
+    internal async Task<ExecResult> ExecInNamespaceAsync(string ns, string pod, IReadOnlyList<string> command, string? container = null, string? stdin = null,
         TimeSpan? timeout = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pod);
@@ -36,7 +41,7 @@ public sealed partial class Lab
         try
         {
             // v5 is what kubectl 1.30+ asks for; it adds closing stdin. tty=false keeps stdout and stderr apart.
-            socket = await _client.WebSocketNamespacedPodExecAsync(pod, Namespace, command, container, stderr: true, stdin: stdin is not null,
+            socket = await _client.WebSocketNamespacedPodExecAsync(pod, ns, command, container, stderr: true, stdin: stdin is not null,
                 stdout: true, tty: false, webSocketSubProtocol: WebSocketProtocol.V5BinaryWebsocketProtocol, cancellationToken: cts.Token).ConfigureAwait(false);
         }
         catch (HttpOperationException e)

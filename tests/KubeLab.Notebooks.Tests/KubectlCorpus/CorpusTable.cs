@@ -50,6 +50,8 @@ public static class CorpusTable
         ["04-jobs-and-cronjobs|kubectl delete job"] = "kubectl delete job batch",
         ["06-autoscaling|kubectl scale"] = "kubectl scale deployment/consumer --replicas=2",
         ["06-autoscaling|kubectl top"] = "kubectl top pods",
+        // The pipe to base64 -d is the shell's part; kubectl's part is the jsonpath read.
+        ["10-configmaps-and-secrets|kubectl get secret db -o jsonpath='{.data.password}' | base64 -d"] = "kubectl get secret db -o jsonpath={.data.password}",
         // The one-liner itself runs from the chapter's fenced block (and creates HPA web); the bare name is checked without creating it again.
         ["06-autoscaling|kubectl autoscale"] = "kubectl autoscale deployment web --min=2 --max=6 --cpu-percent=60 --dry-run=client",
     };

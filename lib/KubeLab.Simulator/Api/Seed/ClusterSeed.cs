@@ -67,7 +67,8 @@ public static class ClusterSeed
         });
 
         var nodes = ResourceRegistry.Types.First(t => t.Kind == "Node");
-        storage.Create(nodes, null, Node("k8s-course-control-plane", "172.18.0.2", "10.244.0.0/24", controlPlane: true));
+        var controlPlane = storage.Create(nodes, null, Node("k8s-course-control-plane", "172.18.0.2", "10.244.0.0/24", controlPlane: true));
+        EtcdStaticPod.Apply(storage, controlPlane, "172.18.0.2");
         // kind names workers <cluster>-worker, <cluster>-worker2, …; node i gets 172.18.0.(i+2) and pod CIDR 10.244.i.0/24.
         for (var i = 1; i <= workerNodes; i++)
             storage.Create(nodes, null, Node(i == 1 ? "k8s-course-worker" : $"k8s-course-worker{i}", $"172.18.0.{i + 2}", $"10.244.{i}.0/24", controlPlane: false));

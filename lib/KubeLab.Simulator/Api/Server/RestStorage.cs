@@ -173,7 +173,14 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             if (t.Custom is not null ? CustomResources.CustomResourceStrategy.GenerationChanges(t.Custom, current, next)
                 : t.HasSpec && t.Kind != "Pod" && !JsonNode.DeepEquals(current["spec"], next["spec"]))
                 nm["generation"] = (current.Meta()["generation"].Long() ?? 0) + 1;
-            var errors = ObjectValidator.Validate(t, next);
+            // Update checks come first, then the new object's own validation (ValidateSecretUpdate / ValidateConfigMapUpdate order).
+            var errors = t.Kind switch
+            {
+                "Secret" => ConfigMapSecretValidation.ValidateSecretUpdate(current, next),
+                "ConfigMap" => ConfigMapSecretValidation.ValidateConfigMapUpdate(current, next),
+                _ => [],
+            };
+            errors.AddRange(ObjectValidator.Validate(t, next));
             if (t.Kind == "Pod" && !allowPodSpecChange) errors.AddRange(ObjectValidator.ValidatePodUpdate(current, next));
             if (t == ResourceRegistry.CustomResourceDefinitions) CustomResources.CustomResourceDefinitionValidation.ValidateUpdate(current, next, errors);
             if (errors.Count > 0) throw ApiError.Invalid(t, name, errors);

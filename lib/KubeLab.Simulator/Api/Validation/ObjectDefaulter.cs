@@ -54,6 +54,9 @@ public static class ObjectDefaulter
             case "Pod":
                 if (obj["spec"] is JsonObject ps) DefaultPodSpec(ps);
                 break;
+            case "Secret":
+                ConfigMapSecretValidation.MergeStringData(obj);
+                break;
             case "ReplicaSet" or "ReplicationController" or "Deployment" or "StatefulSet":
                 if (obj["spec"] is JsonObject s)
                 {

@@ -53,6 +53,12 @@ public static class ObjectValidator
             case "Service":
                 ServiceValidation.Validate(obj, errors);
                 break;
+            case "ConfigMap":
+                ConfigMapSecretValidation.ValidateConfigMap(obj, errors);
+                break;
+            case "Secret":
+                ConfigMapSecretValidation.ValidateSecret(obj, errors);
+                break;
         }
         return errors;
     }

@@ -6,10 +6,10 @@ namespace KubeLab.Simulator.Runtime.Images;
 /// <summary>
 /// The images the modelled runtime knows, matched by the repository's last path component with any registry, tag or
 /// digest ("nginx", "docker.io/library/nginx:1.27", "registry.k8s.io/e2e-test-images/agnhost:2.53"…): busybox, alpine,
-/// nginx, agnhost, resource-consumer, pause. Anything else is a server image without a shell (<see cref="UnmodelledImage"/>).
+/// nginx, agnhost, resource-consumer, pause, coredns, etcd. Anything else is a server image without a shell (<see cref="UnmodelledImage"/>).
 /// Definitions are built once per reference; every container still gets its own copy of the files.
 /// </summary>
-public sealed class ImageCatalog(ResourceConsumption consumption)
+public sealed class ImageCatalog(ResourceConsumption consumption, Func<Api.Storage.StoredObjectView?>? etcd = null)
 {
     private readonly ConcurrentDictionary<string, ImageDefinition> cache = new(StringComparer.Ordinal);
 
@@ -28,6 +28,7 @@ public sealed class ImageCatalog(ResourceConsumption consumption)
         "resource-consumer" => ResourceConsumerImage.Create(name, consumption),
         "pause" => PauseImage.Create(name),
         "coredns" => CoreDnsImage.Create(name),
+        "etcd" => EtcdImage.Create(name, etcd ?? (() => null)),
         _ => UnmodelledImage.Create(name),
     };
 }

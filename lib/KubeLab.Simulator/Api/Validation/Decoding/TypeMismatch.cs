@@ -72,6 +72,8 @@ public sealed record TypeMismatch(JsonNode Value, GoShape Expected, string? Stru
         {
             GoKind.Int32 or GoKind.Int64 or GoKind.Float64 when Value.GetValueKind() == JsonValueKind.Number => null,
             GoKind.Int32 or GoKind.Int64 or GoKind.Float64 => $"expected numeric (int or float), got {got}",
+            // A string that is not base64 is still a string to SMD: it fails when decoded into []byte (Secret data).
+            GoKind.Bytes when Value.GetValueKind() == JsonValueKind.String => null,
             GoKind.String or GoKind.Time or GoKind.Bytes => $"expected string, got {GoFormat.Value(Value)}",
             GoKind.Bool => $"expected boolean, got {GoFormat.Value(Value)}",
             GoKind.Struct or GoKind.Map => $"expected map, got {GoFormat.Value(Value)}",
