@@ -92,7 +92,6 @@ public sealed record FieldError(string Field, string Type, string Detail, string
         "FieldValueTooMany" => $"Too many: {BadValue}: {Detail}",
         "FieldValueNotSupported" => $"Unsupported value: {BadValue}: {Detail}",
         "FieldValueForbidden" => $"Forbidden: {Detail}",
-        "FieldValueTooLong" => $"Too long: {Detail}",
         _ => Detail,
     };
 
