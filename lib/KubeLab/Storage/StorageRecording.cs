@@ -17,6 +17,9 @@ public sealed record StorageEvent(double Seconds, string Row, string Type, strin
 /// </summary>
 public sealed class StorageRecording
 {
+    /// <summary>The phase a row gets when its object is gone (e.g. <c>FirstTime("pvc/data", StorageRecording.Deleted)</c>).</summary>
+    public const string Deleted = "(deleted)";
+
     private readonly List<StoragePhase> _phases = [];
     private readonly List<StorageEvent> _events = [];
     private readonly Dictionary<string, string> _current = new(StringComparer.Ordinal);
@@ -72,7 +75,7 @@ public sealed class StorageRecording
             var mine = phases.Where(p => p.Row == row).ToList();
             for (var i = 0; i < mine.Count; i++)
             {
-                if (mine[i].Phase == "(deleted)") continue;
+                if (mine[i].Phase == Deleted) continue;
                 var until = i + 1 < mine.Count ? mine[i + 1].Seconds : end;
                 bars.Add(new GanttBar(row, mine[i].Seconds, until, mine[i].Phase));
             }
@@ -93,7 +96,7 @@ public sealed class StorageRecording
     {
         lock (_gate)
         {
-            var now = phase ?? "(deleted)";
+            var now = phase ?? Deleted;
             if (_current.TryGetValue(row, out var was) && was == now) return;
             if (phase is null && !_current.ContainsKey(row)) return;
             _current[row] = now;
@@ -104,7 +107,7 @@ public sealed class StorageRecording
     private void Seen(IEnumerable<string> rows, IReadOnlyCollection<string> present, string prefix)
     {
         List<string> gone;
-        lock (_gate) gone = _current.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !present.Contains(k) && _current[k] != "(deleted)").ToList();
+        lock (_gate) gone = _current.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !present.Contains(k) && _current[k] != Deleted).ToList();
         foreach (var row in gone) Observe(row, null);
     }
 
