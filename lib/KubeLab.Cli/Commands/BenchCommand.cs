@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "storage", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -185,6 +185,18 @@ internal static partial class BenchCommand
         {
             var r = await ServiceRoutingBench.RunAsync(10_000, ct);
             figures.Add("services.dials_per_s", $"{r.Dials} Service dials through the kube-proxy model (cluster IP, 10 endpoints, {r.EndpointsHit} hit)", r.DialsPerSecond, "dials/s", "0");
+        }
+
+        if (settings.Runs("storage"))
+        {
+            await using var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct);
+            using var client = cluster.CreateClient();
+            var (st, wffc) = await StorageBindBench.RunAsync(client, cluster.Clock, ct);
+            foreach (var (key, what, l) in new[] { ("static", "static PV", st), ("wffc", "WaitForFirstConsumer (claim + pod, all at once)", wffc) })
+            {
+                figures.Add($"storage.{key}.p50_ms", $"PVC bind, {what}: median of {l.Count} (simulated {l.SimulatedMedian.TotalMilliseconds:0} ms)", l.Median.TotalMilliseconds, "ms", "0.0");
+                figures.Add($"storage.{key}.p99_ms", $"PVC bind, {what}: p99 (simulated {l.SimulatedP99.TotalMilliseconds:0} ms)", l.P99.TotalMilliseconds, "ms", "0.0");
+            }
         }
 
         var failures = new List<string>();

@@ -30,6 +30,9 @@ public sealed class LocalPathProvisioner
     private const string ProvisionerComponent = "rancher.io/local-path_local-path-provisioner-7dc846544d-kubelab";
     public const string BasePath = "/var/local-path-provisioner";
 
+    /// <summary>The library's default number of workers (DefaultThreadiness): four volumes are provisioned at a time.</summary>
+    private const int Threadiness = 4;
+
     /// <summary>How long local-path's helper pod takes to create or remove the directory on the node.</summary>
     public static readonly TimeSpan HelperPodDuration = TimeSpan.FromSeconds(1);
 
@@ -63,7 +66,7 @@ public sealed class LocalPathProvisioner
 
     public Task RunAsync(CancellationToken ct) =>
         queue.RunControllerAsync(Task.WhenAll(claims.Synced, volumes.Synced, classes.Synced),
-            () => claims.List().Select(c => "claim:" + Key(c)).Concat(volumes.List().Select(v => "volume:" + v.Metadata.Name)), 1, ReconcileAsync, [events], ct);
+            () => claims.List().Select(c => "claim:" + Key(c)).Concat(volumes.List().Select(v => "volume:" + v.Metadata.Name)), Threadiness, ReconcileAsync, [events], ct);
 
     private Task ReconcileAsync(string key, CancellationToken ct) =>
         key.StartsWith("claim:", StringComparison.Ordinal)

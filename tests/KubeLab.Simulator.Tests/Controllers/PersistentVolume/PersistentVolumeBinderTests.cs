@@ -12,8 +12,8 @@ public class PersistentVolumeBinderTests(ClusterFixture f) : IClassFixture<Clust
 {
     private IKubernetes Client => f.Client;
 
-    private Task<V1PersistentVolumeClaim> ClaimPhase(string ns, string name, string phase) =>
-        ObservedState.Until(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, ns), c => c.Status?.Phase == phase, $"claim {name} {phase}");
+    private Task<V1PersistentVolumeClaim> ClaimPhase(string ns, string name, string phase, double seconds = 15) =>
+        ObservedState.Until(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, ns), c => c.Status?.Phase == phase, $"claim {name} {phase}", seconds);
 
     private Task<V1PersistentVolume> VolumePhase(string name, string phase) =>
         ObservedState.Until(() => Client.CoreV1.ReadPersistentVolumeAsync(name), v => v.Status?.Phase == phase, $"PV {name} {phase}");
@@ -22,6 +22,13 @@ public class PersistentVolumeBinderTests(ClusterFixture f) : IClassFixture<Clust
         ObservedState.Until(async () => (await Client.CoreV1.ListNamespacedEventAsync(ns)).Items.FirstOrDefault(e => e.Reason == reason)!,
             e => e is not null, $"a {reason} event");
 
+    /// <summary>Creates a PV and waits until it is Available: the binder looks at a Pending claim again only every 15 s.</summary>
+    private async Task CreateVolumeAsync(V1PersistentVolume pv)
+    {
+        await Client.CoreV1.CreatePersistentVolumeAsync(pv);
+        await VolumePhase(pv.Metadata.Name, "Available");
+    }
+
     private async Task<bool> VolumeExists(string name) => (await Client.CoreV1.ListPersistentVolumeAsync()).Items.Any(v => v.Metadata.Name == name);
 
     [Fact]
@@ -29,8 +36,8 @@ public class PersistentVolumeBinderTests(ClusterFixture f) : IClassFixture<Clust
     {
         var ns = await f.NewNamespaceAsync("bind");
         foreach (var (n, size) in new[] { ("1g", "1Gi"), ("5g", "5Gi"), ("10g", "10Gi") })
-            await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume($"{ns}-{n}", size, className: ns));
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume($"{ns}-other", "3Gi", className: "other-" + ns));
+            await CreateVolumeAsync(HostPathVolume($"{ns}-{n}", size, className: ns));
+        await CreateVolumeAsync(HostPathVolume($"{ns}-other", "3Gi", className: "other-" + ns));
         var pv = await VolumePhase($"{ns}-5g", "Available");
         Assert.Contains("kubernetes.io/pv-protection", pv.Metadata.Finalizers);
 
@@ -51,9 +58,9 @@ public class PersistentVolumeBinderTests(ClusterFixture f) : IClassFixture<Clust
     public async Task Access_modes_and_the_selector_narrow_the_candidates()
     {
         var ns = await f.NewNamespaceAsync("bind");
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume($"{ns}-rwo", "1Gi", className: ns));
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume($"{ns}-rwx", "8Gi", className: ns, modes: ["ReadWriteMany", "ReadWriteOnce"]));
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume($"{ns}-fast", "2Gi", className: ns, labels: new Dictionary<string, string> { ["tier"] = "fast" }));
+        await CreateVolumeAsync(HostPathVolume($"{ns}-rwo", "1Gi", className: ns));
+        await CreateVolumeAsync(HostPathVolume($"{ns}-rwx", "8Gi", className: ns, modes: ["ReadWriteMany", "ReadWriteOnce"]));
+        await CreateVolumeAsync(HostPathVolume($"{ns}-fast", "2Gi", className: ns, labels: new Dictionary<string, string> { ["tier"] = "fast" }));
 
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("shared", "1Gi", ns, ["ReadWriteMany"]), ns);
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("fast", "1Gi", ns,
@@ -82,7 +89,7 @@ public class PersistentVolumeBinderTests(ClusterFixture f) : IClassFixture<Clust
     {
         var ns = await f.NewNamespaceAsync("reclaim");
         var name = $"{ns}-keep";
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume(name, "1Gi", className: ns, reclaim: "Retain"));
+        await CreateVolumeAsync(HostPathVolume(name, "1Gi", className: ns, reclaim: "Retain"));
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("data", "1Gi", ns), ns);
         await ClaimPhase(ns, "data", "Bound");
         await Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("data", ns);
@@ -95,15 +102,16 @@ public class PersistentVolumeBinderTests(ClusterFixture f) : IClassFixture<Clust
         Assert.Equal("Released", (await Client.CoreV1.ReadPersistentVolumeAsync(name)).Status.Phase);
 
         await Client.CoreV1.PatchPersistentVolumeAsync(new V1Patch("{\"spec\":{\"claimRef\":null}}", V1Patch.PatchType.MergePatch), name);
-        Assert.Equal(name, (await ClaimPhase(ns, "again", "Bound")).Spec.VolumeName);
+        // The binder finds it at its next periodic look at the Pending claim (every 15 s).
+        Assert.Equal(name, (await ClaimPhase(ns, "again", "Bound", seconds: 40)).Spec.VolumeName);
     }
 
     [Fact]
     public async Task Delete_of_a_static_hostPath_volume_outside_tmp_fails_with_the_deleters_message()
     {
         var ns = await f.NewNamespaceAsync("reclaim");
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume($"{ns}-data", "1Gi", className: ns + "-a", path: "/data/x", reclaim: "Delete"));
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume($"{ns}-tmp", "1Gi", className: ns + "-b", path: "/tmp/x", reclaim: "Delete"));
+        await CreateVolumeAsync(HostPathVolume($"{ns}-data", "1Gi", className: ns + "-a", path: "/data/x", reclaim: "Delete"));
+        await CreateVolumeAsync(HostPathVolume($"{ns}-tmp", "1Gi", className: ns + "-b", path: "/tmp/x", reclaim: "Delete"));
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("a", "1Gi", ns + "-a"), ns);
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("b", "1Gi", ns + "-b"), ns);
         await ClaimPhase(ns, "a", "Bound");
@@ -144,7 +152,7 @@ public class PersistentVolumeBinderTests(ClusterFixture f) : IClassFixture<Clust
     {
         var ns = await f.NewNamespaceAsync("lost");
         var name = $"{ns}-gone";
-        await Client.CoreV1.CreatePersistentVolumeAsync(HostPathVolume(name, "1Gi", className: ns));
+        await CreateVolumeAsync(HostPathVolume(name, "1Gi", className: ns));
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("data", "1Gi", ns), ns);
         await ClaimPhase(ns, "data", "Bound");
         await Client.CoreV1.DeletePersistentVolumeAsync(name);
