@@ -64,7 +64,8 @@ public partial class VolumeBindingTests(ClusterFixture f) : IClassFixture<Cluste
         await Client.CoreV1.CreateNamespacedPodAsync(PodUsing("user", "data"), ns);
         var claim = await ObservedState.Until(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", ns),
             c => c.Status?.Phase == "Bound", "claim Bound");
-        var pod = await Client.CoreV1.ReadNamespacedPodAsync("user", ns);
+        // The scheduler binds the pod only once its claim is Bound (VolumeBinding's PreBind waits for it).
+        var pod = await ObservedState.Until(() => Client.CoreV1.ReadNamespacedPodAsync("user", ns), p => !string.IsNullOrEmpty(p.Spec.NodeName), "pod scheduled");
         Assert.Equal($"pvc-{claim.Metadata.Uid}", claim.Spec.VolumeName);
         Assert.Equal("2Gi", claim.Status.Capacity["storage"].ToString());
         Assert.Equal(["ReadWriteOnce"], claim.Status.AccessModes);
@@ -91,7 +92,7 @@ public partial class VolumeBindingTests(ClusterFixture f) : IClassFixture<Cluste
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("sticky"), ns);
         await Client.CoreV1.CreateNamespacedPodAsync(PodUsing("first", "sticky"), ns);
         var claim = await ObservedState.Until(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("sticky", ns), c => c.Status?.Phase == "Bound", "claim Bound");
-        var node = (await Client.CoreV1.ReadNamespacedPodAsync("first", ns)).Spec.NodeName;
+        var node = (await ObservedState.Until(() => Client.CoreV1.ReadNamespacedPodAsync("first", ns), p => !string.IsNullOrEmpty(p.Spec.NodeName), "first scheduled")).Spec.NodeName;
 
         // The scheduler spreads pods over the two workers; with the volume's node affinity every pod goes to the same one.
         for (var i = 0; i < 4; i++) await Client.CoreV1.CreateNamespacedPodAsync(PodUsing($"again-{i}", "sticky"), ns);

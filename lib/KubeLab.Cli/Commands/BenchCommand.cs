@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "configmaps", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "configmaps", "storage", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -194,6 +194,18 @@ internal static partial class BenchCommand
             var c = await ConfigUpdateBench.RunAsync(client, cluster.Clock, ct);
             figures.Add("configmaps.update_to_file.p50_s", $"ConfigMap edit → mounted file shows it: median of {c.Saw}/{c.Pods} pods (simulated s; kind ≤ {ConfigUpdateBench.KindBound.TotalSeconds:0} s + cache delay)", c.Median.TotalSeconds, "s", "0.0");
             figures.Add("configmaps.update_to_file.max_s", $"ConfigMap edit → mounted file shows it: slowest pod (simulated s)", c.Max.TotalSeconds, "s", "0.0");
+        }
+
+        if (settings.Runs("storage"))
+        {
+            await using var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct);
+            using var client = cluster.CreateClient();
+            var (st, wffc) = await StorageBindBench.RunAsync(client, cluster.Clock, ct);
+            foreach (var (key, what, l) in new[] { ("static", "static PV", st), ("wffc", "WaitForFirstConsumer (claim + pod, all at once)", wffc) })
+            {
+                figures.Add($"storage.{key}.p50_ms", $"PVC bind, {what}: median of {l.Count} (simulated {l.SimulatedMedian.TotalMilliseconds:0} ms)", l.Median.TotalMilliseconds, "ms", "0.0");
+                figures.Add($"storage.{key}.p99_ms", $"PVC bind, {what}: p99 (simulated {l.SimulatedP99.TotalMilliseconds:0} ms)", l.P99.TotalMilliseconds, "ms", "0.0");
+            }
         }
 
         var failures = new List<string>();

@@ -89,11 +89,11 @@ public static class ControllerManager
                 (rv, onError, c) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
             var revisionHistory = new ControllerRevisionHistory(client, revisions);
-            var volumeBinding = new VolumeBindingFilter(claims, volumes);
+            var volumeBinding = new VolumeBindingFilter(client, claims, volumes, storageClasses, pods, time);
 
             // Components register their handlers before the informers start, so they see every object.
             var schedulerEvents = new EventRecorder(client, time, DefaultScheduler.Name);
-            var scheduler = new DefaultScheduler(client, pods, nodes, schedulerEvents, time, volumeBinding.Filter);
+            var scheduler = new DefaultScheduler(client, pods, nodes, schedulerEvents, time, volumeBinding);
             var rsController = new ReplicaSetController(client, replicaSets, pods, time);
             var rcController = new ReplicationControllerController(client, replicationControllers, pods, time);
             var deployments = new Informer<V1Deployment, V1DeploymentList>("deployments",
@@ -103,7 +103,11 @@ public static class ControllerManager
             var deploymentController = new DeploymentController(client, deployments, replicaSets, pods, time);
             var dsController = new DaemonSetController(client, daemonSets, pods, nodes, revisionHistory, time);
             var stsController = new StatefulSetController(client, statefulSets, pods, claims, revisionHistory, time);
-            var provisioner = new LocalPathProvisioner(client, claims, volumes, pods, storageClasses, time);
+            // Storage: persistentvolume-binder, the protection controllers and kind's local-path provisioner.
+            var pvController = new Controllers.PersistentVolume.PersistentVolumeController(client, claims, volumes, storageClasses, time);
+            var pvcProtection = new Controllers.PvcProtection.PvcProtectionController(client, claims, pods, time);
+            var pvProtection = new Controllers.PvProtection.PvProtectionController(client, volumes, time);
+            var provisioner = new LocalPathProvisioner(client, claims, volumes, storageClasses, time, dataPlane.Volumes);
             nodes.AddHandler(added: node => StartKubelet(node, pods, ct));
             // Cluster DNS (CoreDNS's kubernetes plugin): its own Service informer, pods from the shared one.
             var services = new Informer<V1Service, V1ServiceList>("services",
@@ -148,6 +152,9 @@ public static class ControllerManager
             Run(dsController.RunAsync(1, ct));
             Run(stsController.RunAsync(1, ct));
             Run(provisioner.RunAsync(ct));
+            Run(pvController.RunAsync(ct));
+            Run(pvcProtection.RunAsync(ct));
+            Run(pvProtection.RunAsync(ct));
             Run(deployments.RunAsync(ct));
             Run(deploymentController.RunAsync(2, ct));
         }

@@ -24,13 +24,13 @@ public sealed class DefaultScheduler
     private readonly WorkQueue queue;
     private readonly ConcurrentDictionary<string, string> assumed = new(); // pod uid → node
     private readonly ConcurrentDictionary<string, int> unschedulableAttempts = new(); // pod key → failed scheduling cycles
-    private readonly Func<V1Pod, V1Node, string?>? volumeFilter;
+    private readonly VolumeBindingFilter? volumeBinding;
 
-    /// <param name="volumeFilter">the VolumeBinding filter plugin (see <see cref="VolumeBindingFilter"/>), when volumes are modelled.</param>
+    /// <param name="volumeBinding">the volume plugins (see <see cref="VolumeBindingFilter"/>), when volumes are modelled.</param>
     public DefaultScheduler(IKubernetes client, Informer<V1Pod, V1PodList> pods, Informer<V1Node, V1NodeList> nodes, EventRecorder recorder, TimeProvider time,
-        Func<V1Pod, V1Node, string?>? volumeFilter = null)
+        VolumeBindingFilter? volumeBinding = null)
     {
-        this.volumeFilter = volumeFilter;
+        this.volumeBinding = volumeBinding;
         this.client = client;
         this.pods = pods;
         this.nodes = nodes;
@@ -122,11 +122,20 @@ public sealed class DefaultScheduler
         var pod = pods.Get(key);
         if (pod is null || !NeedsScheduling(pod) || assumed.ContainsKey(pod.Metadata.Uid ?? "")) return;
 
-        var result = SchedulingDecision.Decide(pod, nodes.List(), PodCounter(), volumeFilter: volumeFilter);
+        var allNodes = nodes.List();
+        var result = volumeBinding?.PreFilter(pod) is { } preFilterMessage
+            ? new SchedulingResult(null, SchedulingDecision.PreFilterFailureMessage(allNodes.Count, preFilterMessage))
+            : SchedulingDecision.Decide(pod, allNodes, PodCounter(), volumeFilter: volumeBinding is null ? null : volumeBinding.Filter);
         if (result.NodeName is { } node)
         {
             unschedulableAttempts.TryRemove(key, out _);
             assumed[pod.Metadata.Uid ?? ""] = node;
+            if (volumeBinding?.NeedsPreBind(pod) == true)
+            {
+                // The binding cycle runs on its own (as kube-scheduler's does) while PreBind waits for the volumes.
+                _ = Task.Run(() => PreBindThenBindAsync(pod, key, allNodes.First(n => n.Metadata.Name == node), ct), CancellationToken.None);
+                return;
+            }
             using var bindTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bindTimeout.CancelAfter(BindTimeout);
             try { await BindAsync(pod, node, bindTimeout.Token).ConfigureAwait(false); }
@@ -152,6 +161,31 @@ public sealed class DefaultScheduler
         // Retry later; node changes requeue sooner. Back-off 1 s doubling to 10 s (the real scheduler uses 1 s → 10 s too).
         var attempt = unschedulableAttempts.AddOrUpdate(key, 1, (_, n) => n + 1);
         queue.AddAfter(key, TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, attempt - 1))));
+    }
+
+    /// <summary>The binding cycle of a pod with unbound WaitForFirstConsumer claims: VolumeBinding's PreBind, then DefaultBinder.</summary>
+    private async Task PreBindThenBindAsync(V1Pod pod, string key, V1Node node, CancellationToken ct)
+    {
+        try
+        {
+            await volumeBinding!.PreBindAsync(pod, node, ct).ConfigureAwait(false);
+            await BindAsync(pod, node.Metadata.Name, ct).ConfigureAwait(false);
+            recorder.Normal(EventRecorder.Reference(pod), "Scheduled",
+                $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {node.Metadata.Name}");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
+        {
+            assumed.TryRemove(pod.Metadata.Uid ?? "", out _);
+        }
+        catch (Exception e)
+        {
+            assumed.TryRemove(pod.Metadata.Uid ?? "", out _);
+            var reason = e is HttpOperationException h ? ApiErrorMessage.Of(h) : e.Message;
+            recorder.Warning(EventRecorder.Reference(pod), "FailedScheduling", $"running PreBind plugin \"VolumeBinding\": {reason}");
+            var attempt = unschedulableAttempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+            queue.AddAfter(key, TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, attempt - 1))));
+        }
     }
 
     private Task BindAsync(V1Pod pod, string node, CancellationToken ct)

@@ -109,13 +109,23 @@ public static class SchedulingDecision
     /// <summary>
     /// "0/3 nodes are available: 1 node(s) had untolerated taint {…: }, 2 node(s) didn't match Pod's node affinity/selector.
     /// preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling." – reasons sorted as kube-scheduler sorts them.
-    /// All our filters are "unresolvable" ones, so preemption never helps.
+    /// Our filters are "unresolvable" ones, so preemption never helps – except VolumeRestrictions' ReadWriteOncePod conflict
+    /// (Unschedulable: evicting the other pod would help, but a pod of equal priority is no victim).
     /// </summary>
     public static string FailureMessage(int nodeCount, IReadOnlyDictionary<string, int> reasons)
     {
         if (nodeCount == 0) return "no nodes available to schedule pods";
         var parts = reasons.Select(kv => $"{kv.Value} {kv.Key}").OrderBy(s => s, StringComparer.Ordinal);
+        var noVictims = reasons.Where(kv => kv.Key == VolumeBindingFilter.ReadWriteOncePodReason).Sum(kv => kv.Value);
+        var notHelpful = nodeCount - noVictims;
+        var preemption = new List<string>();
+        if (notHelpful > 0) preemption.Add($"{notHelpful} Preemption is not helpful for scheduling");
+        if (noVictims > 0) preemption.Add($"{noVictims} No preemption victims found for incoming pod");
         return $"0/{nodeCount} nodes are available: {string.Join(", ", parts)}. " +
-               $"preemption: 0/{nodeCount} nodes are available: {nodeCount} Preemption is not helpful for scheduling.";
+               $"preemption: 0/{nodeCount} nodes are available: {string.Join(", ", preemption.OrderBy(x => x, StringComparer.Ordinal))}.";
     }
+
+    /// <summary>A PreFilter plugin rejected the pod: its message stands for every node (FitError with PreFilterMsg).</summary>
+    public static string PreFilterFailureMessage(int nodeCount, string message) =>
+        $"0/{nodeCount} nodes are available: {message}. preemption: 0/{nodeCount} nodes are available: {nodeCount} Preemption is not helpful for scheduling.";
 }

@@ -1,139 +1,123 @@
-using System.Text.Json.Nodes;
+using KubeLab.Simulator.Controllers.PersistentVolume;
+using System.Collections.Concurrent;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using KubeLab.Simulator.ControllerRuntime;
+using static KubeLab.Simulator.Controllers.PersistentVolume.PersistentVolumeAnnotations;
 
 namespace KubeLab.Simulator.Storage;
 
 /// <summary>
-/// What kind does for PVCs of its default StorageClass <c>standard</c> (provisioner <c>rancher.io/local-path</c>,
-/// volumeBindingMode WaitForFirstConsumer, reclaimPolicy Delete) – the persistentvolume-controller and the local-path
-/// provisioner together, one reconcile per claim:
+/// kind's external provisioner for the <c>standard</c> class: rancher local-path-provisioner v0.0.30 (kind v0.25) on top of
+/// sig-storage-lib-external-provisioner. It only creates and deletes volumes; the persistentvolume-controller binds them.
 /// <list type="bullet">
-/// <item>no pod uses the claim yet: it stays Pending, with the event <c>WaitForFirstConsumer</c>
-/// "waiting for first consumer to be created before binding";</item>
-/// <item>a pod using it has been scheduled to a node: create PV <c>pvc-&lt;claim uid&gt;</c> (capacity = the request, the claim's
-/// access modes, claimRef, a hostPath under /var/local-path-provisioner, node affinity to that node), then bind: the claim gets
-/// spec.volumeName and phase Bound, the PV phase Bound;</item>
-/// <item>the claim is deleted: its PV (reclaimPolicy Delete) is deleted too.</item>
+/// <item>It takes claims the PV controller annotated with its name (<c>volume.kubernetes.io/storage-provisioner</c>) that have
+/// no volume yet; for a WaitForFirstConsumer class only once the scheduler set <c>volume.kubernetes.io/selected-node</c>.</item>
+/// <item>local-path's Provision refuses a selector ("claim.Spec.Selector is not supported"), access modes other than RWO/RWOP
+/// ("NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes") and a claim without a node – what an
+/// <c>Immediate</c> class gives it ("configuration error, no node was specified"); the library reports each as
+/// <c>ProvisioningFailed</c> "failed to provision volume with StorageClass …" and retries with back-off.</item>
+/// <item>Otherwise it creates PV <c>pvc-&lt;claim uid&gt;</c>: pre-bound to the claim, a hostPath
+/// <c>/var/local-path-provisioner/pvc-&lt;uid&gt;_&lt;ns&gt;_&lt;claim&gt;</c> on that node (the directory exists at once; the
+/// helper pod that creates it is not modelled, its second is), node affinity to the node, the class's reclaim policy.</item>
+/// <item>A Released volume it provisioned with reclaim policy Delete: the directory is removed and the PV deleted.</item>
 /// </list>
-/// Claims of other classes are left alone (they stay Pending, as with no provisioner).
 /// </summary>
 public sealed class LocalPathProvisioner
 {
     public const string ProvisionerName = "rancher.io/local-path";
-    private const string ControllerComponent = "persistentvolume-controller";
     private const string ProvisionerComponent = "rancher.io/local-path_local-path-provisioner-7dc846544d-kubelab";
+    public const string BasePath = "/var/local-path-provisioner";
+
+    /// <summary>The library's default number of workers (DefaultThreadiness): four volumes are provisioned at a time.</summary>
+    private const int Threadiness = 4;
+
+    /// <summary>How long local-path's helper pod takes to create or remove the directory on the node.</summary>
+    public static readonly TimeSpan HelperPodDuration = TimeSpan.FromSeconds(1);
 
     private readonly IKubernetes client;
     private readonly Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList> claims;
     private readonly Informer<V1PersistentVolume, V1PersistentVolumeList> volumes;
-    private readonly Informer<V1Pod, V1PodList> pods;
     private readonly Informer<V1StorageClass, V1StorageClassList> classes;
+    private readonly VolumeData? data;
+    private readonly TimeProvider time;
     private readonly WorkQueue queue;
-    private readonly EventRecorder controllerEvents;
-    private readonly EventRecorder provisionerEvents;
-    private readonly HashSet<string> waitingReported = new();
+    private readonly EventRecorder events;
+    private readonly ConcurrentDictionary<string, int> failures = new();
 
     public LocalPathProvisioner(IKubernetes client, Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList> claims,
-        Informer<V1PersistentVolume, V1PersistentVolumeList> volumes, Informer<V1Pod, V1PodList> pods,
-        Informer<V1StorageClass, V1StorageClassList> classes, TimeProvider time)
+        Informer<V1PersistentVolume, V1PersistentVolumeList> volumes, Informer<V1StorageClass, V1StorageClassList> classes, TimeProvider time,
+        VolumeData? data = null)
     {
         this.client = client;
         this.claims = claims;
         this.volumes = volumes;
-        this.pods = pods;
         this.classes = classes;
+        this.data = data;
+        this.time = time;
         queue = new WorkQueue(time);
-        controllerEvents = new EventRecorder(client, time, ControllerComponent);
-        provisionerEvents = new EventRecorder(client, time, ProvisionerComponent);
-        claims.AddHandler(added: c => queue.Add(Key(c)), updated: (_, c) => queue.Add(Key(c)), deleted: c => queue.Add(Key(c)));
-        pods.AddHandler(added: EnqueueClaimsOf, updated: (_, p) => EnqueueClaimsOf(p));
-        volumes.AddHandler(updated: (_, v) =>
-        {
-            if (v.Spec?.ClaimRef is { } r) queue.Add(Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>.KeyOf(r.NamespaceProperty, r.Name));
-        });
+        events = new EventRecorder(client, time, ProvisionerComponent);
+        claims.AddHandler(added: c => queue.Add("claim:" + Key(c)), updated: (_, c) => queue.Add("claim:" + Key(c)));
+        volumes.AddHandler(added: v => queue.Add("volume:" + v.Metadata.Name), updated: (_, v) => queue.Add("volume:" + v.Metadata.Name));
     }
 
     private static string Key(V1PersistentVolumeClaim c) => Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>.KeyOf(c);
 
-    private void EnqueueClaimsOf(V1Pod pod)
-    {
-        if (string.IsNullOrEmpty(pod.Spec?.NodeName)) return;
-        foreach (var v in pod.Spec.Volumes ?? [])
-            if (v.PersistentVolumeClaim?.ClaimName is { } name)
-                queue.Add(Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>.KeyOf(pod.Metadata.NamespaceProperty, name));
-    }
-
     public Task RunAsync(CancellationToken ct) =>
-        queue.RunControllerAsync(Task.WhenAll(claims.Synced, volumes.Synced, pods.Synced, classes.Synced), () => claims.List().Select(Key), 1, ReconcileAsync,
-            [controllerEvents, provisionerEvents], ct);
+        queue.RunControllerAsync(Task.WhenAll(claims.Synced, volumes.Synced, classes.Synced),
+            () => claims.List().Select(c => "claim:" + Key(c)).Concat(volumes.List().Select(v => "volume:" + v.Metadata.Name)), Threadiness, ReconcileAsync, [events], ct);
 
-    private async Task ReconcileAsync(string key, CancellationToken ct)
+    private Task ReconcileAsync(string key, CancellationToken ct) =>
+        key.StartsWith("claim:", StringComparison.Ordinal)
+            ? (claims.Get(key["claim:".Length..]) is { } c ? ProvisionAsync(key, c, ct) : Task.CompletedTask)
+            : (volumes.Get(key["volume:".Length..]) is { } v ? DeleteAsync(v, ct) : Task.CompletedTask);
+
+    /// <summary>shouldProvision (the library) then Provision (local-path).</summary>
+    private async Task ProvisionAsync(string key, V1PersistentVolumeClaim claim, CancellationToken ct)
     {
-        var claim = claims.Get(key);
-        if (claim is null || claim.Metadata.DeletionTimestamp is not null)
-        {
-            await ReclaimAsync(key, ct).ConfigureAwait(false);
-            return;
-        }
-        if (!string.IsNullOrEmpty(claim.Spec?.VolumeName))
-        {
-            if (claim.Status?.Phase != "Bound" && volumes.Get(claim.Spec.VolumeName) is { } bound)
-                await MarkBoundAsync(claim, bound, ct).ConfigureAwait(false);
-            return;
-        }
+        if (!string.IsNullOrEmpty(claim.Spec?.VolumeName) || claim.Metadata.DeletionTimestamp is not null) return;
+        var annotations = claim.Metadata.Annotations ?? new Dictionary<string, string>();
+        if ((PersistentVolumeAnnotations.Annotation(annotations, StorageProvisioner) ?? PersistentVolumeAnnotations.Annotation(annotations, BetaStorageProvisioner)) != ProvisionerName) return;
         var sc = claim.Spec?.StorageClassName is { Length: > 0 } scName ? classes.Get(scName) : null;
         if (sc is null || sc.Provisioner != ProvisionerName) return;
+        var node = PersistentVolumeAnnotations.Annotation(annotations, SelectedNode);
+        if (sc.VolumeBindingMode == "WaitForFirstConsumer" && node is null) return;
+        var name = $"pvc-{claim.Metadata.Uid}";
+        if (volumes.Get(name) is not null) return;
 
-        var consumer = pods.List(claim.Metadata.NamespaceProperty).FirstOrDefault(p =>
-            p.Metadata.DeletionTimestamp is null && !string.IsNullOrEmpty(p.Spec?.NodeName) &&
-            (p.Spec.Volumes ?? []).Any(v => v.PersistentVolumeClaim?.ClaimName == claim.Metadata.Name));
-        if (consumer is null)
+        events.Normal(Reference(claim), "Provisioning", $"External provisioner is provisioning volume for claim \"{claim.Metadata.NamespaceProperty}/{claim.Metadata.Name}\"");
+        if (Refusal(claim, node) is { } refusal)
         {
-            if (sc.VolumeBindingMode == "WaitForFirstConsumer" && waitingReported.Add(claim.Metadata.Uid))
-                controllerEvents.Normal(Reference(claim), "WaitForFirstConsumer", "waiting for first consumer to be created before binding");
+            events.Warning(Reference(claim), "ProvisioningFailed", $"failed to provision volume with StorageClass \"{sc.Metadata.Name}\": {refusal}");
+            // The library's exponential back-off for failed provisioning (15 s doubling; capped here at 5 min).
+            var n = failures.AddOrUpdate(key, 1, (_, x) => x + 1);
+            queue.AddAfter(key, TimeSpan.FromSeconds(Math.Min(300, 15 * Math.Pow(2, n - 1))));
             return;
         }
-        await ProvisionAsync(claim, sc, consumer.Spec.NodeName, ct).ConfigureAwait(false);
+        failures.TryRemove(key, out _);
+        await Task.Delay(HelperPodDuration, time, ct).ConfigureAwait(false);
+        var pv = LocalVolume(claim, sc, node!, name);
+        data?.HostPath(node!, pv.Spec.HostPath.Path);
+        try { await client.CoreV1.CreatePersistentVolumeAsync(pv, cancellationToken: ct).ConfigureAwait(false); }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict) { return; }
+        events.Normal(Reference(claim), "ProvisioningSucceeded", $"Successfully provisioned volume {name}");
     }
 
-    private async Task ProvisionAsync(V1PersistentVolumeClaim claim, V1StorageClass sc, string node, CancellationToken ct)
+    /// <summary>local-path's Provision checks (provisioner.go), for a claim on a node-local (not shared) path.</summary>
+    public static string? Refusal(V1PersistentVolumeClaim claim, string? node)
     {
-        var ns = claim.Metadata.NamespaceProperty;
-        var name = $"pvc-{claim.Metadata.Uid}";
-        controllerEvents.Normal(Reference(claim), "ExternalProvisioning",
-            $"Waiting for a volume to be created either by the external provisioner '{ProvisionerName}' or manually by the system administrator. " +
-            "If volume creation is delayed, please verify that the provisioner is running and correctly registered.");
-        provisionerEvents.Normal(Reference(claim), "Provisioning", $"External provisioner is provisioning volume for claim \"{ns}/{claim.Metadata.Name}\"");
-        var pv = volumes.Get(name) ?? await CreateVolumeAsync(claim, sc, node, name, ct).ConfigureAwait(false);
-        provisionerEvents.Normal(Reference(claim), "ProvisioningSucceeded", $"Successfully provisioned volume {name}");
-
-        // Bind: the claim points at the volume, then both report Bound (pv_controller bindVolumeToClaim / bindClaimToVolume).
-        var claimPatch = new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["annotations"] = new JsonObject
-                {
-                    ["pv.kubernetes.io/bind-completed"] = "yes", ["pv.kubernetes.io/bound-by-controller"] = "yes",
-                    ["volume.beta.kubernetes.io/storage-provisioner"] = ProvisionerName, ["volume.kubernetes.io/storage-provisioner"] = ProvisionerName,
-                    ["volume.kubernetes.io/selected-node"] = node,
-                },
-            },
-            ["spec"] = new JsonObject { ["volumeName"] = name },
-        };
-        var updated = await client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(new V1Patch(claimPatch.ToJsonString(), V1Patch.PatchType.MergePatch),
-            claim.Metadata.Name, ns, cancellationToken: ct).ConfigureAwait(false);
-        await MarkBoundAsync(updated, pv, ct).ConfigureAwait(false);
+        if (claim.Spec?.Selector is not null) return "claim.Spec.Selector is not supported";
+        if ((claim.Spec?.AccessModes ?? []).Any(m => m is not ("ReadWriteOnce" or "ReadWriteOncePod")))
+            return "NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes";
+        if (node is null) return "configuration error, no node was specified";
+        return null;
     }
 
-    private async Task<V1PersistentVolume> CreateVolumeAsync(V1PersistentVolumeClaim claim, V1StorageClass sc, string node, string name, CancellationToken ct)
+    private static V1PersistentVolume LocalVolume(V1PersistentVolumeClaim claim, V1StorageClass sc, string node, string name)
     {
         var ns = claim.Metadata.NamespaceProperty;
-        var storage = claim.Spec?.Resources?.Requests?.TryGetValue("storage", out var q) == true ? q : new ResourceQuantity("1Gi");
-        var pv = new V1PersistentVolume
+        return new V1PersistentVolume
         {
             ApiVersion = "v1", Kind = "PersistentVolume",
             Metadata = new V1ObjectMeta
@@ -142,19 +126,19 @@ public sealed class LocalPathProvisioner
                 Annotations = new Dictionary<string, string>
                 {
                     ["local.path.provisioner/selected-node"] = node,
-                    ["pv.kubernetes.io/provisioned-by"] = ProvisionerName,
+                    [DynamicallyProvisioned] = ProvisionerName,
                 },
             },
             Spec = new V1PersistentVolumeSpec
             {
                 AccessModes = claim.Spec?.AccessModes?.ToList() ?? ["ReadWriteOnce"],
-                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = storage },
+                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = claim.Spec!.Resources!.Requests!["storage"] },
                 ClaimRef = new V1ObjectReference
                 {
                     ApiVersion = "v1", Kind = "PersistentVolumeClaim", Name = claim.Metadata.Name, NamespaceProperty = ns,
                     Uid = claim.Metadata.Uid, ResourceVersion = claim.Metadata.ResourceVersion,
                 },
-                HostPath = new V1HostPathVolumeSource { Path = $"/var/local-path-provisioner/{name}_{ns}_{claim.Metadata.Name}", Type = "DirectoryOrCreate" },
+                HostPath = new V1HostPathVolumeSource { Path = $"{BasePath}/{name}_{ns}_{claim.Metadata.Name}", Type = "DirectoryOrCreate" },
                 NodeAffinity = new V1VolumeNodeAffinity
                 {
                     Required = new V1NodeSelector
@@ -170,43 +154,18 @@ public sealed class LocalPathProvisioner
                 VolumeMode = claim.Spec?.VolumeMode ?? "Filesystem",
             },
         };
-        try { return await client.CoreV1.CreatePersistentVolumeAsync(pv, cancellationToken: ct).ConfigureAwait(false); }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            return await client.CoreV1.ReadPersistentVolumeAsync(name, cancellationToken: ct).ConfigureAwait(false);
-        }
     }
 
-    private async Task MarkBoundAsync(V1PersistentVolumeClaim claim, V1PersistentVolume pv, CancellationToken ct)
+    /// <summary>shouldDelete (the library): Released, reclaim Delete, provisioned by us; then local-path's Delete and the PV.</summary>
+    private async Task DeleteAsync(V1PersistentVolume pv, CancellationToken ct)
     {
-        var pvStatus = new JsonObject { ["status"] = new JsonObject { ["phase"] = "Bound" } };
-        await client.CoreV1.PatchPersistentVolumeStatusAsync(new V1Patch(pvStatus.ToJsonString(), V1Patch.PatchType.MergePatch),
-            pv.Metadata.Name, cancellationToken: ct).ConfigureAwait(false);
-        var claimStatus = new JsonObject
-        {
-            ["status"] = new JsonObject
-            {
-                ["phase"] = "Bound",
-                ["accessModes"] = JsonNode.Parse(KubernetesJson.Serialize(pv.Spec.AccessModes)),
-                ["capacity"] = JsonNode.Parse(KubernetesJson.Serialize(pv.Spec.Capacity)),
-            },
-        };
-        await client.CoreV1.PatchNamespacedPersistentVolumeClaimStatusAsync(new V1Patch(claimStatus.ToJsonString(), V1Patch.PatchType.MergePatch),
-            claim.Metadata.Name, claim.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
-    }
-
-    /// <summary>reclaimPolicy Delete: once its claim is gone, the provisioned volume is deleted.</summary>
-    private async Task ReclaimAsync(string claimKey, CancellationToken ct)
-    {
-        foreach (var pv in volumes.List())
-        {
-            var r = pv.Spec?.ClaimRef;
-            if (r is null || Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>.KeyOf(r.NamespaceProperty, r.Name) != claimKey) continue;
-            if (claims.Get(claimKey) is { } live && live.Metadata.Uid == r.Uid && live.Metadata.DeletionTimestamp is null) continue;
-            if (pv.Spec!.PersistentVolumeReclaimPolicy != "Delete" || pv.Metadata.DeletionTimestamp is not null) continue;
-            try { await client.CoreV1.DeletePersistentVolumeAsync(pv.Metadata.Name, cancellationToken: ct).ConfigureAwait(false); }
-            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
-        }
+        if (pv.Status?.Phase != "Released" || pv.Spec?.PersistentVolumeReclaimPolicy != "Delete" || pv.Metadata.DeletionTimestamp is not null) return;
+        if (PersistentVolumeAnnotations.Annotation(pv.Metadata.Annotations, DynamicallyProvisioned) != ProvisionerName) return;
+        await Task.Delay(HelperPodDuration, time, ct).ConfigureAwait(false);
+        if (data is not null && pv.Spec.HostPath?.Path is { } path && PersistentVolumeAnnotations.Annotation(pv.Metadata.Annotations, "local.path.provisioner/selected-node") is { } node)
+            data.Remove(node, path);
+        try { await client.CoreV1.DeletePersistentVolumeAsync(pv.Metadata.Name, cancellationToken: ct).ConfigureAwait(false); }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
     }
 
     private static V1ObjectReference Reference(V1PersistentVolumeClaim c) => EventRecorder.Reference(c.Metadata, "PersistentVolumeClaim", "v1");

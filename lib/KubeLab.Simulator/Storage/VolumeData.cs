@@ -90,6 +90,17 @@ public sealed class VolumeData
         }
     }
 
+    /// <summary>rm -rf <paramref name="path"/> on the node (local-path's helper pod on Delete); false if nothing was there.</summary>
+    public bool Remove(string nodeName, string path)
+    {
+        lock (gate)
+        {
+            var parts = Parts(path);
+            if (parts.Length == 0) return false;
+            return Find(nodeName, "/" + string.Join('/', parts[..^1])) is DirectoryNode parent && parent.Remove(parts[^1]);
+        }
+    }
+
     private static string[] Parts(string path) =>
         ContainerFileSystem.Normalize(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -29,12 +29,13 @@ public static class KindPrinters
         "EndpointSlice" => new([NameColumn, new("AddressType"), new("Ports"), new("Endpoints"), Age],
             (o, now) => [o.Name(), o.Str("addressType") ?? "", SlicePorts(o), SliceEndpoints(o), TablePrinter.Age(o, now)]),
         "PersistentVolumeClaim" => new([NameColumn, new("Status"), new("Volume"), new("Capacity"), new("Access Modes"), new("StorageClass"), new("VolumeAttributesClass"), Age, Wide("VolumeMode")],
-            (o, now) => [o.Name(), o.Path("status.phase")?.ToString() ?? "", o.Path("spec.volumeName")?.ToString() ?? "", o.Path("status.capacity.storage")?.ToString() ?? "",
-                AccessModes(o.Path("status.accessModes")), o.Path("spec.storageClassName")?.ToString() ?? "", "<unset>", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
+            // printers.go printPersistentVolumeClaim: a claim being deleted shows Terminating.
+            (o, now) => [o.Name(), o.IsDeleting() ? "Terminating" : o.Path("status.phase")?.ToString() ?? "", o.Path("spec.volumeName")?.ToString() ?? "", o.Path("status.capacity.storage")?.ToString() ?? "",
+                AccessModes(o.Path("status.accessModes")), o.Path("spec.storageClassName")?.ToString() ?? "", VolumeAttributesClass(o), TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
         "PersistentVolume" => new([NameColumn, new("Capacity"), new("Access Modes"), new("Reclaim Policy"), new("Status"), new("Claim"), new("StorageClass"), new("VolumeAttributesClass"), new("Reason"), Age, Wide("VolumeMode")],
             (o, now) => [o.Name(), o.Path("spec.capacity.storage")?.ToString() ?? "", AccessModes(o.Path("spec.accessModes")), o.Path("spec.persistentVolumeReclaimPolicy")?.ToString() ?? "Retain",
-                o.Path("status.phase")?.ToString() ?? "", o.Path("spec.claimRef.name") is { } c ? $"{o.Path("spec.claimRef.namespace")}/{c}" : "", o.Path("spec.storageClassName")?.ToString() ?? "",
-                "<unset>", o.Path("status.reason")?.ToString() ?? "", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
+                o.IsDeleting() ? "Terminating" : o.Path("status.phase")?.ToString() ?? "", o.Path("spec.claimRef.name") is { } c ? $"{o.Path("spec.claimRef.namespace")}/{c}" : "", o.Path("spec.storageClassName")?.ToString() ?? "",
+                VolumeAttributesClass(o), o.Path("status.reason")?.ToString() ?? "", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
         "HorizontalPodAutoscaler" => Hpa,
         // apiextensions-apiserver serves CRDs with the default table convertor: name and creation time (not an age).
         "CustomResourceDefinition" => new([NameColumn, new("Created At", "date", "", 0, Age.Description)],
@@ -45,6 +46,9 @@ public static class KindPrinters
                 ? $"{ControllerRevisionOwner(c)}/{c.Str("name")}" : None, Num(o["revision"]), TablePrinter.Age(o, now)]),
         _ => new([NameColumn, Age], (o, now) => [o.Name(), TablePrinter.Age(o, now)]),
     };
+
+    /// <summary>printers.go: spec.volumeAttributesClassName, or &lt;unset&gt;.</summary>
+    private static string VolumeAttributesClass(JsonObject o) => o.Path("spec.volumeAttributesClassName")?.ToString() is { Length: > 0 } v ? v : "<unset>";
 
     private static long Num(JsonNode? node) => node.Long() ?? 0;
     private static string Text(JsonNode? node, string fallback = "") => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? fallback;

@@ -65,6 +65,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             ServiceAllocations.AllocateCreate(store, obj);
         }
         if (t.Kind == "PersistentVolumeClaim") DefaultStorageClass.Admit(store, obj);
+        StorageObjectInUseProtection.Admit(t, obj);
         ObjectDefaulter.Default(t, obj);
         var errors = ObjectValidator.Validate(t, obj);
         if (errors.Count > 0) throw ApiError.Invalid(t, meta.Str("name") ?? "", errors);
@@ -183,7 +184,11 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             errors.AddRange(ObjectValidator.Validate(t, next));
             if (t.Kind == "Pod" && !allowPodSpecChange) errors.AddRange(ObjectValidator.ValidatePodUpdate(current, next));
             if (t == ResourceRegistry.CustomResourceDefinitions) CustomResources.CustomResourceDefinitionValidation.ValidateUpdate(current, next, errors);
+            errors.AddRange(ObjectValidator.ValidateUpdate(t, current, next));
             if (errors.Count > 0) throw ApiError.Invalid(t, name, errors);
+            if (t.Kind == "PersistentVolumeClaim" && PersistentVolumeValidation.ResizeRefusal(current, next,
+                    sc => store.Get(ResourceRegistry.Types.First(r => r.Kind == "StorageClass"), null, sc)) is { } refused)
+                throw ApiError.Forbidden(t, name, refused);
             if (t.Kind == "Namespace" && current.IsDeleting()) next["status"] = current["status"]?.DeepClone();
         }
         FieldOwnershipTransfer.Release(current, next, applyManager, subresource == "status" ? "status" : null);

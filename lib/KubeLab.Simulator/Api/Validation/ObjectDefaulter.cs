@@ -105,6 +105,9 @@ public static class ObjectDefaulter
             case "PersistentVolumeClaim":
                 if (obj["spec"] is JsonObject pvc) pvc["volumeMode"] ??= "Filesystem";
                 break;
+            case "StorageClass":
+                StorageClassValidation.Default(obj);
+                break;
             case "PersistentVolume":
                 if (obj["spec"] is JsonObject pv)
                 {

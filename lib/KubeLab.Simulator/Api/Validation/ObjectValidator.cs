@@ -59,7 +59,25 @@ public static class ObjectValidator
             case "Secret":
                 ConfigMapSecretValidation.ValidateSecret(obj, errors);
                 break;
+            case "PersistentVolumeClaim":
+                PersistentVolumeValidation.ValidateClaim(obj, errors);
+                break;
+            case "PersistentVolume":
+                PersistentVolumeValidation.ValidateVolume(obj, errors);
+                break;
+            case "StorageClass":
+                StorageClassValidation.Validate(obj, errors);
+                break;
         }
+        return errors;
+    }
+
+    /// <summary>The update rules of kinds whose spec is (partly) immutable: PVCs and StorageClasses.</summary>
+    public static List<FieldError> ValidateUpdate(ResourceType t, JsonObject current, JsonObject next)
+    {
+        var errors = new List<FieldError>();
+        if (t.Kind == "PersistentVolumeClaim") PersistentVolumeValidation.ValidateClaimUpdate(current, next, errors);
+        if (t.Kind == "StorageClass") StorageClassValidation.ValidateUpdate(current, next, errors);
         return errors;
     }
 

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using KubeLab.Simulator.Api.Validation;
+using KubeLab.Simulator.ControllerRuntime;
+
+namespace KubeLab.Simulator.Controllers.PvProtection;
+
+/// <summary>
+/// kube-controller-manager's pv-protection controller (pkg/controller/volume/pvprotection): a PV that is being deleted keeps its
+/// <c>kubernetes.io/pv-protection</c> finalizer while it is Bound (isBeingUsed = phase Bound); otherwise the finalizer goes and
+/// the PV with it.
+/// </summary>
+public sealed class PvProtectionController
+{
+    private readonly IKubernetes client;
+    private readonly Informer<V1PersistentVolume, V1PersistentVolumeList> volumes;
+    private readonly WorkQueue queue;
+
+    public PvProtectionController(IKubernetes client, Informer<V1PersistentVolume, V1PersistentVolumeList> volumes, TimeProvider time)
+    {
+        this.client = client;
+        this.volumes = volumes;
+        queue = new WorkQueue(time);
+        volumes.AddHandler(added: Enqueue, updated: (_, v) => Enqueue(v));
+    }
+
+    private void Enqueue(V1PersistentVolume v)
+    {
+        if (NeedsRelease(v)) queue.Add(v.Metadata.Name);
+    }
+
+    private static bool NeedsRelease(V1PersistentVolume v) =>
+        v.Metadata.DeletionTimestamp is not null && (v.Metadata.Finalizers?.Contains(StorageObjectInUseProtection.PvFinalizer) ?? false);
+
+    public Task RunAsync(CancellationToken ct) =>
+        queue.RunControllerAsync(volumes.Synced, () => volumes.List().Where(NeedsRelease).Select(v => v.Metadata.Name), 1, ReconcileAsync, [], ct);
+
+    private async Task ReconcileAsync(string key, CancellationToken ct)
+    {
+        var pv = volumes.Get(key);
+        if (pv is null || !NeedsRelease(pv) || pv.Status?.Phase == "Bound") return;
+        var finalizers = pv.Metadata.Finalizers!.Where(f => f != StorageObjectInUseProtection.PvFinalizer).ToList();
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
+                ["resourceVersion"] = pv.Metadata.ResourceVersion,
+            },
+        };
+        try
+        {
+            await client.CoreV1.PatchPersistentVolumeAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), pv.Metadata.Name,
+                cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
+    }
+}
