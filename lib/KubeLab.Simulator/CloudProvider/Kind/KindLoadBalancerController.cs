@@ -124,16 +124,6 @@ public sealed class KindLoadBalancerController
         client.CoreV1.PatchNamespacedServiceStatusAsync(new V1Patch(new JsonObject { ["status"] = status }.ToJsonString(), V1Patch.PatchType.MergePatch),
             parts[1], parts[0], cancellationToken: ct);
 
-    private Task SetFinalizersAsync(V1Service svc, List<string> finalizers, CancellationToken ct)
-    {
-        var body = new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["resourceVersion"] = svc.Metadata.ResourceVersion,
-                ["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
-            },
-        };
-        return client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch), svc.Metadata.Name, svc.Metadata.NamespaceProperty, cancellationToken: ct);
-    }
+    private Task SetFinalizersAsync(V1Service svc, List<string> finalizers, CancellationToken ct) =>
+        client.CoreV1.PatchNamespacedServiceAsync(FinalizerPatch.Set(svc.Metadata, finalizers), svc.Metadata.Name, svc.Metadata.NamespaceProperty, cancellationToken: ct);
 }

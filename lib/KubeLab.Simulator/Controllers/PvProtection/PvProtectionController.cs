@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -41,18 +40,9 @@ public sealed class PvProtectionController
     {
         var pv = volumes.Get(key);
         if (pv is null || !NeedsRelease(pv) || pv.Status?.Phase == "Bound") return;
-        var finalizers = pv.Metadata.Finalizers!.Where(f => f != StorageObjectInUseProtection.PvFinalizer).ToList();
-        var patch = new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
-                ["resourceVersion"] = pv.Metadata.ResourceVersion,
-            },
-        };
         try
         {
-            await client.CoreV1.PatchPersistentVolumeAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), pv.Metadata.Name,
+            await client.CoreV1.PatchPersistentVolumeAsync(FinalizerPatch.Without(pv.Metadata, StorageObjectInUseProtection.PvFinalizer), pv.Metadata.Name,
                 cancellationToken: ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -61,18 +60,9 @@ public sealed class PvcProtectionController
         var claim = claims.Get(key);
         if (claim is null || !NeedsRelease(claim)) return;
         if (pods.List(claim.Metadata.NamespaceProperty).Any(p => InUseBy(p, claim.Metadata.Name))) return;
-        var finalizers = claim.Metadata.Finalizers!.Where(f => f != StorageObjectInUseProtection.PvcFinalizer).ToList();
-        var patch = new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
-                ["resourceVersion"] = claim.Metadata.ResourceVersion,
-            },
-        };
         try
         {
-            await client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            await client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(FinalizerPatch.Without(claim.Metadata, StorageObjectInUseProtection.PvcFinalizer),
                 claim.Metadata.Name, claim.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
