@@ -47,8 +47,17 @@ public sealed partial class Lab
         }
     }
 
-    /// <summary>Waits until the pod's phase is Running. Fails fast if it ends (Succeeded/Failed) instead.</summary>
-    public async Task<V1Pod> WaitForPodRunningAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default)
+    /// <summary>Waits until the pod's phase is Running (at least one container runs: others of a multi-container Pod may still be
+    /// starting – use <see cref="WaitForPodReadyAsync"/> before talking to each). Fails fast if it ends (Succeeded/Failed) instead.</summary>
+    public Task<V1Pod> WaitForPodRunningAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        WaitForPodAsync(name, "Running", p => p.Status?.Phase == "Running", timeout, ct);
+
+    /// <summary>Waits until the pod's Ready condition is True – every container started and passing its readiness probe, what
+    /// <c>kubectl wait --for=condition=Ready pod/NAME</c> waits for. Fails fast if the pod ends (Succeeded/Failed) instead.</summary>
+    public Task<V1Pod> WaitForPodReadyAsync(string name, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        WaitForPodAsync(name, "Ready", p => p.Status?.Phase == "Running" && p.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, timeout, ct);
+
+    private async Task<V1Pod> WaitForPodAsync(string name, string state, Func<V1Pod, bool> reached, TimeSpan? timeout, CancellationToken ct)
     {
         var t = timeout ?? DefaultTimeout;
         var pod = await WaitWithPullsAsync(() => PodScope.Named(name), expectsRunningPods: true,
@@ -57,13 +66,13 @@ public sealed partial class Lab
                 items =>
                 {
                     var p = items.FirstOrDefault();
-                    return (p?.Status?.Phase is "Running" or "Succeeded" or "Failed", p!);
+                    return (p is not null && (reached(p) || p.Status?.Phase is "Succeeded" or "Failed"), p!);
                 }, token),
-            t, $"pod {name} to be Running",
+            t, $"pod {name} to be {state}",
             () => WaitDiagnostics.DescribeAsync(_client, Namespace, null), ct).ConfigureAwait(false);
-        if (pod.Status?.Phase != "Running")
-            throw new WaitTimeoutException($"pod {name} to be Running", TimeSpan.Zero,
-                $"  The pod finished instead (phase {pod.Status?.Phase}) and will never be Running.\n  {WaitDiagnostics.DescribePod(pod)}");
+        if (!reached(pod))
+            throw new WaitTimeoutException($"pod {name} to be {state}", TimeSpan.Zero,
+                $"  The pod finished instead (phase {pod.Status?.Phase}) and will never be {state}.\n  {WaitDiagnostics.DescribePod(pod)}");
         return pod;
     }
 
