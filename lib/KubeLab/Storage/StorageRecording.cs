@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using KubeLab.Observe;
 
@@ -40,8 +41,11 @@ public sealed class StorageRecording
         _start = _clock.GetUtcNow();
         _namespace = lab.Namespace;
         _volumePrefix = volumePrefix;
+        _lab = lab;
         _loop = Task.WhenAll(WatchClaimsAsync(lab, _stop.Token), WatchVolumesAsync(lab, _stop.Token), WatchEventsAsync(lab, _stop.Token));
     }
+
+    private readonly Lab _lab;
 
     internal static StorageRecording Start(Lab lab, string volumePrefix) => new(lab, volumePrefix);
 
@@ -57,8 +61,13 @@ public sealed class StorageRecording
     /// <summary>When a row first reached <paramref name="phase"/>, or null.</summary>
     public double? FirstTime(string row, string phase) => Phases.FirstOrDefault(p => p.Row == row && p.Phase == phase)?.Seconds;
 
+    /// <summary>Stops watching after one last read of claims, volumes and events: a caller that has just seen a claim Bound
+    /// (through its own watch) finds Bound in the recording too, even if the recording's watch had not delivered it yet.</summary>
     public async Task<StorageRecording> StopAsync()
     {
+        ObserveClaims((await _lab.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(_namespace).ConfigureAwait(false)).Items);
+        ObserveVolumes((await _lab.Client.CoreV1.ListPersistentVolumeAsync().ConfigureAwait(false)).Items);
+        ObserveEvents((await _lab.Client.CoreV1.ListNamespacedEventAsync(_namespace).ConfigureAwait(false)).Items);
         await _stop.CancelAsync().ConfigureAwait(false);
         try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         return this;
@@ -113,51 +122,54 @@ public sealed class StorageRecording
 
     private Task WatchClaimsAsync(Lab lab, CancellationToken ct) => ListWatch.UntilAsync<V1PersistentVolumeClaim, V1PersistentVolumeClaimList, bool>(
         (rv, watch, c) => lab.Client.CoreV1.ListNamespacedPersistentVolumeClaimWithHttpMessagesAsync(_namespace, resourceVersion: rv, watch: watch, cancellationToken: c),
-        claims =>
+        claims => { ObserveClaims(claims); return (false, false); }, ct);
+
+    private void ObserveClaims(IEnumerable<V1PersistentVolumeClaim> claims)
+    {
+        var rows = new List<string>();
+        foreach (var c in claims)
         {
-            var rows = new List<string>();
-            foreach (var c in claims)
-            {
-                var row = "pvc/" + c.Metadata.Name;
-                rows.Add(row);
-                Observe(row, c.Metadata.DeletionTimestamp is not null ? "Terminating" : c.Status?.Phase ?? "Pending");
-            }
-            Seen(rows, rows, "pvc/");
-            return (false, false);
-        }, ct);
+            var row = "pvc/" + c.Metadata.Name;
+            rows.Add(row);
+            Observe(row, c.Metadata.DeletionTimestamp is not null ? "Terminating" : c.Status?.Phase ?? "Pending");
+        }
+        Seen(rows, rows, "pvc/");
+    }
 
     private Task WatchVolumesAsync(Lab lab, CancellationToken ct) => ListWatch.UntilAsync<V1PersistentVolume, V1PersistentVolumeList, bool>(
         (rv, watch, c) => lab.Client.CoreV1.ListPersistentVolumeWithHttpMessagesAsync(resourceVersion: rv, watch: watch, cancellationToken: c),
-        volumes =>
+        volumes => { ObserveVolumes(volumes); return (false, false); }, ct);
+
+    private void ObserveVolumes(IEnumerable<V1PersistentVolume> volumes)
+    {
+        var rows = new List<string>();
+        foreach (var v in volumes.Where(Ours))
         {
-            var rows = new List<string>();
-            foreach (var v in volumes.Where(Ours))
-            {
-                var row = "pv/" + v.Metadata.Name;
-                rows.Add(row);
-                Observe(row, v.Metadata.DeletionTimestamp is not null ? "Terminating" : v.Status?.Phase ?? "Pending");
-            }
-            Seen(rows, rows, "pv/");
-            return (false, false);
-        }, ct);
+            var row = "pv/" + v.Metadata.Name;
+            rows.Add(row);
+            Observe(row, v.Metadata.DeletionTimestamp is not null ? "Terminating" : v.Status?.Phase ?? "Pending");
+        }
+        Seen(rows, rows, "pv/");
+    }
 
     private bool Ours(V1PersistentVolume v) =>
         v.Spec?.ClaimRef?.NamespaceProperty == _namespace || v.Metadata.Name.StartsWith(_volumePrefix, StringComparison.Ordinal);
 
     private Task WatchEventsAsync(Lab lab, CancellationToken ct) => ListWatch.UntilAsync<Corev1Event, Corev1EventList, bool>(
         (rv, watch, c) => lab.Client.CoreV1.ListNamespacedEventWithHttpMessagesAsync(_namespace, resourceVersion: rv, watch: watch, cancellationToken: c),
-        events =>
+        events => { ObserveEvents(events); return (false, false); }, ct);
+
+    private void ObserveEvents(IEnumerable<Corev1Event> events)
+    {
+        foreach (var e in events.Where(e => e.InvolvedObject?.Kind is "PersistentVolumeClaim"))
         {
-            foreach (var e in events.Where(e => e.InvolvedObject?.Kind is "PersistentVolumeClaim"))
+            var key = $"{e.Metadata.Uid}/{e.Count}";
+            lock (_gate)
             {
-                var key = $"{e.Metadata.Uid}/{e.Count}";
-                lock (_gate)
-                {
-                    if (!_seenEvents.Add(key)) continue;
-                    _events.Add(new StorageEvent(Elapsed, "pvc/" + e.InvolvedObject.Name, e.Type ?? "", e.Reason ?? "", e.Message ?? "",
-                        e.Source?.Component ?? e.ReportingComponent ?? ""));
-                }
+                if (!_seenEvents.Add(key)) continue;
+                _events.Add(new StorageEvent(Elapsed, "pvc/" + e.InvolvedObject.Name, e.Type ?? "", e.Reason ?? "", e.Message ?? "",
+                    e.Source?.Component ?? e.ReportingComponent ?? ""));
             }
-            return (false, false);
-        }, ct);
+        }
+    }
 }
