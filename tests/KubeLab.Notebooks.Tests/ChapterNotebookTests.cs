@@ -3,10 +3,11 @@ using Xunit.Abstractions;
 
 namespace KubeLab.Notebooks.Tests;
 
-/// <summary>Every chapter notebook in notebooks/ runs end to end against one shared simulator, every cell succeeding.
+/// <summary>Every chapter notebook in notebooks/ runs end to end on the simulator, every cell succeeding – run once for all
+/// chapters by <c>kubelab run</c> in two lanes, as the README's course command runs them (<see cref="CourseRunFixture"/>).
 /// New chapters are picked up automatically.</summary>
 [Collection(NotebookCollection.Name)]
-public sealed class ChapterNotebookTests(SimulatorFixture cluster, ITestOutputHelper output) : IClassFixture<SimulatorFixture>
+public sealed class ChapterNotebookTests(CourseRunFixture course, ITestOutputHelper output) : IClassFixture<CourseRunFixture>
 {
     public static TheoryData<string> Chapters()
     {
@@ -20,19 +21,16 @@ public sealed class ChapterNotebookTests(SimulatorFixture cluster, ITestOutputHe
     [MemberData(nameof(Chapters))]
     public async Task Chapter_runs_end_to_end_on_the_simulator(string chapter)
     {
-        cluster.Session.PrepareForNextNotebook();
-        var result = await NotebookRunner.RunAsync(
-            Path.Combine(TestPaths.NotebooksDirectory, chapter + ".ipynb"),
-            new RunOptions { OutputDirectory = cluster.OutputDirectory, WorkingDirectory = TestPaths.NotebooksDirectory, CellTimeout = TimeSpan.FromMinutes(3) });
-
-        output.WriteLine($"{result.Name}: {result.Duration.TotalSeconds:0.0} s on {cluster.Session.Label}, {result.ChartPaths.Count} chart(s), output {result.OutputPath}");
-        Assert.True(result.Succeeded, result.Describe());
+        var run = await course.Run;
+        Assert.True(run.Chapters.TryGetValue(chapter, out var result), $"kubelab run reported nothing for {chapter}:\n{run.Output}");
+        output.WriteLine($"{result!.Name}: {result.Seconds:0.0} s on sim, {result.ChartPaths.Count} chart(s), output {result.OutputPath}");
+        Assert.True(result.Succeeded, result.Describe() + "\n" + string.Join("\n", run.Output.Split('\n').Where(l => l.Contains(chapter) || l.StartsWith("FAILED"))));
         Assert.True(File.Exists(result.OutputPath));
         AssertWithinArtifactBudget(result);
     }
 
     /// <summary>Artifacts stay light: plotly.js (3.6 MB) travels once per executed notebook and once per run for the chart pages.</summary>
-    private void AssertWithinArtifactBudget(NotebookResult result)
+    private void AssertWithinArtifactBudget(CourseRunFixture.ChapterResult result)
     {
         var notebookBytes = new FileInfo(result.OutputPath).Length;
         Assert.True(notebookBytes <= NotebookBudget, $"{result.Name}.ipynb is {notebookBytes:N0} bytes, over the {NotebookBudget:N0} budget");
@@ -45,9 +43,9 @@ public sealed class ChapterNotebookTests(SimulatorFixture cluster, ITestOutputHe
         lock (RanChapters) RanChapters.Add(result.Name);
         List<string> ran;
         lock (RanChapters) ran = [.. RanChapters];
-        var pages = ran.Select(name => Path.Combine(cluster.OutputDirectory, name))
+        var pages = ran.Select(name => Path.Combine(course.OutputDirectory, name))
             .Where(Directory.Exists).SelectMany(d => Directory.GetFiles(d, "??-*.html")).ToList();
-        var shared = Path.Combine(cluster.OutputDirectory, KubeLab.Charts.PlotlyAsset.FileName);
+        var shared = Path.Combine(course.OutputDirectory, KubeLab.Charts.PlotlyAsset.FileName);
         var chartBytes = pages.Sum(p => new FileInfo(p).Length) + (File.Exists(shared) ? new FileInfo(shared).Length : 0);
         output.WriteLine($"{result.Name}.ipynb {notebookBytes:N0} bytes; chart pages so far: {pages.Count}, {chartBytes:N0} bytes with the shared plotly.js");
         Assert.True(chartBytes <= RunChartsBudget, $"the run's {pages.Count} chart pages and plotly.js take {chartBytes:N0} bytes, over {RunChartsBudget:N0}");

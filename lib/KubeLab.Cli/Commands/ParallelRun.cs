@@ -18,7 +18,7 @@ internal static class ParallelRun
     public const string ResultsOption = "--results";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> notebooks, int laneCount, string outDir, TimeSpan? cellTimeout,
-        double clockSpeed, Stopwatch total, CancellationToken ct)
+        double clockSpeed, string? resultsFile, Stopwatch total, CancellationToken ct)
     {
         var lanes = NotebookLanes.Split(notebooks, laneCount, NotebookLanes.StatedSimulatorTime);
         ConsoleOutput.Line($"cluster: sim × {lanes.Count} (one simulated cluster per lane; lanes split by each chapter's stated time)");
@@ -31,6 +31,8 @@ internal static class ParallelRun
         var results = laneResults.SelectMany(r => r).OrderBy(r => order.IndexOf(r.Name)).ToList();
         foreach (var r in results)
             ConsoleOutput.Line(RunCommand.ResultLine(r, "sim"));
+        if (resultsFile is not null)
+            WriteResults(resultsFile, results);   // for a caller that reads the run's outcome (the chapter tests)
         return RunCommand.Summary(results, outDir, total, $"sim ({lanes.Count} lanes)");
     }
 

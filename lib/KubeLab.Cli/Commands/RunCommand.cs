@@ -25,7 +25,7 @@ internal static class RunCommand
                           "always 1 on kind, whose one cluster the chapters share).",
         };
         var lane = new Option<int?>(ParallelRun.LaneOption) { Hidden = true };
-        var results = new Option<string?>(ParallelRun.ResultsOption) { Hidden = true };
+        var results = new Option<string?>(ParallelRun.ResultsOption) { Hidden = true, Description = "Write the notebooks' results as JSON to this file (for tools and the chapter tests)." };
         var command = new Command("run", "Run notebooks headless and report which pass.") { cluster, output, timeout, speed, parallel, lane, results, notebooks };
         command.SetAction((parse, ct) => CommandErrors.Guard(() => RunAsync(new Settings(
             Enum.Parse<ClusterChoice>(parse.GetValue(cluster)!, ignoreCase: true), parse.GetValue(output),
@@ -60,7 +60,7 @@ internal static class RunCommand
         {
             if (notice is not null)
                 ConsoleOutput.Error(notice);
-            return await ParallelRun.RunAsync(selected, lanes, outDir, settings.CellTimeout, settings.ClockSpeed, total, ct);
+            return await ParallelRun.RunAsync(selected, lanes, outDir, settings.CellTimeout, settings.ClockSpeed, settings.ResultsFile, total, ct);
         }
 
         var kubeconfig = Path.Combine(outDir, settings.Lane is { } k ? $"kubeconfig-sim-{k}.yaml" : "kubeconfig-sim.yaml");

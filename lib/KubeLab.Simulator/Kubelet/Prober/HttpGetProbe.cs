@@ -73,9 +73,16 @@ public sealed class HttpGetProbe(ClusterNetwork network, TimeProvider time, stri
         try
         {
             var request = new HttpRequestMessageModel("GET", pathAndQuery, hostHeader, headers, [], nodeIp);
-            var sending = network.SendAsync(null, ip, port, request, timeoutCts.Token);
+            var deadline = time.GetUtcNow() + (left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            // When the server answered, in simulated time: on a stalled machine the clock may pass both the server's delay and the
+            // client's deadline before either timer runs, and whichever runs first must not decide.
+            var answeredAt = DateTimeOffset.MaxValue;
+            var sending = network.SendAsync(null, ip, port, request, timeoutCts.Token)
+                .ContinueWith(t => { answeredAt = time.GetUtcNow(); return t; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .Unwrap();
             // A server that answers at once is never late, however fast the clock runs (the deadline is simulated time).
             var response = await sending.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, ct).ConfigureAwait(false);
+            if (answeredAt > deadline) throw new TimeoutException();
             return (response, null);
         }
         catch (NetworkException e) { return (null, e.Message); }
