@@ -135,6 +135,7 @@ public static class ControllerManager
                 var gateways = new CloudProvider.Kind.Gateway.GatewayController(client, services, nodes, dataPlane.Network, kindAddresses, time);
                 dataPlane.Gateways = gateways;
                 Run(gateways.RunAsync(ct));
+                Run(new CloudProvider.Kind.Ingress.IngressController(client, time).RunAsync(ct));
             }
             Run(services.RunAsync(ct));
             // endpointslice-controller and endpoints-controller: Services + Pods → EndpointSlices / Endpoints (starts the slice informer,
