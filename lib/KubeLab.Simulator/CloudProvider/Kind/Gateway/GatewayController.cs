@@ -70,7 +70,7 @@ public sealed class GatewayController : IDisposable
                 ["apiVersion"] = $"{GatewayApiCrds.Group}/v1", ["kind"] = "GatewayClass", ["metadata"] = new JsonObject { ["name"] = ClassName },
                 ["spec"] = new JsonObject { ["controllerName"] = ControllerName, ["description"] = "cloud-provider-kind gateway API" },
             }, ct).ConfigureAwait(false);
-            return;
+            classes = await api.ListAsync("gatewayclasses", "v1", ct).ConfigureAwait(false);
         }
         var now = time.GetUtcNow();
         var ours = new HashSet<string>(StringComparer.Ordinal);
