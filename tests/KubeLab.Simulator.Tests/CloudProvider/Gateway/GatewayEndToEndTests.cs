@@ -81,6 +81,10 @@ public sealed class GatewayEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
         foreach (var r in new[] { "gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants" }) Assert.Contains(r, resources.Stdout);
         var explain = await f.KubectlOkAsync("explain", "httproute.spec.rules.matches.path");
         Assert.Contains("PathPrefix", explain.Stdout);
+        var spec = await f.KubectlOkAsync("explain", "httproute.spec");
+        Assert.Contains("parentRefs", spec.Stdout);
+        Assert.Contains("hostnames", spec.Stdout);
+        Assert.Contains("GROUP:      gateway.networking.k8s.io", spec.Stdout);
 
         // A Gateway of a class nobody implements keeps the CRD's defaulted "Pending" status.
         await f.ApplyAsync(ns, GatewayYaml.Replace("cloud-provider-kind", "someone-else"));
@@ -88,6 +92,7 @@ public sealed class GatewayEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
         var gw = await GetAsync("gateways", ns, "gw");
         Assert.Equal("Pending", Condition(gw["status"]?["conditions"], "Programmed", "reason"));
         Assert.Null(gw["status"]?["addresses"]);
+        Assert.Matches(@"gw\s+someone-else\s+Unknown", (await f.KubectlOkAsync("get", "gateway", "gw", "-n", ns, "--no-headers")).Stdout);
     }
 
     [Fact]
@@ -155,6 +160,11 @@ public sealed class GatewayEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
         Assert.Matches(@"NAME\s+CLASS\s+ADDRESS\s+PROGRAMMED\s+AGE", table.Stdout);
         Assert.Contains(ip, table.Stdout);
         Assert.Matches(@"NAME\s+HOSTNAMES\s+AGE", table.Stdout);
+        var describe = await f.KubectlOkAsync("describe", "gateway", "gw", "-n", ns);
+        Assert.Contains(ip, describe.Stdout);
+        Assert.Contains("Attached Routes:  2", describe.Stdout);
+        var shortName = await f.KubectlOkAsync("get", "gtw", "-n", ns, "--no-headers");
+        Assert.Matches(@"gw\s+cloud-provider-kind\s+172\.18\.0\.\d+\s+True", shortName.Stdout);
 
         await f.WaitForRunningAsync(ns, "echo-a");
         await f.WaitForRunningAsync(ns, "echo-b");

@@ -132,6 +132,8 @@ public sealed class GatewayController : IDisposable
                     }
                 }
             }
+            // An address written before (a restarted controller) stays with its Gateway, as the Envoy container keeps running.
+            if (addresses.AddressOf("Gateway " + key) is null && (string?)gw["status"]?["addresses"]?[0]?["value"] is { } written) addresses.Claim("Gateway " + key, written);
             var ip = addresses.Allocate("Gateway " + key, nodes.List());
             GatewayProxy proxy;
             lock (proxies)
