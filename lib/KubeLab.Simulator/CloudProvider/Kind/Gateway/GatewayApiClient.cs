@@ -9,11 +9,15 @@ namespace KubeLab.Simulator.CloudProvider.Kind.Gateway;
 /// <summary>The Gateway API objects through the generic client (cloud-provider-kind uses the generated gateway-api clientset).</summary>
 internal sealed class GatewayApiClient(IKubernetes client)
 {
-    public async Task<List<JsonObject>> ListAsync(string plural, string version, CancellationToken ct)
+    public async Task<List<JsonObject>> ListAsync(string plural, string version, CancellationToken ct) =>
+        (await ListWithVersionAsync(plural, version, ct).ConfigureAwait(false)).Items;
+
+    /// <summary>The items and the list's resourceVersion (the store's current one: any write anywhere changes it).</summary>
+    public async Task<(List<JsonObject> Items, string ResourceVersion)> ListWithVersionAsync(string plural, string version, CancellationToken ct)
     {
         var raw = await client.CustomObjects.ListClusterCustomObjectAsync(GatewayApiCrds.Group, version, plural, cancellationToken: ct).ConfigureAwait(false);
         var list = JsonSerializer.SerializeToNode(raw) as JsonObject;
-        return (list?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        return ((list?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList(), (string?)list?["metadata"]?["resourceVersion"] ?? "");
     }
 
     public Task CreateClusterAsync(string plural, JsonObject body, CancellationToken ct) =>

@@ -14,7 +14,8 @@ namespace KubeLab.Simulator.CloudProvider.Kind.Gateway;
 /// kind network shared with the load balancers, Accepted/Programmed conditions and per-listener status; HTTPRoutes and
 /// GRPCRoutes get <c>status.parents</c> (Accepted, ResolvedRefs) for each parentRef naming such a Gateway. Gateways of other
 /// classes are left alone. Simplification: instead of informers it re-reads the objects every <see cref="ResyncPeriod"/> of
-/// cluster time (level-triggered, like a resync), which bounds how fast a new route takes traffic.
+/// cluster time (level-triggered), skipping the pass when the store's resourceVersion has not moved since the last complete one;
+/// that bounds how fast a new route takes traffic.
 /// </summary>
 public sealed class GatewayController : IDisposable
 {
@@ -30,6 +31,14 @@ public sealed class GatewayController : IDisposable
     private readonly KindNetworkAddresses addresses;
     private readonly TimeProvider time;
     private readonly Dictionary<string, GatewayProxy> proxies = new(StringComparer.Ordinal);
+    private volatile string? syncedVersion;
+    private int serviceChanges;
+
+    private void Invalidate()
+    {
+        Interlocked.Increment(ref serviceChanges);
+        syncedVersion = null;
+    }
 
     public GatewayController(IKubernetes client, Informer<V1Service, V1ServiceList> services, Informer<V1Node, V1NodeList> nodes,
         ClusterNetwork network, KindNetworkAddresses addresses, TimeProvider time)
@@ -41,6 +50,8 @@ public sealed class GatewayController : IDisposable
         this.network = network;
         this.addresses = addresses;
         this.time = time;
+        // The backends come from the Service cache, which may lag the store: a change there redoes the pass.
+        services.AddHandler(_ => Invalidate(), (_, _) => Invalidate(), _ => Invalidate());
     }
 
     /// <summary>The running Envoys by Gateway "ns/name" (for the bench and tests).</summary>
@@ -61,7 +72,10 @@ public sealed class GatewayController : IDisposable
 
     private async Task SyncAsync(CancellationToken ct)
     {
-        var classes = await api.ListAsync("gatewayclasses", "v1", ct).ConfigureAwait(false);
+        var changesAtStart = Volatile.Read(ref serviceChanges);
+        var (classes, version) = await api.ListWithVersionAsync("gatewayclasses", "v1", ct).ConfigureAwait(false);
+        // Nothing written anywhere since the last complete pass: nothing to do (the real controller waits for watch events).
+        if (version.Length > 0 && version == syncedVersion) return;
         if (!classes.Any(c => Name(c) == ClassName))
         {
             // pkg/gateway/controller.go Run: the class is created when missing.
@@ -155,6 +169,7 @@ public sealed class GatewayController : IDisposable
             }
         foreach (var (kind, route) in routes)
             await WriteRouteStatusAsync(kind, route, routeParents.GetValueOrDefault($"{kind}/{Namespace(route)}/{Name(route)}") ?? [], now, ct).ConfigureAwait(false);
+        if (Volatile.Read(ref serviceChanges) == changesAtStart) syncedVersion = version;
     }
 
     /// <summary>Which listeners take the route for this parentRef, or why none (gateway.go: NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname).</summary>

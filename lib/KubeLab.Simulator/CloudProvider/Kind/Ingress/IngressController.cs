@@ -24,6 +24,7 @@ public sealed class IngressController(IKubernetes client, TimeProvider time)
     public const string ClassController = "kind.sigs.k8s.io/ingress-controller";
     public const string GatewayName = "kind-ingress-gateway";
     private readonly GatewayApiClient api = new(client);
+    private string? syncedVersion;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -37,7 +38,10 @@ public sealed class IngressController(IKubernetes client, TimeProvider time)
 
     private async Task SyncAsync(CancellationToken ct)
     {
-        var classes = (await client.NetworkingV1.ListIngressClassAsync(cancellationToken: ct).ConfigureAwait(false)).Items;
+        var classList = await client.NetworkingV1.ListIngressClassAsync(cancellationToken: ct).ConfigureAwait(false);
+        // Nothing written anywhere since the last complete pass: nothing to do (the real controller waits for watch events).
+        if (classList.Metadata?.ResourceVersion is { Length: > 0 } version && version == syncedVersion) return;
+        var classes = classList.Items;
         var ours = classes.FirstOrDefault(c => c.Metadata.Name == ClassName);
         if (ours is null)
         {
@@ -74,6 +78,7 @@ public sealed class IngressController(IKubernetes client, TimeProvider time)
                 await api.PatchAsync("gateways", ns, GatewayName, new JsonObject { ["spec"] = new JsonObject { ["listeners"] = listeners } }, ct).ConfigureAwait(false);
             foreach (var ing in group) await SyncIngressAsync(ing, gw, routes, NamedPort, ct).ConfigureAwait(false);
         }
+        syncedVersion = classList.Metadata?.ResourceVersion;
     }
 
     private static JsonArray Listeners(IEnumerable<V1Ingress> ingresses)
