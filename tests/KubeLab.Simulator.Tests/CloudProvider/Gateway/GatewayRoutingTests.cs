@@ -224,4 +224,22 @@ public sealed class GatewayRoutingTests(EndToEndCluster f) : IClassFixture<EndTo
         // The ClusterIP has no endpoints: kube-proxy rejects, Envoy reports the refused upstream connection.
         Assert.StartsWith("upstream connect error or disconnect/reset before headers.", r!.BodyText);
     }
+
+    [Fact]
+    public async Task Gateways_and_load_balancers_share_the_kind_network_without_sharing_an_address()
+    {
+        var ns = await f.NewNamespaceAsync("gw-addr");
+        await f.Client.CoreV1.CreateNamespacedServiceAsync(Kind.KindLoadBalancerControllerTests.LoadBalancer("lb"), ns);
+        await f.ApplyAsync(ns, Gateway("Same"));
+        var lb = await Kind.KindLoadBalancerControllerTests.WaitAsync(f.Client, ns, "lb", s => s?.Status?.LoadBalancer?.Ingress?.Count > 0, "got an address");
+        var gw = await WaitAsync("gateways", ns, "gw", g => g["status"]?["addresses"] is JsonArray { Count: 1 }, "got an address");
+        var gwIp = (string)gw["status"]!["addresses"]![0]!["value"]!;
+        Assert.NotEqual(lb.Status.LoadBalancer.Ingress[0].Ip, gwIp);
+        Assert.Equal(gwIp, f.Cluster.DataPlane.Gateways!.Proxies[$"{ns}/gw"].Address);
+
+        // Deleting the Gateway stops its Envoy: the address no longer answers.
+        await f.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(Group, "v1", ns, "gateways", "gw");
+        await EndToEndCluster.EventuallyAsync(() => Task.FromResult(!f.Cluster.DataPlane.Gateways!.Proxies.ContainsKey($"{ns}/gw")), () => "the Envoy never stopped");
+        Assert.Null(f.Cluster.DataPlane.Network.SandboxOf(gwIp));
+    }
 }

@@ -94,6 +94,10 @@ public sealed class IngressEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
         var table = await f.KubectlOkAsync("get", "ingress", "-n", ns);
         Assert.Matches(@"NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE", table.Stdout);
         Assert.Matches($@"web\s+cloud-provider-kind\s+foo.example.com\s+{System.Text.RegularExpressions.Regex.Escape(ip)}\s+80\s", table.Stdout);
+        var all = await f.KubectlOkAsync("get", "ingress,ingressclass,gateway,gatewayclass,httproute", "-n", ns);
+        Assert.Contains("gateway.gateway.networking.k8s.io/kind-ingress-gateway", all.Stdout);
+        Assert.Contains($"httproute.gateway.networking.k8s.io/{routeName}", all.Stdout);
+        Assert.Contains("ingressclass.networking.k8s.io/cloud-provider-kind", all.Stdout);
         var describe = await f.KubectlOkAsync("describe", "ingress", "web", "-n", ns);
         Assert.Contains("foo.example.com", describe.Stdout);
         Assert.Contains("/hostname", describe.Stdout);
