@@ -19,6 +19,9 @@ public sealed class DataPlane
     /// <summary>Whether cloud-provider-kind runs beside the cluster (LoadBalancer Services get an address); see <see cref="SimulatorOptions.LoadBalancers"/>.</summary>
     public bool CloudProviderKind { get; init; } = true;
 
+    /// <summary>cloud-provider-kind's gateway controller and its Envoys (null when cloud-provider-kind does not run).</summary>
+    public CloudProvider.Kind.Gateway.GatewayController? Gateways { get; set; }
+
     /// <summary>What etcd holds (read-only, as bytes): the etcd static pod's <c>etcdctl get</c> reads it. Null in a data plane built without an API server.</summary>
     public Api.Storage.StoredObjectView? Etcd { get; init; }
 

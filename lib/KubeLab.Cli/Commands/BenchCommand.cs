@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "configmaps", "storage", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "gateway", "configmaps", "storage", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -185,6 +185,14 @@ internal static partial class BenchCommand
         {
             var r = await ServiceRoutingBench.RunAsync(10_000, ct);
             figures.Add("services.dials_per_s", $"{r.Dials} Service dials through the kube-proxy model (cluster IP, 10 endpoints, {r.EndpointsHit} hit)", r.DialsPerSecond, "dials/s", "0");
+        }
+
+        if (settings.Runs("gateway"))
+        {
+            var g = await GatewayBench.RunAsync(10_000, ct);
+            figures.Add("gateway.requests_per_s", $"{g.Requests} requests routed by the Envoy model (51 routes, 90/10 split: {g.WeightedShare:P1} to the 10)", g.RequestsPerSecond, "req/s", "0");
+            figures.Add("gateway.class_accepted_ms", "simulator start → Gateway API CRDs installed and GatewayClass Accepted", g.ClassAccepted.TotalMilliseconds, "ms", "0");
+            figures.Add("gateway.route_accepted_ms", "HTTPRoute created → Accepted and in the Envoy (resync every simulated second)", g.RouteAccepted.TotalMilliseconds, "ms", "0");
         }
 
         if (settings.Runs("configmaps"))

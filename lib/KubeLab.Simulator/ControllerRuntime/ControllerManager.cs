@@ -128,7 +128,14 @@ public static class ControllerManager
             {
                 var lbEvents = new EventRecorder(client, time, CloudProvider.Kind.KindLoadBalancerController.Component);
                 Run(lbEvents.RunAsync(ct));
-                Run(new CloudProvider.Kind.KindLoadBalancerController(client, services, nodes, lbEvents, time).RunAsync(ct));
+                // One kind network: load balancers and Gateways never get the same address.
+                var kindAddresses = new CloudProvider.Kind.KindNetworkAddresses();
+                Run(new CloudProvider.Kind.KindLoadBalancerController(client, services, nodes, lbEvents, time, kindAddresses).RunAsync(ct));
+                // cloud-provider-kind's gateway controller (Gateway API CRDs, GatewayClass, Envoys) and its Ingress translation.
+                var gateways = new CloudProvider.Kind.Gateway.GatewayController(client, services, nodes, dataPlane.Network, kindAddresses, time);
+                dataPlane.Gateways = gateways;
+                Run(gateways.RunAsync(ct));
+                Run(new CloudProvider.Kind.Ingress.IngressController(client, time).RunAsync(ct));
             }
             Run(services.RunAsync(ct));
             // endpointslice-controller and endpoints-controller: Services + Pods → EndpointSlices / Endpoints (starts the slice informer,

@@ -37,6 +37,12 @@ public static class KindPrinters
                 o.IsDeleting() ? "Terminating" : o.Path("status.phase")?.ToString() ?? "", o.Path("spec.claimRef.name") is { } c ? $"{o.Path("spec.claimRef.namespace")}/{c}" : "", o.Path("spec.storageClassName")?.ToString() ?? "",
                 VolumeAttributesClass(o), o.Path("status.reason")?.ToString() ?? "", TablePrinter.Age(o, now), o.Path("spec.volumeMode")?.ToString() ?? "Filesystem"]),
         "HorizontalPodAutoscaler" => Hpa,
+        // printers.go printIngress / printIngressClass (formatHosts, formatPorts, ingressLoadBalancerStatusStringer without -o wide).
+        "Ingress" => new([NameColumn, new("Class"), new("Hosts"), new("Address"), new("Ports"), Age],
+            (o, now) => [o.Name(), o.Path("spec.ingressClassName")?.ToString() ?? None, IngressHosts(o), IngressAddress(o), (o.Path("spec.tls") as JsonArray)?.Count > 0 ? "80, 443" : "80", TablePrinter.Age(o, now)]),
+        "IngressClass" => new([NameColumn, new("Controller"), new("Parameters"), Age],
+            (o, now) => [o.Name(), o.Path("spec.controller")?.ToString() ?? "", o.Path("spec.parameters") is JsonObject p
+                ? $"{p.Str("kind")}{(p.Str("apiGroup") is { } g ? "." + g : "")}/{p.Str("name")}" : None, TablePrinter.Age(o, now)]),
         // apiextensions-apiserver serves CRDs with the default table convertor: name and creation time (not an age).
         "CustomResourceDefinition" => new([NameColumn, new("Created At", "date", "", 0, Age.Description)],
             (o, _) => [o.Name(), o.Meta().Str("creationTimestamp") ?? ""]),
@@ -369,5 +375,25 @@ public static class KindPrinters
         if (all.Count == 0) return "<unset>";
         var shown = string.Join(",", all.Take(3));
         return all.Count > 3 ? $"{shown} + {all.Count - 3} more..." : shown;
+    }
+
+    private static string IngressHosts(JsonObject o)
+    {
+        var rules = (o.Path("spec.rules") as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var hosts = new List<string>();
+        var more = false;
+        foreach (var r in rules)
+        {
+            if (hosts.Count == 3) more = true;
+            if (!more && r.Str("host") is { Length: > 0 } h) hosts.Add(h);
+        }
+        if (hosts.Count == 0) return "*";
+        return more ? $"{string.Join(",", hosts)} + {rules.Count - 3} more..." : string.Join(",", hosts);
+    }
+
+    private static string IngressAddress(JsonObject o)
+    {
+        var text = string.Join(",", (o.Path("status.loadBalancer.ingress") as JsonArray ?? []).OfType<JsonObject>().Select(i => i.Str("ip") is { Length: > 0 } ip ? ip : i.Str("hostname") ?? "").Where(s => s.Length > 0));
+        return text.Length > 16 ? text[..13] + "..." : text; // loadBalancerWidth
     }
 }

@@ -36,6 +36,8 @@ public static class ResourceRegistry
         new("apps", "v1", "ControllerRevision", "controllerrevisions", true, [], []),
         new("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"], []),
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, [], []),
+        new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], [], HasStatus: true),
+        new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], []),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"], HasStatus: true),
     ];
 

@@ -65,6 +65,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             ServiceAllocations.AllocateCreate(store, obj);
         }
         if (t.Kind == "PersistentVolumeClaim") DefaultStorageClass.Admit(store, obj);
+        if (t.Kind == "Ingress") DefaultIngressClass.Admit(store, obj);
         StorageObjectInUseProtection.Admit(t, obj);
         ObjectDefaulter.Default(t, obj);
         var errors = ObjectValidator.Validate(t, obj);

@@ -68,6 +68,12 @@ public static class ObjectValidator
             case "StorageClass":
                 StorageClassValidation.Validate(obj, errors);
                 break;
+            case "Ingress":
+                IngressValidation.Validate(obj, errors);
+                break;
+            case "IngressClass":
+                IngressValidation.ValidateClass(obj, errors);
+                break;
         }
         return errors;
     }

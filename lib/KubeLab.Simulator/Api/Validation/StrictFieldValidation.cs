@@ -28,6 +28,7 @@ public static class StrictFieldValidation
         ["autoscaling/v1/HorizontalPodAutoscaler"] = typeof(V1HorizontalPodAutoscaler), ["events.k8s.io/v1/Event"] = typeof(Eventsv1Event),
         ["apps/v1/ControllerRevision"] = typeof(V1ControllerRevision), ["storage.k8s.io/v1/StorageClass"] = typeof(V1StorageClass),
         ["discovery.k8s.io/v1/EndpointSlice"] = typeof(V1EndpointSlice),
+        ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress), ["networking.k8s.io/v1/IngressClass"] = typeof(V1IngressClass),
         ["apiextensions.k8s.io/v1/CustomResourceDefinition"] = typeof(V1CustomResourceDefinition),
     };
 

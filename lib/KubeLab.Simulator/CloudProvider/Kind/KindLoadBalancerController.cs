@@ -18,18 +18,17 @@ public sealed class KindLoadBalancerController
 {
     public const string Finalizer = "service.kubernetes.io/load-balancer-cleanup";
     public const string Component = "service-controller";
-    private const string DockerNetworkPrefix = "172.18.0.";
 
     private readonly IKubernetes client;
     private readonly Informer<V1Service, V1ServiceList> services;
     private readonly Informer<V1Node, V1NodeList> nodes;
     private readonly EventRecorder events;
     private readonly WorkQueue queue;
-    private readonly object allocation = new();
-    private readonly Dictionary<string, string> assigned = new(StringComparer.Ordinal); // service key → address
+    private readonly KindNetworkAddresses addresses;
 
-    public KindLoadBalancerController(IKubernetes client, Informer<V1Service, V1ServiceList> services, Informer<V1Node, V1NodeList> nodes, EventRecorder events, TimeProvider time)
+    public KindLoadBalancerController(IKubernetes client, Informer<V1Service, V1ServiceList> services, Informer<V1Node, V1NodeList> nodes, EventRecorder events, TimeProvider time, KindNetworkAddresses? addresses = null)
     {
+        this.addresses = addresses ?? new KindNetworkAddresses();
         this.client = client;
         this.services = services;
         this.nodes = nodes;
@@ -44,9 +43,8 @@ public sealed class KindLoadBalancerController
     {
         await services.Synced.WaitAsync(ct).ConfigureAwait(false);
         // Addresses already written (a restarted controller) stay with their Services.
-        lock (allocation)
-            foreach (var s in services.List())
-                if (s.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip is { } ip) assigned[Key(s)] = ip;
+        foreach (var s in services.List())
+            if (s.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip is { } ip) addresses.Claim("Service " + Key(s), ip);
         while (!ct.IsCancellationRequested)
         {
             var key = await queue.TakeAsync(ct).ConfigureAwait(false);
@@ -97,28 +95,9 @@ public sealed class KindLoadBalancerController
     private static string Ports(V1LoadBalancerIngress i) => string.Join(",", (i.Ports ?? []).Select(p => $"{p.Port}/{p.Protocol}"));
     private static string Ports(V1Service s) => string.Join(",", (s.Spec?.Ports ?? []).Select(p => $"{p.Port}/{p.Protocol ?? "TCP"}"));
 
-    /// <summary>The lowest free address on the docker network after the nodes' (Docker's IPAM hands out the next free one).</summary>
-    private string Allocate(string key)
-    {
-        lock (allocation)
-        {
-            if (assigned.TryGetValue(key, out var mine)) return mine;
-            var used = nodes.List().SelectMany(n => n.Status?.Addresses ?? []).Select(a => a.Address).Concat(assigned.Values).ToHashSet(StringComparer.Ordinal);
-            for (var i = 2; i < 255; i++)
-            {
-                var ip = DockerNetworkPrefix + i;
-                if (used.Contains(ip)) continue;
-                assigned[key] = ip;
-                return ip;
-            }
-            throw new InvalidOperationException("the kind docker network has no free address");
-        }
-    }
+    private string Allocate(string key) => addresses.Allocate("Service " + key, nodes.List());
 
-    private void Release(string key)
-    {
-        lock (allocation) assigned.Remove(key);
-    }
+    private void Release(string key) => addresses.Release("Service " + key);
 
     private Task PatchStatusAsync(string[] parts, JsonObject status, CancellationToken ct) =>
         client.CoreV1.PatchNamespacedServiceStatusAsync(new V1Patch(new JsonObject { ["status"] = status }.ToJsonString(), V1Patch.PatchType.MergePatch),

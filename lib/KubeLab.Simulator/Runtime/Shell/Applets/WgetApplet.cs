@@ -22,9 +22,11 @@ public sealed class WgetApplet : Applet
         var args = new List<string>();
         var spider = false;
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["User-Agent"] = "Wget" };
-        foreach (var a in call.Args)
+        for (var i = 0; i < call.Args.Count; i++)
         {
+            var a = call.Args[i];
             if (a == "--spider") spider = true;
+            else if (a == "--header" && i + 1 < call.Args.Count && call.Args[++i].Split(':', 2) is [var hk, var hv]) headers[hk.Trim()] = hv.Trim();
             else if (a.StartsWith("--header=", StringComparison.Ordinal) && a[9..].Split(':', 2) is [var k, var v]) headers[k.Trim()] = v.Trim();
             else if (a is "--quiet") args.Add("-q");
             else if (a.StartsWith("--output-document=", StringComparison.Ordinal)) { args.Add("-O"); args.Add(a[18..]); }
@@ -72,11 +74,9 @@ public sealed class WgetApplet : Applet
         {
             var ip = network.Resolve(from, host) ?? throw new Failure($"bad address '{host}'");
             if (!quiet) await call.Process.Stderr.WriteAsync($"Connecting to {host}{(port == 80 && !url.Contains($":{port}") ? "" : $":{port}")} ({ip}:{port})\n", call.Kill);
-            var requestHeaders = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase)
-            {
-                ["Host"] = port == 80 ? host : $"{host}:{port}",
-                ["Connection"] = "close",
-            };
+            var requestHeaders = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) { ["Connection"] = "close" };
+            // busybox sends its own Host line only when --header gave none (wget.c USR_HEADER_HOST).
+            if (!headers.ContainsKey("Host")) requestHeaders["Host"] = port == 80 ? host : $"{host}:{port}";
             var request = new HttpRequestMessageModel("GET", "/" + path, requestHeaders["Host"], requestHeaders, [], ip == "127.0.0.1" ? "127.0.0.1" : from.Ip ?? "");
             HttpResponseMessageModel response;
             using (var deadline = new CancellationTokenSource(timeout, call.Process.Time))
