@@ -40,4 +40,33 @@ internal static class TestPods
         endpoints:
         - addresses: ["192.168.10.5"]
         """;
+
+    /// <summary>An agnhost netexec pod (HTTP on 8080) labelled app=<paramref name="name"/> and a Service of the same name on port 80
+    /// (port name <paramref name="portName"/> when given), followed by a document separator so manifests can be concatenated.</summary>
+    public static string NetexecWithService(string name, string? portName = null) => $"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {name}
+          labels:
+            app: {name}
+        spec:
+          containers:
+          - name: agnhost
+            image: registry.k8s.io/e2e-test-images/agnhost:2.53
+            args: ["netexec", "--http-port=8080"]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {name}
+        spec:
+          selector:
+            app: {name}
+          ports:
+          - port: 80
+            targetPort: 8080{(portName is null ? "" : $"\n    name: {portName}")}
+        ---
+
+        """;
 }

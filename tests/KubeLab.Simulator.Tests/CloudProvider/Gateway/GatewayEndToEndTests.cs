@@ -13,33 +13,6 @@ public sealed class GatewayEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
 {
     private const string Group = "gateway.networking.k8s.io";
 
-    private static string Netexec(string name) => $"""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: {name}
-          labels:
-            app: {name}
-        spec:
-          containers:
-          - name: agnhost
-            image: registry.k8s.io/e2e-test-images/agnhost:2.53
-            args: ["netexec", "--http-port=8080"]
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: {name}
-        spec:
-          selector:
-            app: {name}
-          ports:
-          - port: 80
-            targetPort: 8080
-        ---
-
-        """;
-
     private const string GatewayYaml = """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -99,7 +72,7 @@ public sealed class GatewayEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
     public async Task A_gateway_routes_by_host_and_path_with_route_status_and_envoy_answers()
     {
         var ns = await f.NewNamespaceAsync("gw");
-        await f.ApplyAsync(ns, Netexec("echo-a") + Netexec("echo-b") + TestPods.BusyboxClient);
+        await f.ApplyAsync(ns, TestPods.NetexecWithService("echo-a") + TestPods.NetexecWithService("echo-b") + TestPods.BusyboxClient);
         await f.ApplyAsync(ns, GatewayYaml + """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute

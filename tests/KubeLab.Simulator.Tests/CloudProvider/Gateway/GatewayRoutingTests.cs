@@ -11,33 +11,6 @@ public sealed class GatewayRoutingTests(EndToEndCluster f) : IClassFixture<EndTo
 {
     private const string Group = "gateway.networking.k8s.io";
 
-    private static string Netexec(string name) => $"""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: {name}
-          labels:
-            app: {name}
-        spec:
-          containers:
-          - name: agnhost
-            image: registry.k8s.io/e2e-test-images/agnhost:2.53
-            args: ["netexec", "--http-port=8080"]
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: {name}
-        spec:
-          selector:
-            app: {name}
-          ports:
-          - port: 80
-            targetPort: 8080
-        ---
-
-        """;
-
     private static string Gateway(string from) => $"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -93,7 +66,7 @@ public sealed class GatewayRoutingTests(EndToEndCluster f) : IClassFixture<EndTo
     {
         var gwNs = await f.NewNamespaceAsync("gw-infra");
         var appNs = await f.NewNamespaceAsync("gw-app");
-        await f.ApplyAsync(gwNs, Gateway("Same") + Netexec("web"));
+        await f.ApplyAsync(gwNs, Gateway("Same") + TestPods.NetexecWithService("web"));
         // A route in another namespace: the listener allows only its own namespace.
         await f.ApplyAsync(appNs, Route("foreign", gwNs, "web", backendNs: gwNs));
         var foreign = await WaitAsync("httproutes", appNs, "foreign", r => Reason(r, "Accepted") is not null, "got status");
@@ -126,7 +99,7 @@ public sealed class GatewayRoutingTests(EndToEndCluster f) : IClassFixture<EndTo
     public async Task Weights_split_traffic_and_grpc_methods_route_by_path()
     {
         var ns = await f.NewNamespaceAsync("gw-weights");
-        await f.ApplyAsync(ns, Gateway("Same") + Netexec("v1") + Netexec("v2") + $"""
+        await f.ApplyAsync(ns, Gateway("Same") + TestPods.NetexecWithService("v1") + TestPods.NetexecWithService("v2") + $"""
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:

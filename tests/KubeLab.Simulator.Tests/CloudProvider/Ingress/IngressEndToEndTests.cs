@@ -9,33 +9,7 @@ namespace KubeLab.Simulator.Tests.CloudProvider.Ingress;
 /// <summary>cloud-provider-kind's Ingress: default class, translation to kind-ingress-gateway + HTTPRoutes, status, kubectl, traffic, validation.</summary>
 public sealed class IngressEndToEndTests(EndToEndCluster f) : IClassFixture<EndToEndCluster>
 {
-    private const string Echo = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: echo
-          labels:
-            app: echo
-        spec:
-          containers:
-          - name: agnhost
-            image: registry.k8s.io/e2e-test-images/agnhost:2.53
-            args: ["netexec", "--http-port=8080"]
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: echo
-        spec:
-          selector:
-            app: echo
-          ports:
-          - name: http
-            port: 80
-            targetPort: 8080
-        ---
-
-        """;
+    private static readonly string Echo = TestPods.NetexecWithService("echo", portName: "http");
 
     private const string IngressYaml = """
         apiVersion: networking.k8s.io/v1
