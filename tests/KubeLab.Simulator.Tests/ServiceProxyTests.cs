@@ -43,7 +43,8 @@ public sealed class ServiceProxyTests(FastClockCluster fx) : IClassFixture<FastC
 
         // Each request goes to one pod picked at random (storage.go ResourceLocation): 400m in all on top of 2 × 2m idle,
         // once a whole scrape window has passed.
-        static long Milli(JsonNode? item) => long.Parse(item!["containers"]![0]!["usage"]!["cpu"]!.ToString().TrimEnd('m'), System.Globalization.CultureInfo.InvariantCulture);
+        // metrics-server writes whole millicores as "404m" and anything finer in nanocores ("381550395n", mid-window).
+        static long Milli(JsonNode? item) => (long)Math.Round(new ResourceQuantity(item!["containers"]![0]!["usage"]!["cpu"]!.ToString()).ToDecimal() * 1000m);
         var list = await ObservedState.Until(() => fx.GetRawAsync($"/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods"),
             l => l["items"]!.AsArray().Count == 2 && l["items"]!.AsArray().Sum(Milli) == 404,
             "404m over both pods", 30, l => l.ToJsonString());
