@@ -6,7 +6,7 @@ public sealed record IngressAnswer(string? Host, string Path, bool Ok, string Bo
     /// <summary>What answered: the body, or the HTTP status wget reported ("404"), or "error".</summary>
     public string Backend => Ok ? Body : StatusOf(Error) ?? "error";
 
-    /// <summary>busybox wget prints "wget: server returned error: HTTP/1.1 404 Not Found" on a non-2xx answer.</summary>
+    /// <summary>busybox wget (networking/wget.c) prints "wget: server returned error: HTTP/1.1 404 Not Found" on a non-2xx answer and exits 1.</summary>
     internal static string? StatusOf(string error)
     {
         var m = System.Text.RegularExpressions.Regex.Match(error, @"HTTP/1\.[01] (\d{3})");
