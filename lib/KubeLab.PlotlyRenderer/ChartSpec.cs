@@ -20,15 +20,25 @@ internal sealed record ChartSpec(string Title, string? XTitle, string? YTitle, s
         => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
 
-/// <summary>One series: type is step | line | bar | hbar | histogram.</summary>
-internal sealed record TraceSpec(string Type, string? Name, object[]? X, object[]? Y, double[]? Base, string? Color, string[]? Text)
+/// <summary>One series: type is step | line | bar | hbar | histogram | heatmap.</summary>
+internal sealed record TraceSpec(string Type, string? Name, object[]? X, object[]? Y, double[]? Base, string? Color, string[]? Text,
+    object[][]? Z = null, object[][]? CellText = null)
 {
     public static TraceSpec From(JsonElement t) => new(
         ChartSpec.Str(t, "type") ?? "line", ChartSpec.Str(t, "name"),
         Values(t, "x"), Values(t, "y"),
         Values(t, "base")?.Select(Convert.ToDouble).ToArray(),
         ChartSpec.Str(t, "color"),
-        Values(t, "text")?.Select(v => v?.ToString() ?? "").ToArray());
+        Values(t, "text")?.Select(v => v?.ToString() ?? "").ToArray(),
+        Rows(t, "z"), Rows(t, "cellText"));
+
+    /// <summary>A heatmap's 2-D arrays (one inner array per row).</summary>
+    private static object[][]? Rows(JsonElement t, string name)
+    {
+        if (!t.TryGetProperty(name, out var arr) || arr.ValueKind != JsonValueKind.Array) return null;
+        return arr.EnumerateArray().Select(row => row.EnumerateArray()
+            .Select(v => v.ValueKind == JsonValueKind.Number ? (object)v.GetDouble() : v.GetString() ?? "").ToArray()).ToArray();
+    }
 
     private static object[]? Values(JsonElement t, string name)
     {

@@ -16,7 +16,7 @@ internal static class SpecToChart
 
     private static Trace ToTrace(TraceSpec t)
     {
-        var trace = new Trace2D(t.Type switch { "bar" or "hbar" => "bar", "histogram" => "histogram", _ => "scatter" });
+        var trace = new Trace2D(t.Type switch { "bar" or "hbar" => "bar", "histogram" => "histogram", "heatmap" => "heatmap", _ => "scatter" });
         if (t.Name is not null) trace.SetProperty("name", t.Name);
         if (t.X is not null) trace.SetProperty("x", t.X);
         if (t.Y is not null) trace.SetProperty("y", t.Y);
@@ -31,6 +31,12 @@ internal static class SpecToChart
             case "line":
                 trace.SetProperty("mode", "lines+markers");
                 trace.SetProperty("line", Obj(("color", t.Color)));
+                break;
+            case "heatmap":
+                if (t.Z is not null) trace.SetProperty("z", t.Z);
+                if (t.CellText is not null) { trace.SetProperty("text", t.CellText); trace.SetProperty("texttemplate", "%{text}"); }
+                trace.SetProperty("colorscale", "Viridis");
+                trace.SetProperty("showscale", false);
                 break;
             case "hbar":
                 trace.SetProperty("orientation", "h");

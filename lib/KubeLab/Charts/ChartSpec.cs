@@ -5,7 +5,8 @@ namespace KubeLab.Charts;
 
 /// <summary>
 /// KubeLab's own small chart description, serialised as JSON (Plot.SpecJson). The renderer turns it into plotly.js traces.
-/// Trace types: step (line with horizontal-then-vertical steps), line, bar, hbar (horizontal bars with base = start), histogram.
+/// Trace types: step (line with horizontal-then-vertical steps), line, bar, hbar (horizontal bars with base = start), histogram,
+/// heatmap (x = columns, y = rows, z = one value per cell, text printed in the cell).
 /// </summary>
 internal sealed class ChartSpec(string title)
 {
@@ -29,6 +30,20 @@ internal sealed class ChartSpec(string title)
         if (color is not null) trace["color"] = color;
         if (text is not null) trace["text"] = new JsonArray(text.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
         _traces.Add(trace);
+        return this;
+    }
+
+    /// <summary>A heatmap: <paramref name="z"/> has one row per y label and one value per x label; <paramref name="text"/> is printed in each cell.</summary>
+    public ChartSpec AddHeatmap(IEnumerable<string> x, IEnumerable<string> y, IEnumerable<IEnumerable<double>> z, IEnumerable<IEnumerable<string>> text)
+    {
+        _traces.Add(new JsonObject
+        {
+            ["type"] = "heatmap",
+            ["x"] = ToArray(x),
+            ["y"] = ToArray(y),
+            ["z"] = new JsonArray(z.Select(row => (JsonNode?)ToArray(row.Cast<object>())).ToArray()),
+            ["cellText"] = new JsonArray(text.Select(row => (JsonNode?)ToArray(row)).ToArray()),
+        });
         return this;
     }
 
