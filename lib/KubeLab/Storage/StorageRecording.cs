@@ -61,15 +61,16 @@ public sealed class StorageRecording
     /// <summary>When a row first reached <paramref name="phase"/>, or null.</summary>
     public double? FirstTime(string row, string phase) => Phases.FirstOrDefault(p => p.Row == row && p.Phase == phase)?.Seconds;
 
-    /// <summary>Stops watching after one last read of claims, volumes and events: a caller that has just seen a claim Bound
-    /// (through its own watch) finds Bound in the recording too, even if the recording's watch had not delivered it yet.</summary>
+    /// <summary>Stops watching, then reads claims, volumes and events once more: a caller that has just seen a claim Bound
+    /// (through its own watch) finds Bound in the recording too, even if the recording's watch had not delivered it yet. The
+    /// watch stops first, so no older event can arrive after that newest state.</summary>
     public async Task<StorageRecording> StopAsync()
     {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         ObserveClaims((await _lab.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(_namespace).ConfigureAwait(false)).Items);
         ObserveVolumes((await _lab.Client.CoreV1.ListPersistentVolumeAsync().ConfigureAwait(false)).Items);
         ObserveEvents((await _lab.Client.CoreV1.ListNamespacedEventAsync(_namespace).ConfigureAwait(false)).Items);
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         return this;
     }
 
