@@ -11,35 +11,15 @@ namespace KubeLab.Simulator.Tests.CloudProvider.Gateway;
 /// </summary>
 public sealed class GatewayEndToEndTests(EndToEndCluster f) : IClassFixture<EndToEndCluster>
 {
-    private const string Group = "gateway.networking.k8s.io";
+    private const string Group = GatewayTestObjects.Group;
+    private static readonly string GatewayYaml = GatewayTestObjects.Gateway();
 
-    private const string GatewayYaml = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: gw
-        spec:
-          gatewayClassName: cloud-provider-kind
-          listeners:
-          - name: http
-            protocol: HTTP
-            port: 80
-        ---
+    private Task<JsonObject> GetAsync(string plural, string ns, string name) => f.GetAsync(plural, ns, name);
 
-        """;
+    private Task<JsonObject> WaitAsync(string plural, string ns, string name, Func<JsonObject, bool> done, string what) =>
+        f.WaitForGatewayObjectAsync(plural, ns, name, done, what);
 
-    private async Task<JsonObject> GetAsync(string plural, string ns, string name) =>
-        JsonSerializer.SerializeToNode(await f.Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, "v1", ns, plural, name))!.AsObject();
-
-    private async Task<JsonObject> WaitAsync(string plural, string ns, string name, Func<JsonObject, bool> done, string what)
-    {
-        JsonObject? last = null;
-        await EndToEndCluster.EventuallyAsync(async () => done(last = await GetAsync(plural, ns, name)), () => $"{plural} {ns}/{name} never {what}: {last}");
-        return last!;
-    }
-
-    private static string? Condition(JsonNode? conditions, string type, string field = "status") =>
-        (conditions as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type)?[field]?.GetValue<string>();
+    private static string? Condition(JsonNode? conditions, string type, string field = "status") => GatewayTestObjects.Condition(conditions, type, field);
 
     [Fact]
     public async Task The_class_is_created_and_accepted_and_the_crds_show_in_kubectl()
@@ -60,7 +40,7 @@ public sealed class GatewayEndToEndTests(EndToEndCluster f) : IClassFixture<EndT
         Assert.Contains("GROUP:      gateway.networking.k8s.io", spec.Stdout);
 
         // A Gateway of a class nobody implements keeps the CRD's defaulted "Pending" status.
-        await f.ApplyAsync(ns, GatewayYaml.Replace("cloud-provider-kind", "someone-else"));
+        await f.ApplyAsync(ns, GatewayTestObjects.Gateway(className: "someone-else"));
         await Task.Delay(1500);
         var gw = await GetAsync("gateways", ns, "gw");
         Assert.Equal("Pending", Condition(gw["status"]?["conditions"], "Programmed", "reason"));

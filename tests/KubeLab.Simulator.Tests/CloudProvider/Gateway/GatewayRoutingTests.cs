@@ -9,25 +9,9 @@ namespace KubeLab.Simulator.Tests.CloudProvider.Gateway;
 /// <summary>Route status reasons (NotAllowedByListeners, RefNotPermitted → ReferenceGrant), GRPCRoute, weights and Envoy's answers through the model.</summary>
 public sealed class GatewayRoutingTests(EndToEndCluster f) : IClassFixture<EndToEndCluster>
 {
-    private const string Group = "gateway.networking.k8s.io";
+    private const string Group = GatewayTestObjects.Group;
 
-    private static string Gateway(string from) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: gw
-        spec:
-          gatewayClassName: cloud-provider-kind
-          listeners:
-          - name: http
-            protocol: HTTP
-            port: 80
-            allowedRoutes:
-              namespaces:
-                from: {from}
-        ---
-
-        """;
+    private static string Gateway(string from) => GatewayTestObjects.Gateway(from);
 
     private static string Route(string name, string gwNs, string backend, string? backendNs = null, int weight = 1, string extra = "") => $"""
         apiVersion: gateway.networking.k8s.io/v1
@@ -49,17 +33,11 @@ public sealed class GatewayRoutingTests(EndToEndCluster f) : IClassFixture<EndTo
 
         """;
 
-    private async Task<JsonObject> WaitAsync(string plural, string ns, string name, Func<JsonObject, bool> done, string what)
-    {
-        JsonObject? last = null;
-        await EndToEndCluster.EventuallyAsync(async () =>
-            done(last = JsonSerializer.SerializeToNode(await f.Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, "v1", ns, plural, name))!.AsObject()),
-            () => $"{plural} {ns}/{name} never {what}: {last}");
-        return last!;
-    }
+    private Task<JsonObject> WaitAsync(string plural, string ns, string name, Func<JsonObject, bool> done, string what) =>
+        f.WaitForGatewayObjectAsync(plural, ns, name, done, what);
 
     private static string? Reason(JsonObject route, string type) =>
-        (route["status"]?["parents"]?[0]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type)?["reason"]?.GetValue<string>();
+        GatewayTestObjects.Condition(route["status"]?["parents"]?[0]?["conditions"], type, "reason");
 
     [Fact]
     public async Task Listeners_and_reference_grants_decide_what_attaches_and_resolves()
