@@ -23,6 +23,9 @@ internal sealed class PodExecHandler(RestStorage storage, DataPlane dataPlane, C
     /// <summary>How long to wait (wall clock: a socket matter) for the client to close after the status was sent.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long (wall clock) the client gets to create its streams before output can arrive.</summary>
+    private static readonly TimeSpan ClientStreamSetup = TimeSpan.FromMilliseconds(50);
+
     public async Task Serve(HttpContext ctx, string ns, string name)
     {
         if (ctx.Request.Method is not ("GET" or "POST")) throw ApiError.MethodNotAllowed();
@@ -54,6 +57,10 @@ internal sealed class PodExecHandler(RestStorage storage, DataPlane dataPlane, C
             // An empty message on the lowest writable channel tells the client the streams are set up (wsstream servers do this).
             var first = request.Stdout ? StreamProtocol.Stdout : request.Stderr ? StreamProtocol.Stderr : StreamProtocol.Error;
             await writer.SendAsync(first, ReadOnlyMemory<byte>.Empty, session.Token);
+            // client-go's WebSocket executor starts reading before it creates its streams and drops data for a stream it does not
+            // have yet ("Unknown stream id 1, discarding message", remotecommand/websocket.go). A real exec is a CRI round trip
+            // away; a modelled program answers at once, so give the client a moment (wall clock) before the process starts.
+            await Task.Delay(ClientStreamSetup, session.Token);
 
             var status = await RunAsync(kubelet, pod, container, request, protocol, writer, stdin, reader, session.Token);
             await writer.SendAsync(StreamProtocol.Error, Encoding.UTF8.GetBytes(Server.GoJson.Serialize(status)), session.Token);
