@@ -54,13 +54,15 @@ internal sealed class PodExecHandler(RestStorage storage, DataPlane dataPlane, C
         var reader = new ChannelReader(socket, protocol, stdin).RunAsync(session.Token);
         try
         {
-            // An empty message on the lowest writable channel tells the client the streams are set up (wsstream servers do this).
+            // client-go's WebSocket executor starts reading before it creates its streams and drops (and logs to stderr) a message
+            // for a stream it does not have yet: "E… Unknown stream id 1, discarding message" (remotecommand/websocket.go). The
+            // real stream translator has the same race but a CRI round trip behind it; a modelled program answers at once, so the
+            // client gets a moment (wall clock) before anything, the empty "ready" message included, is sent.
+            await Task.Delay(ClientStreamSetup, session.Token);
+            // An empty message on the lowest writable channel tells the client the streams are set up (createWebSocketStreams in
+            // the stream translator and the kubelet do this).
             var first = request.Stdout ? StreamProtocol.Stdout : request.Stderr ? StreamProtocol.Stderr : StreamProtocol.Error;
             await writer.SendAsync(first, ReadOnlyMemory<byte>.Empty, session.Token);
-            // client-go's WebSocket executor starts reading before it creates its streams and drops data for a stream it does not
-            // have yet ("Unknown stream id 1, discarding message", remotecommand/websocket.go). A real exec is a CRI round trip
-            // away; a modelled program answers at once, so give the client a moment (wall clock) before the process starts.
-            await Task.Delay(ClientStreamSetup, session.Token);
 
             var status = await RunAsync(kubelet, pod, container, request, protocol, writer, stdin, reader, session.Token);
             await writer.SendAsync(StreamProtocol.Error, Encoding.UTF8.GetBytes(Server.GoJson.Serialize(status)), session.Token);
