@@ -13,6 +13,7 @@ public static class ObjectValidator
         var errors = new List<FieldError>();
         ValidateName(t, obj, errors);
         ValidateLabels(obj, errors);
+        OwnerReferenceValidation.Validate(obj, errors);
         if (t.Custom is { } custom)
         {
             CustomResources.CustomResourceStrategy.Validate(custom, obj, errors);
