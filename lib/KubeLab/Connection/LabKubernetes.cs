@@ -11,12 +11,29 @@ namespace KubeLab.Connection;
 /// </summary>
 internal sealed class LabKubernetes(KubernetesClientConfiguration config) : Kubernetes(config)
 {
+    private readonly KubernetesClientConfiguration _config = config;
+
+    /// <summary>
+    /// A client for the same server (same CA) that presents <paramref name="bearerToken"/> instead of the kubeconfig's
+    /// credentials (none when null: an anonymous request): what a Pod's process does with its mounted ServiceAccount token.
+    /// </summary>
+    public LabKubernetes WithToken(string? bearerToken) => new(new KubernetesClientConfiguration
+    {
+        Host = _config.Host,
+        SslCaCerts = _config.SslCaCerts,
+        SkipTlsVerify = _config.SkipTlsVerify,
+        TlsServerName = _config.TlsServerName,
+        AccessToken = bearerToken,
+    });
+
     public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? body = null,
-        string? contentType = null, CancellationToken ct = default, string accept = "application/json")
+        string? contentType = null, CancellationToken ct = default, string accept = "application/json",
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         var baseUri = BaseUri.ToString().TrimEnd('/');
         using var request = new HttpRequestMessage(method, baseUri + "/" + path.TrimStart('/'));
         request.Headers.Accept.ParseAdd(accept);
+        foreach (var (name, value) in headers ?? []) request.Headers.TryAddWithoutValidation(name, value);
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8);
