@@ -16,6 +16,13 @@ public sealed partial class Lab
     }
 
     /// <summary>
+    /// The client certificate your kubeconfig presents, as the x509 authenticator reads it: Subject CN = user name, O = groups;
+    /// Issuer = the cluster CA. Null when the kubeconfig authenticates otherwise (a token, an exec plugin).
+    /// </summary>
+    public ClientCertificateInfo? ClientCertificate()
+        => _client.ClientCertificate() is { } cert ? ClientCertificateInfo.From(cert) : null;
+
+    /// <summary>
     /// A token for a ServiceAccount of the lab namespace from the TokenRequest API (<c>kubectl create token</c>); the API server
     /// may shorten or lengthen <paramref name="duration"/> (kube-apiserver: at least 10 min, at most its configured maximum).
     /// </summary>

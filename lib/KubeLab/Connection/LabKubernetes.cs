@@ -26,6 +26,16 @@ internal sealed class LabKubernetes(KubernetesClientConfiguration config) : Kube
         AccessToken = bearerToken,
     });
 
+    /// <summary>The client certificate the kubeconfig's user presents (kind: CN=kubernetes-admin, O=kubeadm:cluster-admins), or null.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate()
+    {
+        // kubeconfig client-certificate-data is base64 of a PEM block; client-certificate a PEM file.
+        if (!string.IsNullOrEmpty(_config.ClientCertificateData))
+            return System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(_config.ClientCertificateData)));
+        return string.IsNullOrEmpty(_config.ClientCertificateFilePath) ? null
+            : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(_config.ClientCertificateFilePath));
+    }
+
     public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? body = null,
         string? contentType = null, CancellationToken ct = default, string accept = "application/json",
         IEnumerable<KeyValuePair<string, string>>? headers = null)

@@ -68,3 +68,19 @@ public sealed class AccessHelpersTests
     public void Resources_are_read_as_kubectl_auth_can_i_reads_them(string arg, string group, string resource, string sub)
         => Assert.Equal((group, resource, sub), Lab.ParseResource(arg));
 }
+
+public sealed class ClientCertificateInfoTests
+{
+    [Fact]
+    public void Common_name_is_the_user_and_each_organization_a_group()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "O=kubeadm:cluster-admins, O=devs, CN=kubernetes-admin", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(365));
+        var info = ClientCertificateInfo.From(cert);
+        Assert.Equal("kubernetes-admin", info.UserName);
+        Assert.Equal(["devs", "kubeadm:cluster-admins"], info.Groups.Order(StringComparer.Ordinal).ToList());
+        Assert.True(info.NotAfter > DateTime.UtcNow.AddDays(364));
+    }
+}
