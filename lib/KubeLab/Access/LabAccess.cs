@@ -43,11 +43,14 @@ public sealed partial class Lab
     /// <summary>The official client, authenticated by <paramref name="token"/> alone (as a Pod's process would be).</summary>
     public IKubernetes ClientWithToken(string token) => _client.WithToken(token);
 
-    /// <summary>A raw request presenting only <paramref name="token"/> (or none: null = anonymous). Returns the status and the Status message or body.</summary>
-    public async Task<(HttpStatusCode Status, string Message)> RequestWithTokenAsync(string? token, string path, CancellationToken ct = default)
+    /// <summary>
+    /// A GET presenting only <paramref name="token"/> (or none: null = anonymous), optionally asking to act as
+    /// <paramref name="impersonate"/>. Returns the status and the Status message (or the body).
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Message)> RequestWithTokenAsync(string? token, string path, Subject? impersonate = null, CancellationToken ct = default)
     {
         using var client = _client.WithToken(token);
-        var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct).ConfigureAwait(false);
+        var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct, headers: impersonate?.ImpersonationHeaders).ConfigureAwait(false);
         return (status, MessageOf(body));
     }
 
