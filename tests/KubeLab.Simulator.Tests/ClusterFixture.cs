@@ -21,7 +21,8 @@ public class ClusterFixture : IAsyncLifetime
     {
         Cluster = await SimulatedCluster.StartAsync(Options);
         Client = Cluster.CreateClient();
-        Http = new HttpClient { BaseAddress = Cluster.Url, Timeout = TimeSpan.FromSeconds(30) };
+        Http = Cluster.CreateHttpClient();
+        Http.Timeout = TimeSpan.FromSeconds(30);
         Cluster.WriteKubeconfig(KubeconfigPath);
     }
 
