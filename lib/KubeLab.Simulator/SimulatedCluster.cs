@@ -48,6 +48,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly GarbageCollector gc;
     // apiextensions-apiserver's naming, establishing and finalizer controllers (CRD status, cleanup of a deleted CRD's objects).
     private Api.CustomResources.CustomResourceDefinitionController? crdController;
+    // serviceaccount, root-ca-cert-publisher and legacy token controllers (they hold the cluster's CA and sa.key).
+    private Controllers.ServiceAccount.ServiceAccountControllers? serviceAccountControllers;
     private IAsyncDisposable? controllers;
     private Network.HostPorts.HostPortForwarder? hostPorts;
     private int disposed;
@@ -240,6 +242,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock, dataPlane, pki, tokens)
         {
             crdController = new Api.CustomResources.CustomResourceDefinitionController(storage),
+            serviceAccountControllers = new Controllers.ServiceAccount.ServiceAccountControllers(storage, tokens),
         };
         try
         {
@@ -261,6 +264,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (controllers is not null) await controllers.DisposeAsync();
         await gc.DisposeAsync();
         if (crdController is not null) await crdController.DisposeAsync();
+        if (serviceAccountControllers is not null) await serviceAccountControllers.DisposeAsync();
         await shutdown.CancelAsync();
         await app.StopAsync();
         await app.DisposeAsync();
