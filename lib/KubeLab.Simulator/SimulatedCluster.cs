@@ -42,6 +42,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public static readonly IReadOnlyList<string> ControllerGroups = ["system:masters"];
 
     private const string ControlPlaneNode = "k8s-course-control-plane";
+    private const string ControlPlaneIp = "172.18.0.2";
 
     private readonly WebApplication app;
     private readonly CancellationTokenSource shutdown;
@@ -193,7 +194,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         // kubeadm init phase certs: a new CA, serving certificate and service-account key for every new cluster.
         var pki = ClusterPki.Create(clock.GetUtcNow());
         var tokens = new ServiceAccountTokens(pki);
-        var serving = pki.IssueServingCertificate(clock.GetUtcNow(), ControlPlaneNode, []);
+        // The advertise address (the control-plane node's IP) is a SAN too, as kubeadm adds it.
+        var serving = pki.IssueServingCertificate(clock.GetUtcNow(), ControlPlaneNode, [IPAddress.Parse(ControlPlaneIp)]);
         ClusterSeed.Apply(storage, options.WorkerNodes, options.CoreDnsPods);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name });
@@ -244,6 +246,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
             crdController = new Api.CustomResources.CustomResourceDefinitionController(storage),
             serviceAccountControllers = new Controllers.ServiceAccount.ServiceAccountControllers(storage, tokens),
         };
+        // Pods reach kube-apiserver through Service default/kubernetes (10.96.0.1:443 → 172.18.0.2:6443 → this listener).
+        var inCluster = new Network.ApiServerEndpoint(cluster.CreateHttpClient(anonymous: true));
+        dataPlane.Network.ApiServer = inCluster.HandleAsync;
+        dataPlane.Network.ApiServerCaPem = pki.CaPem;
+        dataPlane.Network.ApiServerNames = ClusterPki.ServingNames(ControlPlaneNode, [ControlPlaneIp]);
         try
         {
             cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(ControllerUser, ControllerGroups), clock, dataPlane, ct);

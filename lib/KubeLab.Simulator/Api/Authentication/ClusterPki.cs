@@ -55,12 +55,17 @@ public sealed class ClusterPki : IDisposable
     public X509Certificate2 IssueServingCertificate(DateTimeOffset now, string nodeName, IEnumerable<IPAddress> extraAddresses)
     {
         var san = new SubjectAlternativeNameBuilder();
-        foreach (var dns in new[] { nodeName, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "localhost" })
-            san.AddDnsName(dns);
+        foreach (var dns in DnsNames(nodeName)) san.AddDnsName(dns);
         foreach (var ip in new[] { IPAddress.Parse("10.96.0.1"), IPAddress.Loopback }.Concat(extraAddresses).Distinct())
             san.AddIpAddress(ip);
         return Issue("CN=kube-apiserver", now, serverAuth: true, san.Build());
     }
+
+    private static string[] DnsNames(string nodeName) => [nodeName, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "localhost"];
+
+    /// <summary>Every name and address in the serving certificate (what a TLS client checks the host it dialled against).</summary>
+    public static IReadOnlyList<string> ServingNames(string nodeName, IEnumerable<string> extraAddresses)
+        => [.. DnsNames(nodeName), "10.96.0.1", "127.0.0.1", .. extraAddresses];
 
     /// <summary>A client certificate for the x509 authenticator: CN = user name, one O per group (kubeadm's kubeconfig phase).</summary>
     public X509Certificate2 IssueClientCertificate(string user, IEnumerable<string> groups, DateTimeOffset now)
