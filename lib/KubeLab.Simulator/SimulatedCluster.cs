@@ -52,6 +52,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     // serviceaccount, root-ca-cert-publisher and legacy token controllers (they hold the cluster's CA and sa.key).
     private Controllers.ServiceAccount.ServiceAccountControllers? serviceAccountControllers;
     private IAsyncDisposable? controllers;
+    // The in-process components' client and the pod network's way in: closed after the components, before the listener stops.
+    private IKubernetes? controllerClient;
+    private HttpClient? inClusterHttp;
     private Network.HostPorts.HostPortForwarder? hostPorts;
     private int disposed;
 
@@ -247,13 +250,15 @@ public sealed class SimulatedCluster : IAsyncDisposable
             serviceAccountControllers = new Controllers.ServiceAccount.ServiceAccountControllers(storage, tokens),
         };
         // Pods reach kube-apiserver through Service default/kubernetes (10.96.0.1:443 → 172.18.0.2:6443 → this listener).
-        var inCluster = new Network.ApiServerEndpoint(cluster.CreateHttpClient(anonymous: true));
+        cluster.inClusterHttp = cluster.CreateHttpClient(anonymous: true);
+        var inCluster = new Network.ApiServerEndpoint(cluster.inClusterHttp);
         dataPlane.Network.ApiServer = inCluster.HandleAsync;
         dataPlane.Network.ApiServerCaPem = pki.CaPem;
         dataPlane.Network.ApiServerNames = ClusterPki.ServingNames(ControlPlaneNode, [ControlPlaneIp]);
         try
         {
-            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.CreateClient(ControllerUser, ControllerGroups), clock, dataPlane, ct);
+            cluster.controllerClient = cluster.CreateClient(ControllerUser, ControllerGroups);
+            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.controllerClient, clock, dataPlane, ct);
             cluster.hostPorts = Network.HostPorts.HostPortForwarder.Start(options.HostPortMappings, dataPlane.Network, clock, Console.Error);
         }
         catch
@@ -269,6 +274,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         if (hostPorts is not null) await hostPorts.DisposeAsync();
         if (controllers is not null) await controllers.DisposeAsync();
+        controllerClient?.Dispose();
+        inClusterHttp?.Dispose();
         await gc.DisposeAsync();
         if (crdController is not null) await crdController.DisposeAsync();
         if (serviceAccountControllers is not null) await serviceAccountControllers.DisposeAsync();

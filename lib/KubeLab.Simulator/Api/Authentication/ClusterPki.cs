@@ -43,7 +43,8 @@ public sealed class ClusterPki : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var ca = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(CaValidity));
+        var (from, to) = Window(now, CaValidity);
+        var ca = request.CreateSelfSigned(from, to);
         return new ClusterPki(caKey, X509CertificateLoader.LoadCertificate(ca.RawData), RSA.Create(2048));
     }
 
@@ -92,10 +93,21 @@ public sealed class ClusterPki : IDisposable
         var serial = RandomNumberGenerator.GetBytes(8);
         serial[0] &= 0x7F;
         var generator = X509SignatureGenerator.CreateForECDsa(caKey);
-        using var signed = request.Create(CaCertificate.SubjectName, generator, now.AddMinutes(-5), now.Add(LeafValidity), serial);
+        var (from, to) = Window(now, LeafValidity);
+        using var signed = request.Create(CaCertificate.SubjectName, generator, from, to, serial);
         using var withKey = signed.CopyWithPrivateKey(key);
         // Through PKCS#12 so the key is a persisted one SslStream can use on every platform.
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>
+    /// Validity from the earlier to the later of the cluster's clock and the machine's: the simulated clock may start at another
+    /// time or run faster, while TLS clients (kubectl, HttpClient) check the certificates against the machine's clock.
+    /// </summary>
+    private static (DateTimeOffset From, DateTimeOffset To) Window(DateTimeOffset clusterNow, TimeSpan validity)
+    {
+        var real = DateTimeOffset.UtcNow;
+        return ((clusterNow < real ? clusterNow : real).AddMinutes(-5), (clusterNow > real ? clusterNow : real).Add(validity));
     }
 
     /// <summary>The certificate and its key as PEM (client-certificate-data / client-key-data in a kubeconfig, base64 of these).</summary>
