@@ -84,6 +84,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public string CaCertificatePem => Pki.CaPem;
 
     private string? adminKubeconfig;
+    private RequestAuthenticator authenticator = null!;
+
+    /// <summary>What the API server's service-account token authenticator makes of <paramref name="token"/> (for benchmarks and tools).</summary>
+    public (UserInfo? User, string? Error) AuthenticateToken(string token) => authenticator.Tokens.Authenticate(token);
 
     /// <summary>The cluster's clock: read it, or change its speed (also served at <c>GET/PUT /kubelab/v1/clock</c>).</summary>
     public SimulatedClock Clock { get; }
@@ -189,6 +193,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (options.WorkerNodes is < 0 or > 250) throw new ArgumentOutOfRangeException(nameof(options), options.WorkerNodes, "WorkerNodes must be between 0 and 250 (one /24 pod range each under 10.244.0.0/16).");
 
         SimulatedClock.Validate(options.ClockSpeed);
+        RequestAuthenticator? tokenAuthenticatorHolder;
         var clock = new SimulatedClock(options.ClockSpeed, options.Time);
         var store = new ObjectStore();
         // --encryption-provider-config: read at start, like kube-apiserver (a bad file stops the start with its error).
@@ -231,7 +236,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var dataPlane = new DataPlane { CloudProviderKind = options.LoadBalancers, Etcd = new Api.Storage.StoredObjectView(store, encryption) };
         var handler = new ApiHandler(storage, dataPlane, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
         app.UseWebSockets();
-        var authenticator = new RequestAuthenticator(new X509Authenticator(pki, clock), new ServiceAccountTokenAuthenticator(tokens, store, clock));
+        var authenticator = tokenAuthenticatorHolder = new RequestAuthenticator(new X509Authenticator(pki, clock), new ServiceAccountTokenAuthenticator(tokens, store, clock));
         handler.Authentication = new AuthenticationApi(storage, tokens, authenticator.Tokens);
         app.Run(async ctx =>
         {
@@ -246,6 +251,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var gc = new GarbageCollector(storage);
         var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock, dataPlane, pki, tokens)
         {
+            authenticator = tokenAuthenticatorHolder,
             crdController = new Api.CustomResources.CustomResourceDefinitionController(storage),
             serviceAccountControllers = new Controllers.ServiceAccount.ServiceAccountControllers(storage, tokens),
         };
