@@ -242,6 +242,37 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_secret_bound_token_dies_with_the_secret_and_a_stale_uid_is_a_conflict()
+    {
+        var ns = await f.NewNamespaceAsync("tok");
+        var sa = await NewServiceAccountAsync(ns);
+        await f.KubectlOkAsync("create", "secret", "generic", "anchor", "-n", ns, "--from-literal=k=v");
+        var token = (await f.KubectlOkAsync("create", "token", sa, "-n", ns, "--bound-object-kind=Secret", "--bound-object-name=anchor")).Stdout.Trim();
+        Assert.Equal("anchor", AuthenticationKubectl.Claims(token)["kubernetes.io"]!["secret"]!["name"]!.ToString());
+        var config = AuthenticationKubectl.WithToken(f.Cluster, token);
+        Assert.Equal(0, (await AuthenticationKubectl.RunAsync(config, "auth", "whoami")).ExitCode);
+        await f.KubectlOkAsync("delete", "secret", "anchor", "-n", ns);
+        Assert.Contains("(Unauthorized)", (await AuthenticationKubectl.RunAsync(config, "auth", "whoami")).Stderr);
+
+        await f.KubectlOkAsync("create", "secret", "generic", "anchor", "-n", ns, "--from-literal=k=v");
+        var request = new JsonObject
+        {
+            ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "TokenRequest",
+            ["spec"] = new JsonObject { ["boundObjectRef"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["name"] = "anchor", ["uid"] = "00000000-0000-0000-0000-000000000000" } },
+        };
+        var (status, body) = await f.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/serviceaccounts/{sa}/token", request.ToJsonString());
+        Assert.Equal(409, status);
+        Assert.Contains("the UID in the bound object reference (00000000-0000-0000-0000-000000000000) does not match the UID in record", body!["message"]!.ToString());
+    }
+
+    [Fact]
+    public async Task The_clock_endpoint_is_read_through_the_kubeconfig()
+    {
+        var r = await f.KubectlOkAsync("get", "--raw", "/kubelab/v1/clock");
+        Assert.Contains("speed", r.Stdout);
+    }
+
+    [Fact]
     public async Task Discovery_lists_the_token_subresource_and_the_reviews()
     {
         var core = await f.KubectlOkAsync("get", "--raw", "/api/v1");
