@@ -82,7 +82,7 @@ public sealed class CliTests : IDisposable
             // The ready line and the kubectl hint are separate writes: wait for the hint, which comes last.
             while (!sim.Stdout.Contains("get nodes") && deadline.Elapsed < TimeSpan.FromSeconds(60) && !sim.Process.HasExited)
                 await Task.Delay(100);
-            Assert.Contains("ready at http://127.0.0.1:", sim.Stdout);
+            Assert.Contains("ready at https://127.0.0.1:", sim.Stdout);
             Assert.Contains($"kubectl --kubeconfig {kubeconfig} get nodes", sim.Stdout);
 
             var nodes = await Kubectl("--kubeconfig", kubeconfig, "get", "nodes", "-o", "name");
@@ -107,7 +107,7 @@ public sealed class CliTests : IDisposable
         var run = await RunToEnd(TimeSpan.FromMinutes(3), "run", "--cluster", "auto", "--out", _temp, TestPaths.TestNotebook("outputs"));
 
         Assert.True(run.Process.ExitCode == 0, run.Stdout + run.Stderr);
-        Assert.Contains("cluster: sim (context kubelab-sim, http://127.0.0.1:", run.Stdout);
+        Assert.Contains("cluster: sim (context kubelab-sim, https://127.0.0.1:", run.Stdout);
         Assert.Matches(@"outputs\s+sim\s+PASS", run.Stdout);
         Assert.Contains("notebooks: 1 passed, 0 failed", run.Stdout);
         Assert.True(File.Exists(Path.Combine(_temp, "outputs.ipynb")));
@@ -134,8 +134,8 @@ public sealed class CliTests : IDisposable
 
         Assert.True(run.Process.ExitCode == 1, run.Stdout + run.Stderr);
         Assert.Contains("cluster: sim × 2", run.Stdout);
-        Assert.Matches(@"(?m)^\[1\] cluster: sim \(context kubelab-sim, http://127\.0\.0\.1:", run.Stdout);
-        Assert.Matches(@"(?m)^\[2\] cluster: sim \(context kubelab-sim, http://127\.0\.0\.1:", run.Stdout);
+        Assert.Matches(@"(?m)^\[1\] cluster: sim \(context kubelab-sim, https://127\.0\.0\.1:", run.Stdout);
+        Assert.Matches(@"(?m)^\[2\] cluster: sim \(context kubelab-sim, https://127\.0\.0\.1:", run.Stdout);
         Assert.Matches(@"(?m)^outputs\s+sim\s+PASS", run.Stdout);
         Assert.Matches(@"(?m)^failing\s+sim\s+FAIL", run.Stdout);
         Assert.Contains("FAILED failing: cell 3 (code cell 2)", run.Stderr);

@@ -12,6 +12,9 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>How the fixture's cluster is started; fixtures for a fast clock override it.</summary>
     protected virtual SimulatorOptions Options => new();
 
+    /// <summary>The ConfigMap root-ca-cert-publisher puts in every namespace; tests that list ConfigMaps leave it out.</summary>
+    public const string RootCaConfigMap = "kube-root-ca.crt";
+
     public SimulatedCluster Cluster { get; private set; } = null!;
     public IKubernetes Client { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -21,7 +24,8 @@ public class ClusterFixture : IAsyncLifetime
     {
         Cluster = await SimulatedCluster.StartAsync(Options);
         Client = Cluster.CreateClient();
-        Http = new HttpClient { BaseAddress = Cluster.Url, Timeout = TimeSpan.FromSeconds(30) };
+        Http = Cluster.CreateHttpClient();
+        Http.Timeout = TimeSpan.FromSeconds(30);
         Cluster.WriteKubeconfig(KubeconfigPath);
     }
 
@@ -38,6 +42,13 @@ public class ClusterFixture : IAsyncLifetime
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
         await Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new() { Name = name } });
+        // root-ca-cert-publisher adds ConfigMap kube-root-ca.crt to every namespace (as on kind): wait for it, so it is there
+        // from the start instead of appearing in the middle of a test.
+        for (var i = 0; i < 100; i++)
+        {
+            try { await Client.CoreV1.ReadNamespacedConfigMapAsync(RootCaConfigMap, name); break; }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { await Task.Delay(20); }
+        }
         return name;
     }
 

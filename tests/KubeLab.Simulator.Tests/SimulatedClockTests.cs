@@ -16,7 +16,7 @@ public sealed class SimulatedClockTests : IAsyncLifetime
     {
         cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { ClockSpeed = 10 });
         client = cluster.CreateClient();
-        http = new HttpClient { BaseAddress = cluster.Url };
+        http = cluster.CreateHttpClient();
     }
 
     public async Task DisposeAsync()

@@ -34,7 +34,7 @@ public sealed class SimulatedTimeTests : IAsyncLifetime
         Assert.Equal(new DateTime(2030, 1, 2, 3, 4, 5, DateTimeKind.Utc), cm.Metadata.CreationTimestamp!.Value.ToUniversalTime());
 
         time.Now += TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(20);
-        using var http = new HttpClient { BaseAddress = cluster.Url };
+        using var http = cluster.CreateHttpClient();
         using var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/default/configmaps/clock");
         req.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io");
         var table = System.Text.Json.Nodes.JsonNode.Parse(await (await http.SendAsync(req)).Content.ReadAsStringAsync())!;

@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "dataplane", "endpoints", "services", "gateway", "configmaps", "storage", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "authn", "dataplane", "endpoints", "services", "gateway", "configmaps", "storage", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -157,6 +157,16 @@ internal static partial class BenchCommand
                 figures.Add($"api.{verb}.p50_ms", $"API {what}, {settings.ApiClients} concurrent clients: p50", p.P50.TotalMilliseconds, "ms", "0.0");
                 figures.Add($"api.{verb}.p99_ms", $"API {what}, {settings.ApiClients} concurrent clients: p99 (of {p.Count})", p.P99.TotalMilliseconds, "ms", "0.0");
             }
+        }
+
+        if (settings.Runs("authn"))
+        {
+            await using var cluster = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions(), ct);
+            var a = await AuthenticationBench.RunAsync(cluster, ct);
+            figures.Add("authn.pki_ms", "cluster PKI at start (CA, serving cert, sa.key, 2 client certs)", a.PkiMs, "ms", "0.0");
+            figures.Add("authn.token_verify_us", $"service-account token verification (RS256 + claims + lookups): mean of {a.Verifies}", a.VerifyMicros, "µs", "0.0");
+            figures.Add("authn.https_keepalive_p50_ms", $"HTTPS GET /version on a kept-alive connection (client certificate): median of {a.Requests}", a.KeepAliveMs, "ms", "0.00");
+            figures.Add("authn.https_new_connection_p50_ms", $"HTTPS GET /version with a new TLS handshake: median of {a.Requests / 4}", a.HandshakeMs, "ms", "0.00");
         }
 
         if (settings.Runs("dataplane"))

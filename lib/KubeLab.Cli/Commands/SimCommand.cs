@@ -28,7 +28,8 @@ internal static class SimCommand
             Console.WriteLine($"kubelab-sim ready at {session.Server} (context {session.Context})");
             Console.WriteLine($"  kubeconfig: {path}");
             Console.WriteLine("  nodeport:   http://localhost:30080/ reaches NodePort 30080 (kind's extraPortMappings)");
-            Console.WriteLine($"  clock:      {clockSpeed:0.##}× real time (read/change: GET/PUT {session.Server}kubelab/v1/clock)");
+            // HTTPS with the cluster's CA and a client certificate: read the clock through the kubeconfig, as kubectl does.
+            Console.WriteLine($"  clock:      {clockSpeed:0.##}× real time (read: kubectl --kubeconfig {path} get --raw /kubelab/v1/clock; change: PUT the same path)");
             Console.WriteLine($"  try:        kubectl --kubeconfig {path} get nodes");
             Console.WriteLine($"  or:         export KUBECONFIG={path}");
             Console.WriteLine("Press Ctrl-C to stop.");

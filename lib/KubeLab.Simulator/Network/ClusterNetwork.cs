@@ -46,6 +46,31 @@ public sealed class ClusterNetwork
     public string ControlPlaneNode { get; set; } = "k8s-course-control-plane";
     public string ControlPlaneIp { get; set; } = "172.18.0.2";
 
+    /// <summary>kube-apiserver's secure port on the control-plane node (hostNetwork), the endpoint of Service default/kubernetes.</summary>
+    public const int ApiServerPort = 6443;
+
+    /// <summary>
+    /// kube-apiserver listening on <see cref="ControlPlaneIp"/>:6443: set by SimulatedCluster to hand the request to its real
+    /// HTTPS listener, so a Pod calling https://kubernetes.default.svc gets the real API server's answer. Only a TLS client
+    /// (<see cref="IsApiServer"/>) may use it.
+    /// </summary>
+    public HttpHandler? ApiServer { get; set; }
+
+    /// <summary>The CA that signed the API server's serving certificate (what a pod's ca.crt must hold to trust it).</summary>
+    public string? ApiServerCaPem { get; set; }
+
+    /// <summary>The names and addresses in the API server's serving certificate (kubeadm's SANs).</summary>
+    public IReadOnlyList<string> ApiServerNames { get; set; } = [];
+
+    /// <summary>True when a connection from <paramref name="from"/> to ip:port reaches kube-apiserver (directly or via the kubernetes Service).</summary>
+    public bool IsApiServer(PodSandbox? from, string ip, int port)
+    {
+        if (ApiServer is null) return false;
+        if (ip == ControlPlaneIp && port == ApiServerPort) return true;
+        return SandboxOf(ip) is null && Services?.Route(from?.Ip ?? ControlPlaneIp, from?.NodeName ?? ControlPlaneNode, ip, port) is
+            { Outcome: KubeProxy.RouteOutcome.Forward } d && d.Ip == ControlPlaneIp && d.Port == ApiServerPort;
+    }
+
     /// <summary>
     /// Opens a connection from <paramref name="from"/> (null: the API server or a node) to ip:port and sends one request.
     /// Throws <see cref="NetworkException"/> with Go's wording when nothing listens there; a connection the service rules drop
@@ -61,6 +86,7 @@ public sealed class ClusterNetwork
     private Task<HttpResponseMessageModel> SendFromAsync(PodSandbox? from, string clientIp, string clientNode, string ip, int port, HttpRequestMessageModel request, CancellationToken ct)
     {
         var target = ip == "127.0.0.1" ? from : SandboxOf(ip);
+        if (target is null && ip == ControlPlaneIp && port == ApiServerPort && ApiServer is { } direct) return direct(request, ct);
         if (target is null && Services?.Route(clientIp, clientNode, ip, port) is { Outcome: not KubeProxy.RouteOutcome.NotAService } d)
         {
             switch (d.Outcome)
@@ -70,6 +96,7 @@ public sealed class ClusterNetwork
             }
             // DNAT to the endpoint; an endpoint whose pod is gone has no sandbox, and the packets to it are lost.
             target = SandboxOf(d.Ip);
+            if (target is null && d.Ip == ControlPlaneIp && d.Port == ApiServerPort && ApiServer is { } api) return api(request, ct);
             if (target is null) return NeverAnswered(ct);
             port = d.Port;
             if (d.ClientIp.Length > 0 && d.ClientIp != request.RemoteIp) request = request with { RemoteIp = d.ClientIp };

@@ -30,7 +30,7 @@ internal static class EmbeddedSimulator
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
-                throw new ClusterUnreachableException(ContextGuard.SimulatorContext, "http://127.0.0.1",
+                throw new ClusterUnreachableException(ContextGuard.SimulatorContext, "https://127.0.0.1",
                     $"No course cluster answered and the embedded simulator could not start: {cause.Message}\n" +
                     "  Hint: start the kind cluster with `kubelab up`, or check that this process may listen on 127.0.0.1.", cause);
             }

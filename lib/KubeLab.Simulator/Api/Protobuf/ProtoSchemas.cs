@@ -2,7 +2,7 @@ namespace KubeLab.Simulator.Api.Protobuf;
 
 /// <summary>
 /// Field numbers (from k8s.io/api generated.proto) for the objects <c>kubectl create &lt;kind&gt;</c> sends as protobuf:
-/// namespace, configmap, secret, serviceaccount, deployment, service, job, cronjob; kubectl autoscale's autoscaling/v1 HPA. Fields not listed are skipped.
+/// namespace, configmap, secret, serviceaccount, deployment, service, job, cronjob; kubectl autoscale's autoscaling/v1 HPA; TokenRequest and the authentication reviews. Fields not listed are skipped.
 /// </summary>
 internal static class ProtoSchemas
 {
@@ -20,6 +20,13 @@ internal static class ProtoSchemas
         ["NamespaceSpec"] = new() { [1] = Strings("finalizers") },
         ["ConfigMap"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = MapSS("data"), [3] = new("binaryData", ProtoKind.MapStringBytes), [4] = B("immutable") },
         ["Secret"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = new("data", ProtoKind.MapStringBytes), [3] = S("type"), [4] = MapSS("stringData"), [5] = B("immutable") },
+        // authentication/v1 (kubectl create token, kubectl auth whoami).
+        ["TokenRequest"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "TokenRequestSpec") },
+        ["TokenRequestSpec"] = new() { [1] = Strings("audiences"), [3] = M("boundObjectRef", "BoundObjectReference"), [4] = I("expirationSeconds") },
+        ["BoundObjectReference"] = new() { [1] = S("kind"), [2] = S("apiVersion"), [3] = S("name"), [4] = S("uid") },
+        ["SelfSubjectReview"] = new() { [1] = M("metadata", "ObjectMeta") },
+        ["TokenReview"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "TokenReviewSpec") },
+        ["TokenReviewSpec"] = new() { [1] = S("token"), [2] = Strings("audiences") },
         ["ServiceAccount"] = new() { [1] = M("metadata", "ObjectMeta"), [4] = B("automountServiceAccountToken") },
         ["Deployment"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "DeploymentSpec") },
         ["DeploymentSpec"] = new()

@@ -38,6 +38,8 @@ public static class ResourceRegistry
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, [], []),
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], [], HasStatus: true),
         new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], []),
+        new("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, [], []) { CreateOnly = true },
+        new("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", false, [], []) { CreateOnly = true },
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"], HasStatus: true),
     ];
 

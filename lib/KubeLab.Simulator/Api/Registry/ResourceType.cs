@@ -10,6 +10,9 @@ public sealed record ResourceType(
     /// <summary>Set for a version of a CustomResourceDefinition (apiextensions-apiserver serves it from the CRD: data, not a C# type).</summary>
     public CustomResources.CustomResource? Custom { get; init; }
 
+    /// <summary>A review: only POSTed, answered and never stored (SelfSubjectReview, TokenReview; create-only REST storage).</summary>
+    public bool CreateOnly { get; init; }
+
     public string Singular => Custom?.Singular ?? Kind.ToLowerInvariant();
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     /// <summary>Group-qualified resource name used in error messages, e.g. <c>pods</c> or <c>replicasets.apps</c>.</summary>

@@ -27,6 +27,11 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     private Api.PodSubresources.PodSubresourceRoutes PodSubresourceRoutes =>
         LazyInitializer.EnsureInitialized(ref podSubresources, () => new Api.PodSubresources.PodSubresourceRoutes(storage, dataPlane, shutdown));
 
+    /// <summary>TokenRequest, SelfSubjectReview and TokenReview (set by SimulatedCluster once the cluster's PKI exists).</summary>
+    public Authentication.AuthenticationApi? Authentication { get; set; }
+
+    private Authentication.AuthenticationApi AuthenticationRoutes => Authentication ?? throw ApiError.UnknownResource();
+
     public async Task Handle(HttpContext ctx)
     {
         try
@@ -120,6 +125,8 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         }
 
         if (t.Computed) { await metrics.Serve(ctx, method, info); return; }
+        if (t.CreateOnly) { await AuthenticationRoutes.ServeReview(ctx, method, info); return; }
+        if (info.Subresource == "token") { await AuthenticationRoutes.ServeTokenRequest(ctx, method, info); return; }
         var watch = info.LegacyWatch || QueryOptions.Watch(ctx);
         if (info.Subresource == "scale") { await Scale(ctx, method, info); return; }
         if (info.Subresource == "binding")

@@ -63,7 +63,7 @@ public static class Discovery
             var r = new JsonObject
             {
                 ["name"] = t.Plural, ["singularName"] = t.Singular, ["namespaced"] = t.Namespaced, ["kind"] = t.Kind,
-                ["verbs"] = t.Computed ? Verbs("get", "list") : Verbs("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
+                ["verbs"] = t.CreateOnly ? Verbs("create") : t.Computed ? Verbs("get", "list") : Verbs("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
             };
             if (t.ShortNames.Length > 0) r["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode?)s).ToArray());
             if (t.Categories.Length > 0) r["categories"] = new JsonArray(t.Categories.Select(s => (JsonNode?)s).ToArray());
@@ -83,6 +83,8 @@ public static class Discovery
             }
             if (t.Kind == "Service" && t.Group.Length == 0)
                 resources.Add(new JsonObject { ["name"] = "services/proxy", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "ServiceProxyOptions", ["verbs"] = Verbs("create", "delete", "get", "patch", "update") });
+            if (t.Kind == "ServiceAccount")
+                resources.Add(new JsonObject { ["name"] = "serviceaccounts/token", ["singularName"] = "", ["namespaced"] = true, ["group"] = "authentication.k8s.io", ["version"] = "v1", ["kind"] = "TokenRequest", ["verbs"] = Verbs("create") });
             if (t.Kind == "Namespace")
                 resources.Add(new JsonObject { ["name"] = "namespaces/finalize", ["singularName"] = "", ["namespaced"] = false, ["kind"] = "Namespace", ["verbs"] = Verbs("update") });
         }

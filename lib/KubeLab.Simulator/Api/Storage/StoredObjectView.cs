@@ -28,7 +28,7 @@ public sealed class StoredObjectView(ObjectStore store, EncryptionConfiguration?
     public static string KeyOf(ResourceType t, string? ns, string name) =>
         t.Namespaced ? $"/registry/{Segment(t)}/{ns}/{name}" : $"/registry/{Segment(t)}/{name}";
 
-    private static IEnumerable<ResourceType> StoredTypes => ResourceRegistry.Types.Where(t => !t.Computed && ResourceRegistry.StorageType(t) == t);
+    private static IEnumerable<ResourceType> StoredTypes => ResourceRegistry.Types.Where(t => !t.Computed && !t.CreateOnly && ResourceRegistry.StorageType(t) == t);
 
     /// <summary>Every key starting with <paramref name="prefix"/>, sorted as etcd returns a range.</summary>
     public IReadOnlyList<string> Keys(string prefix) =>

@@ -101,16 +101,8 @@ public sealed class PodVolumes
             projection = ("downwardAPI", c => VolumePayloads.DownwardApiAsync(pod(), d.Items, d.DefaultMode, client, nodeName, c));
         else if (v.Projected is { } p)
         {
-            var tokens = new Dictionary<string, string>(StringComparer.Ordinal); // issued once per path, as the kubelet caches them
-            projection = ("projected", c => VolumePayloads.ProjectedAsync(pod(), p, client, nodeName, sat =>
-            {
-                lock (tokens)
-                {
-                    if (!tokens.TryGetValue(sat.Path, out var token))
-                        tokens[sat.Path] = token = ServiceAccountTokenFake.Create(pod(), nodeName, sat, time.GetUtcNow());
-                    return token;
-                }
-            }, c));
+            var tokens = new ServiceAccountTokenSource(client, time);
+            projection = ("projected", c => VolumePayloads.ProjectedAsync(pod(), p, client, nodeName, (sat, tc) => tokens.GetAsync(pod(), sat, tc), c));
         }
         if (projection is { } proj)
         {

@@ -87,7 +87,7 @@ public static class VolumePayloads
     /// with the volume's defaultMode unless an item says otherwise. <paramref name="token"/> supplies the token's text.
     /// </summary>
     public static async Task<Dictionary<string, FileProjection>> ProjectedAsync(V1Pod pod, V1ProjectedVolumeSource projected,
-        IKubernetes client, string nodeName, Func<V1ServiceAccountTokenProjection, string> token, CancellationToken ct)
+        IKubernetes client, string nodeName, Func<V1ServiceAccountTokenProjection, CancellationToken, Task<string>> token, CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
         var mode = projected.DefaultMode ?? DefaultMode;
@@ -105,7 +105,7 @@ public static class VolumePayloads
                 else if (source.DownwardAPI is { } d)
                     part = await DownwardApiAsync(pod, d.Items, mode, client, nodeName, ct).ConfigureAwait(false);
                 else if (source.ServiceAccountToken is { } sat)
-                    part = new() { [Clean(sat.Path)] = new FileProjection(System.Text.Encoding.UTF8.GetBytes(token(sat)), mode) };
+                    part = new() { [Clean(sat.Path)] = new FileProjection(System.Text.Encoding.UTF8.GetBytes(await token(sat, ct).ConfigureAwait(false)), mode) };
                 foreach (var (k, v) in part ?? []) files[k] = v;
             }
             catch (PayloadException e) { errors.Add(e.Message); }

@@ -12,7 +12,9 @@ public sealed class ExecProtocolTests(ClusterFixture f) : IClassFixture<ClusterF
     {
         var ws = new ClientWebSocket();
         foreach (var p in protocols) ws.Options.AddSubProtocol(p);
-        var uri = new UriBuilder(f.Cluster.Url) { Scheme = "ws", Path = $"/api/v1/namespaces/{ns}/pods/box/exec", Query = query }.Uri;
+        ws.Options.ClientCertificates = [f.Cluster.AdminCertificate];
+        ws.Options.RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && f.Cluster.TrustsServer(cert);
+        var uri = new UriBuilder(f.Cluster.Url) { Scheme = "wss", Path = $"/api/v1/namespaces/{ns}/pods/box/exec", Query = query }.Uri;
         await ws.ConnectAsync(uri, CancellationToken.None);
         return ws;
     }

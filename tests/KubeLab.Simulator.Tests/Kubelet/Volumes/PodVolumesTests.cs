@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text;
 using k8s;
 using k8s.Models;
@@ -170,6 +171,10 @@ public class PodVolumesTests(ClusterFixture f) : IClassFixture<ClusterFixture>
                 },
             },
         ], new V1VolumeMount { Name = "info", MountPath = "/etc/podinfo" }, new V1VolumeMount { Name = "token", MountPath = "/var/run/secrets/kubernetes.io/serviceaccount" });
+        // The token is a TokenRequest bound to the Pod: the Pod and the namespace's default ServiceAccount must exist.
+        pod.Metadata.Uid = null;
+        pod = await Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+        for (var i = 0; i < 100 && await Objects.StatusOf(() => Client.CoreV1.ReadNamespacedServiceAccountAsync("default", ns)) == 404; i++) await Task.Delay(50);
         var fs = Mounted(await Prepare(pod), pod.Spec.Containers[0]);
         Assert.Equal("app=\"web\"\ntier=\"front\"", fs.ReadAllText("/etc/podinfo/labels"));
         Assert.Equal("web", fs.ReadAllText("/etc/podinfo/name"));
@@ -181,6 +186,10 @@ public class PodVolumesTests(ClusterFixture f) : IClassFixture<ClusterFixture>
         Assert.Equal(3, token.Length);
         var claims = Encoding.UTF8.GetString(Convert.FromBase64String(token[1].Replace('-', '+').Replace('_', '/').PadRight((token[1].Length + 3) / 4 * 4, '=')));
         Assert.Contains($"\"sub\":\"system:serviceaccount:{ns}:default\"", claims);
+        Assert.Contains($"\"pod\":{{\"name\":\"web\",\"uid\":\"{pod.Metadata.Uid}\"}}", claims);
+        var review = new JsonObject { ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "TokenReview", ["spec"] = new JsonObject { ["token"] = fs.ReadAllText(sa + "/token") } };
+        var (_, reviewed) = await f.SendAsync(HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review.ToJsonString());
+        Assert.True(reviewed!["status"]!["authenticated"]!.GetValue<bool>());
         Assert.True(fs.IsReadOnly(sa + "/token"));
     }
 

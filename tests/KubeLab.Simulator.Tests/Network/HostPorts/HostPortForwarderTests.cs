@@ -29,7 +29,7 @@ public sealed class HostPortForwarderTests
         cluster.DataPlane.Network.Attach(sandbox);
 
         Assert.True(CanBind(hostPort), "the host port is not held while no Service uses node port 30080");
-        using var http = new HttpClient { BaseAddress = cluster.Url };
+        using var http = cluster.CreateHttpClient();
         async Task Post(string path, string json)
         {
             using var r = await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace KubeLab.Simulator.Tests.Authentication;
+
+/// <summary>kubectl with a kubeconfig of the test's choosing (a token user, another CA's certificate, no credentials).</summary>
+internal static class AuthenticationKubectl
+{
+    public static async Task<KubectlResult> RunAsync(string kubeconfigYaml, params string[] args)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "kubelab-authn-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "config");
+        await File.WriteAllTextAsync(path, kubeconfigYaml);
+        try
+        {
+            var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add("--kubeconfig=" + path);
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await p.WaitForExitAsync(cts.Token);
+            return new KubectlResult(p.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>The cluster's kubeconfig with the user's credentials replaced by <paramref name="userYaml"/> (indented user fields).</summary>
+    public static string WithUser(SimulatedCluster cluster, string userYaml)
+    {
+        var yaml = cluster.KubeconfigYaml;
+        var start = yaml.IndexOf("    client-certificate-data:", StringComparison.Ordinal);
+        var end = yaml.IndexOf("contexts:", StringComparison.Ordinal);
+        return yaml[..start] + userYaml + yaml[end..];
+    }
+
+    public static string WithToken(SimulatedCluster cluster, string token) => WithUser(cluster, $"    token: {token}\n");
+
+    /// <summary>The claims of a JWT (its middle part), as jwt.io shows them.</summary>
+    public static JsonObject Claims(string token)
+    {
+        var part = token.Trim().Split('.')[1].Replace('-', '+').Replace('_', '/');
+        part += new string('=', (4 - part.Length % 4) % 4);
+        return (JsonObject)JsonNode.Parse(Convert.FromBase64String(part))!;
+    }
+}
