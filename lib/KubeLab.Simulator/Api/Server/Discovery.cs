@@ -63,7 +63,7 @@ public static class Discovery
             var r = new JsonObject
             {
                 ["name"] = t.Plural, ["singularName"] = t.Singular, ["namespaced"] = t.Namespaced, ["kind"] = t.Kind,
-                ["verbs"] = t.Computed ? Verbs("get", "list") : Verbs("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
+                ["verbs"] = t.CreateOnly ? Verbs("create") : t.Computed ? Verbs("get", "list") : Verbs("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
             };
             if (t.ShortNames.Length > 0) r["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode?)s).ToArray());
             if (t.Categories.Length > 0) r["categories"] = new JsonArray(t.Categories.Select(s => (JsonNode?)s).ToArray());
