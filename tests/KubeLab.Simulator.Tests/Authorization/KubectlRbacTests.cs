@@ -102,4 +102,40 @@ public sealed partial class KubectlRbacTests(AuthorizationFixture f) : IClassFix
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("true RBAC: allowed by RoleBinding \"jane-reads-pods/kubectl-rbac\" of Role \"pod-reader\" to User \"jane\"", r.Stdout.Trim());
     }
+
+    [Fact]
+    public async Task Discovery_and_openapi_list_the_rbac_and_authorization_types()
+    {
+        var rbac = await f.KubectlOkAsync("api-resources", "--api-group=rbac.authorization.k8s.io", "--no-headers");
+        Assert.Equal(["clusterrolebindings", "clusterroles", "rolebindings", "roles"], rbac.Lines.Select(l => l.Split(' ')[0]).Order().ToArray());
+        var authz = await f.KubectlOkAsync("api-resources", "--api-group=authorization.k8s.io", "-o", "wide", "--no-headers");
+        Assert.Matches(@"(?m)^selfsubjectaccessreviews\s+authorization\.k8s\.io/v1\s+false\s+SelfSubjectAccessReview\s+create\s*$", authz.Stdout);
+        Assert.Matches(@"(?m)^localsubjectaccessreviews\s+authorization\.k8s\.io/v1\s+true\s+LocalSubjectAccessReview\s+create\s*$", authz.Stdout);
+        var explain = await f.KubectlOkAsync("explain", "clusterrole.aggregationRule");
+        Assert.Contains("clusterRoleSelectors", explain.Stdout);
+    }
+
+    [Fact]
+    public async Task Auth_reconcile_creates_then_reconciles_a_role()
+    {
+        static string Manifest(string verbs) => $$$"""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: reconciled
+              namespace: kubectl-rbac
+            rules:
+            - apiGroups: [""]
+              resources: ["configmaps"]
+              verbs: [{{{verbs}}}]
+            """;
+        var first = await f.KubectlWithInputAsync(Manifest("get"), "auth", "reconcile", "-f", "-");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal("role.rbac.authorization.k8s.io/reconciled reconciled", first.Stdout.Trim());
+        var second = await f.KubectlWithInputAsync(Manifest("get, list"), "auth", "reconcile", "-f", "-");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal("yes", (await f.KubectlAsync("auth", "can-i", "list", "configmaps", "-n", Ns, "--as=someone", "--as-group=system:masters")).Stdout.Trim());
+        var role = await f.KubectlOkAsync("get", "role", "reconciled", "-n", Ns, "-o", "jsonpath={.rules[*].verbs}");
+        Assert.Contains("list", role.Stdout);
+    }
 }
