@@ -12,7 +12,7 @@ namespace KubeLab.Cli.Commands;
 internal static partial class BenchCommand
 {
     /// <summary>The sections a run can be limited to with <c>--only</c>.</summary>
-    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "authn", "dataplane", "endpoints", "services", "gateway", "configmaps", "storage", "notebooks"];
+    private static readonly string[] Sections = ["startup", "replicaset", "rollout", "scale", "api", "authn", "authz", "dataplane", "endpoints", "services", "gateway", "configmaps", "storage", "notebooks"];
 
     private const int MaxReplicas = 10_000;
 
@@ -203,6 +203,15 @@ internal static partial class BenchCommand
             figures.Add("gateway.requests_per_s", $"{g.Requests} requests routed by the Envoy model (51 routes, 90/10 split: {g.WeightedShare:P1} to the 10)", g.RequestsPerSecond, "req/s", "0");
             figures.Add("gateway.class_accepted_ms", "simulator start → Gateway API CRDs installed and GatewayClass Accepted", g.ClassAccepted.TotalMilliseconds, "ms", "0");
             figures.Add("gateway.route_accepted_ms", "HTTPRoute created → Accepted and in the Envoy (resync every simulated second)", g.RouteAccepted.TotalMilliseconds, "ms", "0");
+        }
+
+        if (settings.Runs("authz"))
+        {
+            var z = await AuthorizationBench.RunAsync(20_000, ct);
+            figures.Add("authz.rbac.requests_per_s", "GET configmap through the API handler as a RoleBinding's user, RBAC on every request (201 bindings in the namespace)", z.RbacRequestsPerSecond, "req/s", "0");
+            figures.Add("authz.always_allow.requests_per_s", "  the same requests with AlwaysAllow (before RBAC)", z.AlwaysAllowRequestsPerSecond, "req/s", "0");
+            figures.Add("authz.rbac.allow_decisions_per_s", "RBAC decisions per second, allowed by the namespace's last RoleBinding", z.AllowDecisionsPerSecond, "decisions/s", "0");
+            figures.Add("authz.rbac.deny_decisions_per_s", "RBAC decisions per second, denied (every binding visited)", z.DenyDecisionsPerSecond, "decisions/s", "0");
         }
 
         if (settings.Runs("configmaps"))

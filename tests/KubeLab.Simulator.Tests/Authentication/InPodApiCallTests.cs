@@ -64,8 +64,31 @@ public sealed class InPodApiCallTests(EndToEndCluster f) : IClassFixture<EndToEn
         Assert.Equal(365L * 24 * 3600, claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>());
         Assert.Equal(claims["iat"]!.GetValue<long>() + 3607, claims["kubernetes.io"]!["warnafter"]!.GetValue<long>());
 
-        var list = await f.ExecAsync(null, "exec", "caller", "-n", ns, "--", "sh", "-c",
-            $"curl -s --cacert {Sa}/ca.crt -H \"Authorization: Bearer $(cat {Sa}/token)\" https://kubernetes.default.svc/api/v1/namespaces/$(cat {Sa}/namespace)/pods");
+        var listPods = $"curl -s --cacert {Sa}/ca.crt -H \"Authorization: Bearer $(cat {Sa}/token)\" https://kubernetes.default.svc/api/v1/namespaces/$(cat {Sa}/namespace)/pods";
+        // Authenticated, but RBAC grants a new ServiceAccount nothing: the API server's 403 Status.
+        var refused = JsonNode.Parse((await f.ExecAsync(null, "exec", "caller", "-n", ns, "--", "sh", "-c", listPods)).Stdout)!;
+        Assert.Equal(403, refused["code"]!.GetValue<int>());
+        Assert.Equal($"pods is forbidden: User \"system:serviceaccount:{ns}:reader\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}\"",
+            refused["message"]!.ToString());
+        await f.ApplyAsync(ns, $$"""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: pod-reader
+            rules:
+            - apiGroups: [""]
+              resources: ["pods"]
+              verbs: ["list"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: reader
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+            subjects:
+            - {kind: ServiceAccount, name: reader, namespace: {{ns}}}
+            """);
+        var list = await f.ExecAsync(null, "exec", "caller", "-n", ns, "--", "sh", "-c", listPods);
         Assert.True(list.ExitCode == 0, list.ToString());
         var pods = JsonNode.Parse(list.Stdout)!;
         Assert.Equal("PodList", pods["kind"]!.ToString());

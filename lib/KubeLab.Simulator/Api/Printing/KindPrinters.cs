@@ -47,11 +47,18 @@ public static class KindPrinters
         "CustomResourceDefinition" => new([NameColumn, new("Created At", "date", "", 0, Age.Description)],
             (o, _) => [o.Name(), o.Meta().Str("creationTimestamp") ?? ""]),
         "StorageClass" => StorageClass,
+        // printers.go printRole/printClusterRole (name, creation time) and printRoleBinding/printClusterRoleBinding (SubjectsStrings).
+        "Role" or "ClusterRole" => new([NameColumn, new("Created At", "date", "", 0, Age.Description)], (o, _) => [o.Name(), o.Meta().Str("creationTimestamp") ?? ""]),
+        "RoleBinding" or "ClusterRoleBinding" => new([NameColumn, new("Role", "string", "", 0, "Role of the binding."), Age, Wide("Users"), Wide("Groups"), Wide("ServiceAccounts")],
+            (o, now) => [o.Name(), $"{o.Path("roleRef.kind")}/{o.Path("roleRef.name")}", TablePrinter.Age(o, now), Subjects(o, "User"), Subjects(o, "Group"), Subjects(o, "ServiceAccount")]),
         "ControllerRevision" => new([NameColumn, new("Controller"), Int("Revision"), Age],
             (o, now) => [o.Name(), o.OwnerReferences().FirstOrDefault(r => r["controller"]?.GetValue<bool>() == true) is { } c
                 ? $"{ControllerRevisionOwner(c)}/{c.Str("name")}" : None, Num(o["revision"]), TablePrinter.Age(o, now)]),
         _ => new([NameColumn, Age], (o, now) => [o.Name(), TablePrinter.Age(o, now)]),
     };
+
+    private static string Subjects(JsonObject binding, string kind) => string.Join(", ", (binding["subjects"] as JsonArray ?? [])
+        .Where(s => s.Str("kind") == kind).Select(s => kind == "ServiceAccount" ? $"{s.Str("namespace")}/{s.Str("name")}" : s.Str("name") ?? ""));
 
     /// <summary>printers.go: spec.volumeAttributesClassName, or &lt;unset&gt;.</summary>
     private static string VolumeAttributesClass(JsonObject o) => o.Path("spec.volumeAttributesClassName")?.ToString() is { Length: > 0 } v ? v : "<unset>";

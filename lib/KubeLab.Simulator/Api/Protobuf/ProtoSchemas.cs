@@ -86,5 +86,27 @@ internal static class ProtoSchemas
             [1] = M("scaleTargetRef", "CrossVersionObjectReference"), [2] = I("minReplicas"), [3] = I("maxReplicas"), [4] = I("targetCPUUtilizationPercentage"),
         },
         ["CrossVersionObjectReference"] = new() { [1] = S("kind"), [2] = S("name"), [3] = S("apiVersion") },
+        // rbac.authorization.k8s.io/v1 (kubectl create role|clusterrole|rolebinding|clusterrolebinding).
+        ["Role"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("rules", "PolicyRule", repeated: true) },
+        ["ClusterRole"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("rules", "PolicyRule", repeated: true), [3] = M("aggregationRule", "AggregationRule") },
+        ["PolicyRule"] = new() { [1] = Strings("verbs"), [2] = Strings("apiGroups"), [3] = Strings("resources"), [4] = Strings("resourceNames"), [5] = Strings("nonResourceURLs") },
+        ["AggregationRule"] = new() { [1] = M("clusterRoleSelectors", "LabelSelector", repeated: true) },
+        ["RoleBinding"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("subjects", "Subject", repeated: true), [3] = M("roleRef", "RoleRef") },
+        ["ClusterRoleBinding"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("subjects", "Subject", repeated: true), [3] = M("roleRef", "RoleRef") },
+        ["Subject"] = new() { [1] = S("kind"), [2] = S("apiGroup"), [3] = S("name"), [4] = S("namespace") },
+        ["RoleRef"] = new() { [1] = S("apiGroup"), [2] = S("kind"), [3] = S("name") },
+        // authorization.k8s.io/v1 (kubectl auth can-i).
+        ["SelfSubjectAccessReview"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "SelfSubjectAccessReviewSpec") },
+        ["SelfSubjectAccessReviewSpec"] = new() { [1] = M("resourceAttributes", "ResourceAttributes"), [2] = M("nonResourceAttributes", "NonResourceAttributes") },
+        ["ResourceAttributes"] = new() { [1] = S("namespace"), [2] = S("verb"), [3] = S("group"), [4] = S("version"), [5] = S("resource"), [6] = S("subresource"), [7] = S("name") },
+        ["NonResourceAttributes"] = new() { [1] = S("path"), [2] = S("verb") },
+        ["SubjectAccessReview"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "SubjectAccessReviewSpec") },
+        ["LocalSubjectAccessReview"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "SubjectAccessReviewSpec") },
+        ["SubjectAccessReviewSpec"] = new()
+        {
+            [1] = M("resourceAttributes", "ResourceAttributes"), [2] = M("nonResourceAttributes", "NonResourceAttributes"), [3] = S("user"), [4] = Strings("groups"), [6] = S("uid"),
+        },
+        ["SelfSubjectRulesReview"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "SelfSubjectRulesReviewSpec") },
+        ["SelfSubjectRulesReviewSpec"] = new() { [1] = S("namespace") },
     };
 }

@@ -40,6 +40,15 @@ public static class ResourceRegistry
         new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], []),
         new("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, [], []) { CreateOnly = true },
         new("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", false, [], []) { CreateOnly = true },
+        // RBAC (pkg/registry/rbac) and the access reviews (pkg/registry/authorization): reviews are created, answered, never stored.
+        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, [], []),
+        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, [], []),
+        new("rbac.authorization.k8s.io", "v1", "Role", "roles", true, [], []),
+        new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, [], []),
+        new("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", true, [], [], Computed: true, CreateOnly: true),
+        new("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, [], [], Computed: true, CreateOnly: true),
+        new("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", false, [], [], Computed: true, CreateOnly: true),
+        new("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", false, [], [], Computed: true, CreateOnly: true),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"], HasStatus: true),
     ];
 

@@ -53,6 +53,9 @@ public static class ClusterSeed
 
         if (coreDns) CoreDnsAddon.Apply(storage);
 
+        // kube-apiserver's default roles and bindings (rbac/bootstrappolicy) and kubeadm's kubeadm:cluster-admins binding.
+        Authorization.BootstrapPolicy.Apply(storage);
+
         // kind's default StorageClass: rancher's local-path-provisioner, binding delayed until a pod uses the claim.
         storage.Create(ResourceRegistry.Types.First(t => t.Kind == "StorageClass"), null, new JsonObject
         {

@@ -32,10 +32,22 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
 
     private Authentication.AuthenticationApi AuthenticationRoutes => Authentication ?? throw ApiError.UnknownResource();
 
+    /// <summary>The authorizer every request passes (kind's Node,RBAC); <see cref="Authorization.AlwaysAllowAuthorizer"/> for comparisons.</summary>
+    public Authorization.IAuthorizer Authorizer { get; set; } = Authorization.RbacAuthorizer.For(storage.Store);
+
+    private readonly bool aggregationStarted = StartAggregation(storage, shutdown);
+
+    private static bool StartAggregation(RestStorage storage, CancellationToken shutdown)
+    {
+        Authorization.ClusterRoleAggregation.Start(storage, shutdown);
+        return true;
+    }
+
     public async Task Handle(HttpContext ctx)
     {
         try
         {
+            Authorize(ctx);
             await Route(ctx);
         }
         catch (ApiError e) when (!ctx.Response.HasStarted)
@@ -50,6 +62,22 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         {
             await HttpIO.WriteStatus(ctx, new ApiError(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
         }
+    }
+
+    /// <summary>
+    /// The filter chain in front of every handler (apiserver's WithImpersonation, WithAuthorization): the request's user,
+    /// impersonated if asked, must be allowed the request's verb on its resource or path, else 403 with kube-apiserver's text.
+    /// </summary>
+    private void Authorize(HttpContext ctx)
+    {
+        _ = aggregationStarted;
+        var user = Authorization.Impersonation.Apply(ctx, Authorization.RequestUser.Authenticated(ctx), Authorizer);
+        ctx.Items[KubeLab.Simulator.Api.Authentication.UserInfo.ItemKey] = user;
+        Authorization.RequestUser.Set(user);
+        var attributes = Authorization.RequestAttributesFactory.From(user, ctx.Request.Method, ctx.Request.Path.Value ?? "/",
+            name => ctx.Request.Query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null);
+        var decision = Authorizer.Authorize(attributes);
+        if (!decision.Allowed) throw Authorization.ForbiddenResponse.Error(attributes, decision.Reason);
     }
 
     private async Task Route(HttpContext ctx)
@@ -124,8 +152,10 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             if (method != "GET") throw ApiError.MethodNotAllowed();
         }
 
-        if (t.Computed) { await metrics.Serve(ctx, method, info); return; }
+        // Reviews are POSTed, answered and never stored: access reviews by the authorizer, SelfSubjectReview/TokenReview by authentication.
+        if (t.CreateOnly && t.Group == "authorization.k8s.io") { await Review(ctx, method, info); return; }
         if (t.CreateOnly) { await AuthenticationRoutes.ServeReview(ctx, method, info); return; }
+        if (t.Computed) { await metrics.Serve(ctx, method, info); return; }
         if (info.Subresource == "token") { await AuthenticationRoutes.ServeTokenRequest(ctx, method, info); return; }
         var watch = info.LegacyWatch || QueryOptions.Watch(ctx);
         if (info.Subresource == "scale") { await Scale(ctx, method, info); return; }
@@ -218,6 +248,17 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             default:
                 throw ApiError.MethodNotAllowed();
         }
+    }
+
+    /// <summary>authorization.k8s.io's access reviews: POST only, answered from the authorizer (201, never stored).</summary>
+    private async Task Review(HttpContext ctx, string method, RequestInfo info)
+    {
+        if (method != "POST" || info.Name is not null) throw ApiError.MethodNotAllowed();
+        var body = await HttpIO.ReadObject(ctx);
+        Validation.Decoding.TypedDecoding.CheckBody(info.Resource, body);
+        var user = Authorization.RequestUser.Current ?? Authorization.RequestUser.Authenticated(ctx);
+        var answer = Authorization.AccessReviews.Answer(Authorizer, Authorization.RbacAuthorizer.For(storage.Store), info.Resource, info.Namespace, body, user);
+        await HttpIO.WriteJson(ctx, 201, answer);
     }
 
     /// <summary>Strict field validation: against the Go types for built-in kinds, against the structural schema for custom ones.</summary>

@@ -70,6 +70,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         ObjectDefaulter.Default(t, obj);
         var errors = ObjectValidator.Validate(t, obj);
         if (errors.Count > 0) throw ApiError.Invalid(t, meta.Str("name") ?? "", errors);
+        Authorization.RbacEscalationCheck.Admit(store, t, obj, null);
 
         if (dryRun)
         {
@@ -187,6 +188,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             if (t == ResourceRegistry.CustomResourceDefinitions) CustomResources.CustomResourceDefinitionValidation.ValidateUpdate(current, next, errors);
             errors.AddRange(ObjectValidator.ValidateUpdate(t, current, next));
             if (errors.Count > 0) throw ApiError.Invalid(t, name, errors);
+            Authorization.RbacEscalationCheck.Admit(store, t, next, current);
             if (t.Kind == "PersistentVolumeClaim" && PersistentVolumeValidation.ResizeRefusal(current, next,
                     sc => store.Get(ResourceRegistry.Types.First(r => r.Kind == "StorageClass"), null, sc)) is { } refused)
                 throw ApiError.Forbidden(t, name, refused);

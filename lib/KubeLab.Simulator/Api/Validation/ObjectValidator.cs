@@ -75,6 +75,9 @@ public static class ObjectValidator
             case "IngressClass":
                 IngressValidation.ValidateClass(obj, errors);
                 break;
+            case "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding" when t.Group == Authorization.RbacPolicy.Group:
+                Authorization.RbacValidation.Validate(t, obj, errors);
+                break;
         }
         return errors;
     }
@@ -85,6 +88,7 @@ public static class ObjectValidator
         var errors = new List<FieldError>();
         if (t.Kind == "PersistentVolumeClaim") PersistentVolumeValidation.ValidateClaimUpdate(current, next, errors);
         if (t.Kind == "StorageClass") StorageClassValidation.ValidateUpdate(current, next, errors);
+        Authorization.RbacValidation.ValidateUpdate(t, current, next, errors);
         return errors;
     }
 
@@ -101,6 +105,8 @@ public static class ObjectValidator
         {
             "Namespace" => LabelValidation.Dns1123LabelError(name),
             "Service" => LabelValidation.Dns1035LabelError(name),
+            // RBAC names are path segments (ValidateRBACName): "system:controller:…" is valid.
+            "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding" when t.Group == Authorization.RbacPolicy.Group => Authorization.RbacValidation.NameError(name),
             _ => LabelValidation.Dns1123SubdomainError(name),
         };
         if (err is not null) errors.Add(FieldError.Invalid("metadata.name", Quote(name), err));

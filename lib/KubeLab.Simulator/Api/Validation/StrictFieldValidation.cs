@@ -30,6 +30,10 @@ public static class StrictFieldValidation
         ["discovery.k8s.io/v1/EndpointSlice"] = typeof(V1EndpointSlice),
         ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress), ["networking.k8s.io/v1/IngressClass"] = typeof(V1IngressClass),
         ["apiextensions.k8s.io/v1/CustomResourceDefinition"] = typeof(V1CustomResourceDefinition),
+        ["rbac.authorization.k8s.io/v1/Role"] = typeof(V1Role), ["rbac.authorization.k8s.io/v1/ClusterRole"] = typeof(V1ClusterRole),
+        ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding), ["rbac.authorization.k8s.io/v1/ClusterRoleBinding"] = typeof(V1ClusterRoleBinding),
+        ["authorization.k8s.io/v1/SubjectAccessReview"] = typeof(V1SubjectAccessReview), ["authorization.k8s.io/v1/LocalSubjectAccessReview"] = typeof(V1LocalSubjectAccessReview),
+        ["authorization.k8s.io/v1/SelfSubjectAccessReview"] = typeof(V1SelfSubjectAccessReview), ["authorization.k8s.io/v1/SelfSubjectRulesReview"] = typeof(V1SelfSubjectRulesReview),
     };
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, Type>> Properties = new();

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using KubeLab.Simulator.Api.Storage;
+
+namespace KubeLab.Simulator.Api.Authorization;
+
+/// <summary>
+/// --authorization-mode=Node,RBAC as kind runs it (plugin/pkg/auth/authorizer/rbac/rbac.go RBACAuthorizer behind
+/// the union authorizer and the privileged-group authorizer for <c>system:masters</c>). RBAC only allows: without a matching
+/// rule the answer is "no opinion", which the filter turns into 403; the reason then lists the bindings whose role is
+/// missing (<c>RBAC: clusterrole.rbac.authorization.k8s.io "x" not found</c>). The Node authorizer is not modelled: the
+/// simulator's kubelets run in-process and never present a <c>system:node:&lt;name&gt;</c> identity, so it would have no opinion.
+/// </summary>
+public sealed class RbacAuthorizer : IAuthorizer
+{
+    public const string PrivilegedGroup = "system:masters";
+
+    private static readonly ConditionalWeakTable<ObjectStore, RbacAuthorizer> PerStore = new();
+
+    private readonly ObjectStore store;
+    private long version;
+    private RbacPolicy? policy;
+
+    private RbacAuthorizer(ObjectStore store)
+    {
+        this.store = store;
+        store.Changed += e => { if (e.Resource.Group == RbacPolicy.Group) Interlocked.Increment(ref version); };
+    }
+
+    /// <summary>The authorizer of the API server holding <paramref name="store"/>.</summary>
+    public static RbacAuthorizer For(ObjectStore store) => PerStore.GetValue(store, s => new RbacAuthorizer(s));
+
+    /// <summary>The roles and bindings as they are now (re-read after any RBAC write).</summary>
+    public RbacPolicy Policy
+    {
+        get
+        {
+            var v = Interlocked.Read(ref version);
+            var p = Volatile.Read(ref policy);
+            if (p is null || p.Version != v) Volatile.Write(ref policy, p = RbacPolicy.Read(store, v));
+            return p;
+        }
+    }
+
+    public AuthorizationDecision Authorize(AuthorizationAttributes a)
+    {
+        // authorizerfactory: the privileged group is allowed before any other authorizer is asked.
+        if (a.User.InGroup(PrivilegedGroup)) return AuthorizationDecision.Allow();
+        string? reason = null;
+        List<string>? errors = null;
+        Policy.VisitRulesFor(a.User, a.Namespace, (binding, subject, rule, error) =>
+        {
+            if (error is not null) (errors ??= []).Add(error);
+            if (rule is not null && rule.Allows(a))
+            {
+                reason = "RBAC: allowed by " + binding!.Describe(subject!);
+                return false;
+            }
+            return true;
+        });
+        if (reason is not null) return AuthorizationDecision.Allow(reason);
+        return AuthorizationDecision.Deny(errors is null ? "" : "RBAC: " + Aggregate(errors));
+    }
+
+    /// <summary>utilerrors.NewAggregate(...).Error(): one message alone, several de-duplicated in brackets.</summary>
+    internal static string Aggregate(List<string> errors)
+    {
+        var distinct = errors.Distinct().ToList();
+        return distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
+    }
+}
