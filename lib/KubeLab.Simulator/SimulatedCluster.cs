@@ -28,6 +28,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly GarbageCollector gc;
     // apiextensions-apiserver's naming, establishing and finalizer controllers (CRD status, cleanup of a deleted CRD's objects).
     private Api.CustomResources.CustomResourceDefinitionController? crdController;
+    private Api.Lifecycle.ResourceQuotaController? quotaController;
+    private Api.Lifecycle.DisruptionController? disruptionController;
     private IAsyncDisposable? controllers;
     private Network.HostPorts.HostPortForwarder? hostPorts;
     private int disposed;
@@ -127,6 +129,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock, dataPlane)
         {
             crdController = new Api.CustomResources.CustomResourceDefinitionController(storage),
+            quotaController = new Api.Lifecycle.ResourceQuotaController(storage),
+            disruptionController = new Api.Lifecycle.DisruptionController(storage),
         };
         try
         {
@@ -148,6 +152,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (controllers is not null) await controllers.DisposeAsync();
         await gc.DisposeAsync();
         if (crdController is not null) await crdController.DisposeAsync();
+        if (quotaController is not null) await quotaController.DisposeAsync();
+        if (disruptionController is not null) await disruptionController.DisposeAsync();
         await shutdown.CancelAsync();
         await app.StopAsync();
         await app.DisposeAsync();

@@ -38,6 +38,7 @@ public static class ResourceRegistry
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, [], []),
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], [], HasStatus: true),
         new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], []),
+        new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, ["pdb"], [], HasStatus: true),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"], HasStatus: true),
     ];
 

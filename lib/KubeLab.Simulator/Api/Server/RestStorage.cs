@@ -58,6 +58,12 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         if (t.HasSpec && t.Kind != "Pod" && (obj["spec"] is not null || t.Custom is not null)) meta["generation"] = 1;
         if (fieldManager is not null) ManagedFields.Record(obj, fieldManager, "Update", Now());
 
+        // Mutating admission (LimitRanger) sees the decoded, defaulted pod and runs before the strategy's PrepareForCreate (QoS class).
+        if (t.Kind == "Pod" && t.Group.Length == 0)
+        {
+            ObjectDefaulter.Default(t, obj);
+            Admission.LimitRanger.Default(obj, Admission.LimitRanger.InNamespace(store, ns!));
+        }
         ObjectDefaulter.PrepareForCreate(t, obj);
         if (t.Kind == "Service")
         {
@@ -70,6 +76,10 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         ObjectDefaulter.Default(t, obj);
         var errors = ObjectValidator.Validate(t, obj);
         if (errors.Count > 0) throw ApiError.Invalid(t, meta.Str("name") ?? "", errors);
+        // Validating admission: LimitRanger's min/max, then ResourceQuota (last, as in kube-apiserver's plugin order).
+        if (t.Kind == "Pod" && t.Group.Length == 0 && Admission.LimitRanger.Validate(obj, Admission.LimitRanger.InNamespace(store, ns!)) is { } limitError)
+            throw ApiError.Forbidden(t, obj.Name(), limitError);
+        Admission.ResourceQuotaAdmission.Admit(store, t, obj, dryRun);
 
         if (dryRun)
         {

@@ -30,6 +30,8 @@ public static class StrictFieldValidation
         ["discovery.k8s.io/v1/EndpointSlice"] = typeof(V1EndpointSlice),
         ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress), ["networking.k8s.io/v1/IngressClass"] = typeof(V1IngressClass),
         ["apiextensions.k8s.io/v1/CustomResourceDefinition"] = typeof(V1CustomResourceDefinition),
+        ["v1/ResourceQuota"] = typeof(V1ResourceQuota), ["v1/LimitRange"] = typeof(V1LimitRange),
+        ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
     };
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, Type>> Properties = new();
