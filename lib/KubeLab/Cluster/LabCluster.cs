@@ -29,6 +29,15 @@ public sealed partial class Lab
         return NodeAllocations.From(nodes.Items, pods.Items);
     }
 
+    /// <summary>The served kinds from a fresh discovery (a CRD applied meanwhile shows up), grouped into the notes' categories.</summary>
+    public async Task<ApiResourceCategories> ServedKindsAsync(CancellationToken ct = default)
+    {
+        var api = await DiscoveryAsync(refresh: true).WaitAsync(ct).ConfigureAwait(false);
+        return new ApiResourceCategories(api.Resources.Where(r => r.Preferred)
+            .GroupBy(r => r.Kind).Select(g => g.OrderBy(r => r.Group.Length == 0 ? 0 : 1).First())
+            .Select(r => new ApiKind(r.Kind, r.ApiVersion, r.Plural, r.Namespaced, r.ShortNames)));
+    }
+
     /// <summary>A ResourceQuota of the lab's namespace, its used vs hard.</summary>
     public async Task<QuotaStatus> QuotaAsync(string name, CancellationToken ct = default) =>
         new(await _client.CoreV1.ReadNamespacedResourceQuotaAsync(name, Namespace, cancellationToken: ct).ConfigureAwait(false));
