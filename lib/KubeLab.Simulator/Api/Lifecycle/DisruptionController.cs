@@ -63,10 +63,11 @@ public sealed class DisruptionController(RestStorage storage) : ChangeDrivenLoop
         var allowed = expected <= 0 || healthy - desired <= 0 ? 0 : healthy - desired;
 
         var current = pdb["status"] as JsonObject;
-        var condition = Condition(current, allowed > 0, ObjectMeta.Timestamp(now));
+        var generation = pdb.Meta()["generation"].Long() ?? 1;
+        var condition = Condition(current, allowed > 0, ObjectMeta.Timestamp(now), generation);
         var status = new JsonObject
         {
-            ["observedGeneration"] = pdb.Meta()["generation"]?.DeepClone() ?? 1,
+            ["observedGeneration"] = generation,
             ["disruptionsAllowed"] = allowed,
             ["currentHealthy"] = healthy,
             ["desiredHealthy"] = desired,
@@ -81,14 +82,14 @@ public sealed class DisruptionController(RestStorage storage) : ChangeDrivenLoop
     }
 
     /// <summary>UpdateDisruptionAllowedCondition: lastTransitionTime only moves when the status flips.</summary>
-    private static JsonObject Condition(JsonObject? status, bool allowed, string now)
+    private static JsonObject Condition(JsonObject? status, bool allowed, string now, long generation)
     {
         var old = ((status?["conditions"] as JsonArray)?.OfType<JsonObject>() ?? []).FirstOrDefault(c => c.Str("type") == "DisruptionAllowed");
         var value = allowed ? "True" : "False";
         return new JsonObject
         {
             ["type"] = "DisruptionAllowed", ["status"] = value,
-            ["observedGeneration"] = status?["observedGeneration"]?.DeepClone(),
+            ["observedGeneration"] = generation,
             ["lastTransitionTime"] = old?.Str("status") == value ? old.Str("lastTransitionTime") : now,
             ["reason"] = allowed ? "SufficientPods" : "InsufficientPods",
             ["message"] = "",

@@ -26,7 +26,7 @@ public static class NamespaceConditions
             return new JsonObject
             {
                 ["type"] = type, ["status"] = value,
-                ["lastTransitionTime"] = old?.Str("status") == value && old.Str("reason") == reason ? old.Str("lastTransitionTime") : now,
+                ["lastTransitionTime"] = old?.Str("status") == value ? old.Str("lastTransitionTime") : now,
                 ["reason"] = reason, ["message"] = message,
             };
         }
