@@ -54,10 +54,11 @@ public static class CorpusTable
         // The pipe to base64 -d is the shell's part; kubectl's part is the jsonpath read.
         ["10-configmaps-and-secrets|kubectl get secret db -o jsonpath='{.data.password}' | base64 -d"] = "kubectl get secret db -o jsonpath={.data.password}",
         // The one-liner itself runs from the chapter's fenced block (and creates HPA web); the bare name is checked without creating it again.
-        // The corpus applies the chapter's folder as a whole, bare QoS pods included (the notebook deletes them before it drains):
-        // kubectl drain refuses pods without a controller unless --force. The timeout bounds the PDB retries.
+        // The corpus cluster holds every chapter's objects at once: a full drain would evict other chapters' bare pods (or refuse
+        // them without --force). --pod-selector confines it to this chapter's web pods (held back by their PDB); the node is still
+        // cordoned, and the prose's next command uncordons it. The timeout bounds the PDB retries.
         ["12-cluster-resources|kubectl drain <node> --ignore-daemonsets --delete-emptydir-data"] =
-            "kubectl drain k8s-course-worker --ignore-daemonsets --delete-emptydir-data --force --timeout=25s",
+            "kubectl drain k8s-course-worker --ignore-daemonsets --delete-emptydir-data --pod-selector=lab=cluster-resources --timeout=25s",
         ["06-autoscaling|kubectl autoscale"] = "kubectl autoscale deployment web --min=2 --max=6 --cpu-percent=60 --dry-run=client",
     };
 
