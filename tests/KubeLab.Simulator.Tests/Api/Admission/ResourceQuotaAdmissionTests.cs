@@ -50,13 +50,15 @@ public class ResourceQuotaAdmissionTests(ClusterFixture f) : IClassFixture<Clust
     [Fact]
     public async Task Object_counts_refuse_the_next_configmap_and_free_up_on_delete()
     {
-        var ns = await NamespaceWithQuotaAsync(new() { ["count/configmaps"] = "1" });
-        await Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("one"), ns);
-        var e = await Objects.Fails(() => Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("two"), ns));
-        Assert.Equal("configmaps \"two\" is forbidden: exceeded quota: compute, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1", Message(e));
-        await Client.CoreV1.DeleteNamespacedConfigMapAsync("one", ns);
-        await ObservedState.Until(() => Client.CoreV1.ReadNamespacedResourceQuotaAsync("compute", ns), q => q.Status.Used["count/configmaps"].ToString() == "0", "usage released");
-        await Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("two"), ns);
+        // The namespace may already hold ConfigMaps (kube-root-ca.crt, published into every namespace on kind): count from there.
+        var ns = await NamespaceWithQuotaAsync(new() { ["count/configmaps"] = "3" });
+        var already = (int)(await Client.CoreV1.ReadNamespacedResourceQuotaAsync("compute", ns)).Status.Used["count/configmaps"].ToDecimal();
+        for (var i = already; i < 3; i++) await Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap($"cm-{i}"), ns);
+        var e = await Objects.Fails(() => Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("extra"), ns));
+        Assert.Equal("configmaps \"extra\" is forbidden: exceeded quota: compute, requested: count/configmaps=1, used: count/configmaps=3, limited: count/configmaps=3", Message(e));
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("cm-2", ns);
+        await ObservedState.Until(() => Client.CoreV1.ReadNamespacedResourceQuotaAsync("compute", ns), q => q.Status.Used["count/configmaps"].ToString() == "2", "usage released");
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("extra"), ns);
     }
 
     [Fact]
