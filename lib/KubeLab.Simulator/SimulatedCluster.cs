@@ -51,6 +51,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private Api.CustomResources.CustomResourceDefinitionController? crdController;
     // serviceaccount, root-ca-cert-publisher and legacy token controllers (they hold the cluster's CA and sa.key).
     private Controllers.ServiceAccount.ServiceAccountControllers? serviceAccountControllers;
+    private Api.Lifecycle.ResourceQuotaController? quotaController;
+    private Api.Lifecycle.DisruptionController? disruptionController;
     private IAsyncDisposable? controllers;
     // The in-process components' client and the pod network's way in: closed after the components, before the listener stops.
     private IKubernetes? controllerClient;
@@ -254,6 +256,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
             authenticator = tokenAuthenticatorHolder,
             crdController = new Api.CustomResources.CustomResourceDefinitionController(storage),
             serviceAccountControllers = new Controllers.ServiceAccount.ServiceAccountControllers(storage, tokens),
+            quotaController = new Api.Lifecycle.ResourceQuotaController(storage),
+            disruptionController = new Api.Lifecycle.DisruptionController(storage),
         };
         // Pods reach kube-apiserver through Service default/kubernetes (10.96.0.1:443 → 172.18.0.2:6443 → this listener).
         cluster.inClusterHttp = cluster.CreateHttpClient(anonymous: true);
@@ -285,6 +289,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         await gc.DisposeAsync();
         if (crdController is not null) await crdController.DisposeAsync();
         if (serviceAccountControllers is not null) await serviceAccountControllers.DisposeAsync();
+        if (quotaController is not null) await quotaController.DisposeAsync();
+        if (disruptionController is not null) await disruptionController.DisposeAsync();
         await shutdown.CancelAsync();
         await app.StopAsync();
         await app.DisposeAsync();

@@ -23,6 +23,7 @@ public sealed class DefaultScheduler
     private readonly TimeProvider time;
     private readonly WorkQueue queue;
     private readonly ConcurrentDictionary<string, string> assumed = new(); // pod uid → node
+    private readonly ConcurrentDictionary<string, ResourceRequest> assumedRequests = new(); // pod uid → its requests
     private readonly ConcurrentDictionary<string, int> unschedulableAttempts = new(); // pod key → failed scheduling cycles
     private readonly VolumeBindingFilter? volumeBinding;
 
@@ -41,6 +42,7 @@ public sealed class DefaultScheduler
         pods.AddHandler(added: Enqueue, updated: (_, pod) => Enqueue(pod), deleted: pod =>
         {
             assumed.TryRemove(pod.Metadata.Uid ?? "", out _);
+            assumedRequests.TryRemove(pod.Metadata.Uid ?? "", out _);
             unschedulableAttempts.TryRemove(Informer<V1Pod, V1PodList>.KeyOf(pod), out _);
         });
         // A new or changed node may make waiting pods schedulable (kube-scheduler moves them back to the active queue).
@@ -55,7 +57,7 @@ public sealed class DefaultScheduler
 
     private void Enqueue(V1Pod pod)
     {
-        if (!string.IsNullOrEmpty(pod.Spec?.NodeName)) assumed.TryRemove(pod.Metadata.Uid ?? "", out _);
+        if (!string.IsNullOrEmpty(pod.Spec?.NodeName) && assumed.TryRemove(pod.Metadata.Uid ?? "", out _)) assumedRequests.TryRemove(pod.Metadata.Uid ?? "", out _);
         if (NeedsScheduling(pod)) queue.Add(Informer<V1Pod, V1PodList>.KeyOf(pod));
     }
 
@@ -111,6 +113,15 @@ public sealed class DefaultScheduler
         return node => pods.IndexCount(RunningOnNodeIndex, node) + assumedOn.GetValueOrDefault(node);
     }
 
+    /// <summary>What the pods on a node request (NodeInfo.Requested): bound, unfinished pods plus assumed ones.</summary>
+    private Func<string, ResourceRequest> RequestedCounter()
+    {
+        var assumedOn = new Dictionary<string, ResourceRequest>();
+        foreach (var (uid, node) in assumed)
+            assumedOn[node] = assumedOn.GetValueOrDefault(node) + assumedRequests.GetValueOrDefault(uid);
+        return node => pods.ByIndex(RunningOnNodeIndex, node).Aggregate(assumedOn.GetValueOrDefault(node), (sum, p) => sum + NodeResourcesFit.Requests(p));
+    }
+
     private const string RunningOnNodeIndex = "scheduler:nodeName";
 
     /// <summary>The node a pod occupies: bound and not finished.</summary>
@@ -125,10 +136,13 @@ public sealed class DefaultScheduler
         var allNodes = nodes.List();
         var result = volumeBinding?.PreFilter(pod) is { } preFilterMessage
             ? new SchedulingResult(null, SchedulingDecision.PreFilterFailureMessage(allNodes.Count, preFilterMessage))
-            : SchedulingDecision.Decide(pod, allNodes, PodCounter(), volumeFilter: volumeBinding is null ? null : volumeBinding.Filter);
+            : SchedulingDecision.Decide(pod, allNodes, PodCounter(), volumeFilter: volumeBinding is null ? null : volumeBinding.Filter, 
+                // A pod requesting no cpu or memory never fails on them: skip summing the node's pods.
+                requestedOnNode: NodeResourcesFit.Requests(pod) is { Cpu: 0, Memory: 0 } ? null : RequestedCounter());
         if (result.NodeName is { } node)
         {
             unschedulableAttempts.TryRemove(key, out _);
+            assumedRequests[pod.Metadata.Uid ?? ""] = NodeResourcesFit.Requests(pod);
             assumed[pod.Metadata.Uid ?? ""] = node;
             if (volumeBinding?.NeedsPreBind(pod) == true)
             {

@@ -24,19 +24,29 @@ public static class SchedulingDecision
     public const string TooManyPodsReason = "Too many pods";
 
     public static SchedulingResult Decide(V1Pod pod, IReadOnlyList<V1Node> nodes, Func<string, int> podsOnNode, Random? random = null,
-        Func<V1Pod, V1Node, string?>? volumeFilter = null)
+        Func<V1Pod, V1Node, string?>? volumeFilter = null, Func<string, ResourceRequest>? requestedOnNode = null)
     {
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var feasible = new List<V1Node>();
+        var podRequest = NodeResourcesFit.Requests(pod);
+        var victimSearches = 0;
         foreach (var node in nodes)
         {
-            // NodeResourcesFit (pod count) runs after NodeAffinity, VolumeBinding after both.
-            var reason = FilterReason(pod, node) ?? PodCapacityReason(node, podsOnNode(node.Metadata.Name)) ?? volumeFilter?.Invoke(pod, node);
-            if (reason is null) feasible.Add(node);
-            else reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+            // NodeResourcesFit (pod count, cpu, memory: every failing one is a reason) runs after NodeAffinity, VolumeBinding after both.
+            List<string> failed = [];
+            if (FilterReason(pod, node) is { } filter) failed.Add(filter);
+            else
+            {
+                if (PodCapacityReason(node, podsOnNode(node.Metadata.Name)) is { } tooMany) failed.Add(tooMany);
+                if (requestedOnNode is not null) failed.AddRange(NodeResourcesFit.Insufficient(podRequest, node, requestedOnNode(node.Metadata.Name)));
+                if (failed.Count == 0 && volumeFilter?.Invoke(pod, node) is { } volume) failed.Add(volume);
+            }
+            if (failed.Count == 0) feasible.Add(node);
+            if (failed.Any(r => r is NodeResourcesFit.InsufficientCpu or NodeResourcesFit.InsufficientMemory or VolumeBindingFilter.ReadWriteOncePodReason)) victimSearches++;
+            foreach (var reason in failed) reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         }
 
-        if (feasible.Count == 0) return new SchedulingResult(null, FailureMessage(nodes.Count, reasons));
+        if (feasible.Count == 0) return new SchedulingResult(null, FailureMessage(nodes.Count, reasons, victimSearches));
 
         var fewest = feasible.Min(n => podsOnNode(n.Metadata.Name));
         var best = feasible.Where(n => podsOnNode(n.Metadata.Name) == fewest).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
@@ -112,11 +122,14 @@ public static class SchedulingDecision
     /// Our filters are "unresolvable" ones, so preemption never helps – except VolumeRestrictions' ReadWriteOncePod conflict
     /// (Unschedulable: evicting the other pod would help, but a pod of equal priority is no victim).
     /// </summary>
-    public static string FailureMessage(int nodeCount, IReadOnlyDictionary<string, int> reasons)
+    /// <param name="victimSearches">nodes where preemption looked for victims (resolvable reasons), when the caller counted them.</param>
+    public static string FailureMessage(int nodeCount, IReadOnlyDictionary<string, int> reasons, int? victimSearches = null)
     {
         if (nodeCount == 0) return "no nodes available to schedule pods";
         var parts = reasons.Select(kv => $"{kv.Value} {kv.Key}").OrderBy(s => s, StringComparer.Ordinal);
-        var noVictims = reasons.Where(kv => kv.Key == VolumeBindingFilter.ReadWriteOncePodReason).Sum(kv => kv.Value);
+        // Unschedulable (not UnschedulableAndUnresolvable) reasons send preemption looking for victims: pods of lower priority.
+        // The course's pods all have priority 0, so none are found (DefaultPreemption's "No preemption victims found").
+        var noVictims = victimSearches ?? reasons.Where(kv => kv.Key == VolumeBindingFilter.ReadWriteOncePodReason).Sum(kv => kv.Value);
         var notHelpful = nodeCount - noVictims;
         var preemption = new List<string>();
         if (notHelpful > 0) preemption.Add($"{notHelpful} Preemption is not helpful for scheduling");

@@ -102,6 +102,11 @@ internal sealed class ManifestApplier(LabKubernetes client, Func<bool, Cancellat
             422 => "the server validated the object and refused it – fix the fields named above and apply again.",
             409 => "the object changed or another field manager owns these fields – re-read it (kubectl get -o yaml) and apply again.",
             404 => "something the object lives in does not exist (often the namespace) – create it first or remove metadata.namespace.",
+            // Admission plugins answer 403 too: name the one that refused.
+            403 when message?.Contains("quota", StringComparison.Ordinal) == true =>
+                "a ResourceQuota of the namespace refuses it – compare its used and hard (kubectl describe quota), or state requests and limits.",
+            403 when message?.Contains(" usage per ", StringComparison.Ordinal) == true || message?.Contains("limit to request ratio", StringComparison.Ordinal) == true =>
+                "a LimitRange of the namespace bounds containers – keep requests and limits within its min and max (kubectl describe limits).",
             403 => "the namespace is being deleted (wait and retry) or your user may not do this.",
             400 => "the request was malformed – check field types (numbers vs strings) and spelling.",
             _ => "see the server message above.",

@@ -27,6 +27,7 @@ public static class CorpusTable
         [("03-deployments", "<image>")] = "nginx:1.27.1",
         [("03-deployments", "[--to-revision=N]")] = "--to-revision=2",  // revision 2 = the chapter's `set image` to nginx:1.27.1
         [("05-daemonsets-and-statefulsets", "<node>")] = "k8s-course-worker2", // the worker the chapter taints and labels
+        [("12-cluster-resources", "<node>")] = "k8s-course-worker",      // the chapter cordons/drains a worker and uncordons it again
     };
 
     /// <summary>Prose that names a command without all its arguments (`kubectl logs`, `kubectl get pods --selector=…`) →
@@ -53,6 +54,11 @@ public static class CorpusTable
         // The pipe to base64 -d is the shell's part; kubectl's part is the jsonpath read.
         ["10-configmaps-and-secrets|kubectl get secret db -o jsonpath='{.data.password}' | base64 -d"] = "kubectl get secret db -o jsonpath={.data.password}",
         // The one-liner itself runs from the chapter's fenced block (and creates HPA web); the bare name is checked without creating it again.
+        // The corpus cluster holds every chapter's objects at once: a full drain would evict other chapters' bare pods (or refuse
+        // them without --force). --pod-selector confines it to this chapter's web pods (held back by their PDB); the node is still
+        // cordoned, and the prose's next command uncordons it. The timeout bounds the PDB retries.
+        ["12-cluster-resources|kubectl drain <node> --ignore-daemonsets --delete-emptydir-data"] =
+            "kubectl drain k8s-course-worker --ignore-daemonsets --delete-emptydir-data --pod-selector=lab=cluster-resources --timeout=25s",
         ["06-autoscaling|kubectl autoscale"] = "kubectl autoscale deployment web --min=2 --max=6 --cpu-percent=60 --dry-run=client",
     };
 

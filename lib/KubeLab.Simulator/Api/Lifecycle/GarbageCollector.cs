@@ -188,8 +188,20 @@ public sealed class GarbageCollector : IAsyncDisposable
             }
             catch (Errors.ApiError) { }
         }
-        if (contents.Count > 0) return changed;
+        // The namespace controller reports what is left on the namespace's status (NamespaceConditions).
+        var conditions = NamespaceConditions.For(contents, ns.Path("status.conditions") as JsonArray, storage.Now());
+        if (contents.Count > 0)
+        {
+            if (!JsonNode.DeepEquals(ns.Path("status.conditions"), conditions))
+            {
+                var withConditions = ns.CloneObject();
+                ((JsonObject)withConditions["status"]!)["conditions"] = conditions;
+                storage.Write(ResourceRegistry.Namespaces, withConditions);
+            }
+            return changed;
+        }
         var copy = ns.CloneObject();
+        if (copy["status"] is JsonObject status) status["conditions"] = conditions;
         if (copy["spec"] is JsonObject spec) spec.Remove("finalizers");
         var written = storage.Write(ResourceRegistry.Namespaces, copy);
         if (written is not null && written.Finalizers().Count == 0 && storage.Store.Get(ResourceRegistry.Namespaces, null, name) is { } still)

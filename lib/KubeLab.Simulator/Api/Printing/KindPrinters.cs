@@ -51,6 +51,13 @@ public static class KindPrinters
         "Role" or "ClusterRole" => new([NameColumn, new("Created At", "date", "", 0, Age.Description)], (o, _) => [o.Name(), o.Meta().Str("creationTimestamp") ?? ""]),
         "RoleBinding" or "ClusterRoleBinding" => new([NameColumn, new("Role", "string", "", 0, "Role of the binding."), Age, Wide("Users"), Wide("Groups"), Wide("ServiceAccounts")],
             (o, now) => [o.Name(), $"{o.Path("roleRef.kind")}/{o.Path("roleRef.name")}", TablePrinter.Age(o, now), Subjects(o, "User"), Subjects(o, "Group"), Subjects(o, "ServiceAccount")]),
+        // printers.go printPodDisruptionBudget, printResourceQuota, printLimitRange.
+        "PodDisruptionBudget" => new([NameColumn, new("Min Available"), new("Max Unavailable"), Int("Allowed Disruptions"), Age],
+            (o, now) => [o.Name(), o.Path("spec.minAvailable")?.ToString() ?? "N/A", o.Path("spec.maxUnavailable")?.ToString() ?? "N/A",
+                Num(o.Path("status.disruptionsAllowed")), TablePrinter.Age(o, now)]),
+        "ResourceQuota" => new([NameColumn, Age, new("Request"), new("Limit")],
+            (o, now) => [o.Name(), TablePrinter.Age(o, now), QuotaColumn(o, limits: false), QuotaColumn(o, limits: true)]),
+        "LimitRange" => new([NameColumn, new("Created At", "date", "", 0, Age.Description)], (o, _) => [o.Name(), o.Meta().Str("creationTimestamp") ?? ""]),
         "ControllerRevision" => new([NameColumn, new("Controller"), Int("Revision"), Age],
             (o, now) => [o.Name(), o.OwnerReferences().FirstOrDefault(r => r["controller"]?.GetValue<bool>() == true) is { } c
                 ? $"{ControllerRevisionOwner(c)}/{c.Str("name")}" : None, Num(o["revision"]), TablePrinter.Age(o, now)]),
@@ -59,6 +66,17 @@ public static class KindPrinters
 
     private static string Subjects(JsonObject binding, string kind) => string.Join(", ", (binding["subjects"] as JsonArray ?? [])
         .Where(s => s.Str("kind") == kind).Select(s => kind == "ServiceAccount" ? $"{s.Str("namespace")}/{s.Str("name")}" : s.Str("name") ?? ""));
+    /// <summary>printResourceQuota: "resource: used/hard" for each name in status.hard, limits.* in the LIMIT column.</summary>
+    private static string QuotaColumn(JsonObject o, bool limits)
+    {
+        var hard = ObjectMeta.StringMap(o.Path("status.hard"));
+        var used = ObjectMeta.StringMap(o.Path("status.used"));
+        return string.Join(", ", hard.Keys.Order(StringComparer.Ordinal)
+            .Where(k => k.StartsWith("limits.", StringComparison.Ordinal) == limits)
+            .Select(k => $"{k}: {Quantity(used.GetValueOrDefault(k))}/{Quantity(hard[k])}"));
+    }
+
+    private static string Quantity(string? q) => Admission.ResourceLists.TryValue(q, out _) ? Admission.ResourceLists.Canonical(q!) : "0";
 
     /// <summary>printers.go: spec.volumeAttributesClassName, or &lt;unset&gt;.</summary>
     private static string VolumeAttributesClass(JsonObject o) => o.Path("spec.volumeAttributesClassName")?.ToString() is { Length: > 0 } v ? v : "<unset>";

@@ -2,7 +2,7 @@ namespace KubeLab.Simulator.Api.Protobuf;
 
 /// <summary>
 /// Field numbers (from k8s.io/api generated.proto) for the objects <c>kubectl create &lt;kind&gt;</c> sends as protobuf:
-/// namespace, configmap, secret, serviceaccount, deployment, service, job, cronjob; kubectl autoscale's autoscaling/v1 HPA; TokenRequest and the authentication reviews. Fields not listed are skipped.
+/// namespace, configmap, secret, serviceaccount, deployment, service, job, cronjob, poddisruptionbudget, resourcequota; kubectl autoscale's autoscaling/v1 HPA; TokenRequest and the authentication reviews. Fields not listed are skipped.
 /// </summary>
 internal static class ProtoSchemas
 {
@@ -80,6 +80,15 @@ internal static class ProtoSchemas
         },
         ["JobTemplateSpec"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "JobSpec") },
         // autoscaling/v1 (what kubectl autoscale posts); v2 HPAs are only ever sent as JSON by kubectl.
+        // kubectl create pdb / create quota (k8s.io/api policy/v1 and core/v1 generated.proto).
+        ["PodDisruptionBudget"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "PodDisruptionBudgetSpec") },
+        ["PodDisruptionBudgetSpec"] = new()
+        {
+            [1] = new("minAvailable", ProtoKind.IntOrString), [2] = M("selector", "LabelSelector"), [3] = new("maxUnavailable", ProtoKind.IntOrString),
+            [4] = S("unhealthyPodEvictionPolicy"),
+        },
+        ["ResourceQuota"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "ResourceQuotaSpec") },
+        ["ResourceQuotaSpec"] = new() { [1] = new("hard", ProtoKind.Quantity), [2] = Strings("scopes") },
         ["HorizontalPodAutoscaler"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "HorizontalPodAutoscalerSpecV1") },
         ["HorizontalPodAutoscalerSpecV1"] = new()
         {

@@ -49,6 +49,7 @@ public static class ResourceRegistry
         new("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, [], [], Computed: true, CreateOnly: true),
         new("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", false, [], [], Computed: true, CreateOnly: true),
         new("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", false, [], [], Computed: true, CreateOnly: true),
+        new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, ["pdb"], [], HasStatus: true),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"], HasStatus: true),
     ];
 

@@ -159,6 +159,14 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         if (info.Subresource == "token") { await AuthenticationRoutes.ServeTokenRequest(ctx, method, info); return; }
         var watch = info.LegacyWatch || QueryOptions.Watch(ctx);
         if (info.Subresource == "scale") { await Scale(ctx, method, info); return; }
+        if (info.Subresource == "eviction" && t.Kind == "Pod" && info.Name is not null)
+        {
+            if (method != "POST") throw ApiError.MethodNotAllowed();
+            QueryOptions.ValidateWrite(ctx, "CreateOptions");
+            var eviction = await HttpIO.ReadObject(ctx);
+            await HttpIO.WriteJson(ctx, 201, Registry.Pod.EvictionRest.Evict(storage, ns!, info.Name, eviction, HttpIO.DryRun(ctx)));
+            return;
+        }
         if (info.Subresource == "binding")
         {
             if (method != "POST") throw ApiError.MethodNotAllowed();

@@ -77,6 +77,8 @@ public static class Discovery
             {
                 resources.Add(new JsonObject { ["name"] = "pods/attach", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodAttachOptions", ["verbs"] = Verbs("create", "get") });
                 resources.Add(new JsonObject { ["name"] = "pods/binding", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Binding", ["verbs"] = Verbs("create") });
+                // The Eviction subresource (policy/v1); kubectl drain looks for it here.
+                resources.Add(new JsonObject { ["name"] = "pods/eviction", ["singularName"] = "", ["namespaced"] = true, ["group"] = "policy", ["version"] = "v1", ["kind"] = "Eviction", ["verbs"] = Verbs("create") });
                 resources.Add(new JsonObject { ["name"] = "pods/exec", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodExecOptions", ["verbs"] = Verbs("create", "get") });
                 resources.Add(new JsonObject { ["name"] = "pods/log", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Pod", ["verbs"] = Verbs("get") });
                 resources.Add(new JsonObject { ["name"] = "pods/proxy", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodProxyOptions", ["verbs"] = Verbs("create", "delete", "get", "patch", "update") });

@@ -32,7 +32,7 @@ public sealed record RequestInfo(ResourceType Resource, string? Namespace, strin
         var type = ResourceRegistry.Find(group, version, plural) ?? custom?.Find(group, version, plural) ?? throw ApiError.UnknownResource();
         if (ns is not null && !type.Namespaced) throw ApiError.UnknownResource();
         if (sub is not null && !(sub == "status" && type.HasStatus) && !(sub == "scale" && type.HasScale) && !(sub == "finalize" && type.Kind == "Namespace")
-            && !(sub == "binding" && type.Kind == "Pod") && !(sub == "token" && type.Kind == "ServiceAccount"))
+            && !(sub is "binding" or "eviction" && type.Kind == "Pod") && !(sub == "token" && type.Kind == "ServiceAccount"))
             throw ApiError.UnknownResource();
         if (name is { Length: 0 }) name = null;
         return new RequestInfo(type, ns, name, sub, legacyWatch);

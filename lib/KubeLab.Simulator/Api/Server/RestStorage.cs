@@ -58,6 +58,13 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         if (t.HasSpec && t.Kind != "Pod" && (obj["spec"] is not null || t.Custom is not null)) meta["generation"] = 1;
         if (fieldManager is not null) ManagedFields.Record(obj, fieldManager, "Update", Now());
 
+        // Mutating admission (LimitRanger, then ServiceAccount) sees the decoded, defaulted pod and runs before the strategy's PrepareForCreate (QoS class).
+        if (t.Kind == "Pod" && t.Group.Length == 0)
+        {
+            ObjectDefaulter.Default(t, obj);
+            Admission.LimitRanger.Default(obj, Admission.LimitRanger.InNamespace(store, ns!));
+            Admission.ServiceAccountAdmission.Admit(store, obj, time);
+        }
         ObjectDefaulter.PrepareForCreate(t, obj);
         if (t.Kind == "Service")
         {
@@ -71,6 +78,10 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         var errors = ObjectValidator.Validate(t, obj);
         if (errors.Count > 0) throw ApiError.Invalid(t, meta.Str("name") ?? "", errors);
         Authorization.RbacEscalationCheck.Admit(store, t, obj, null);
+        // Validating admission: LimitRanger's min/max, then ResourceQuota (last, as in kube-apiserver's plugin order).
+        if (t.Kind == "Pod" && t.Group.Length == 0 && Admission.LimitRanger.Validate(obj, Admission.LimitRanger.InNamespace(store, ns!)) is { } limitError)
+            throw ApiError.Forbidden(t, obj.Name(), limitError);
+        Admission.ResourceQuotaAdmission.Admit(store, t, obj, dryRun);
 
         if (dryRun)
         {

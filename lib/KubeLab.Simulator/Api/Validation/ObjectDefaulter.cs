@@ -52,7 +52,14 @@ public static class ObjectDefaulter
                 CustomResources.CustomResourceDefinitionStrategy.Default(obj);
                 break;
             case "Pod":
-                if (obj["spec"] is JsonObject ps) DefaultPodSpec(ps);
+                if (obj["spec"] is JsonObject ps)
+                {
+                    DefaultPodSpec(ps);
+                    DefaultRequestsFromLimits(ps);
+                }
+                break;
+            case "LimitRange":
+                Admission.LimitRanger.DefaultLimitRange(obj);
                 break;
             case "Secret":
                 ConfigMapSecretValidation.MergeStringData(obj);
@@ -245,6 +252,19 @@ public static class ObjectDefaulter
         var colon = image.LastIndexOf(':');
         if (colon <= lastSlash) return true;
         return image[(colon + 1)..] == "latest";
+    }
+
+    /// <summary>SetDefaults_Pod: a container with a limit but no request for a resource requests its limit.</summary>
+    private static void DefaultRequestsFromLimits(JsonObject podSpec)
+    {
+        foreach (var field in new[] { "containers", "initContainers" })
+            foreach (var c in (podSpec[field] as JsonArray)?.OfType<JsonObject>() ?? [])
+            {
+                if (c.Path("resources.limits") is not JsonObject { Count: > 0 } limits) continue;
+                var resources = (JsonObject)c["resources"]!;
+                if (resources["requests"] is not JsonObject requests) resources["requests"] = requests = new JsonObject();
+                foreach (var (k, v) in limits) if (!requests.ContainsKey(k)) requests[k] = v?.DeepClone();
+            }
     }
 
     /// <summary>QoS class (pkg/apis/core/helper/qos): Guaranteed when cpu and memory limits equal requests in every container, BestEffort with none at all.</summary>

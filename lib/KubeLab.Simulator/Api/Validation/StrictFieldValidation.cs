@@ -34,6 +34,8 @@ public static class StrictFieldValidation
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding), ["rbac.authorization.k8s.io/v1/ClusterRoleBinding"] = typeof(V1ClusterRoleBinding),
         ["authorization.k8s.io/v1/SubjectAccessReview"] = typeof(V1SubjectAccessReview), ["authorization.k8s.io/v1/LocalSubjectAccessReview"] = typeof(V1LocalSubjectAccessReview),
         ["authorization.k8s.io/v1/SelfSubjectAccessReview"] = typeof(V1SelfSubjectAccessReview), ["authorization.k8s.io/v1/SelfSubjectRulesReview"] = typeof(V1SelfSubjectRulesReview),
+        ["v1/ResourceQuota"] = typeof(V1ResourceQuota), ["v1/LimitRange"] = typeof(V1LimitRange),
+        ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
     };
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, Type>> Properties = new();
