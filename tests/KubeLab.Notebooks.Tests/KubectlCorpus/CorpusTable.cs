@@ -67,6 +67,8 @@ public static class CorpusTable
     {
         // 01: "A container that never started has no log either … refused by the API server with 400 Bad Request".
         ["kubectl logs broken-image"] = "Error from server (BadRequest): container \"app\" in pod \"broken-image\" is waiting to start",
+        // 13: "the first answers yes, the second no" – auth can-i exits 1 when the answer is no.
+        ["kubectl auth can-i delete pods -n lab-13-access-control --as=system:serviceaccount:lab-13-access-control:reader"] = "no",
     };
 
     /// <summary>Commands that need a real (kind) cluster, with the reason. Printed by the test; never run.</summary>

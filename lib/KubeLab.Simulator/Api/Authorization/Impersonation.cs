@@ -7,7 +7,8 @@ namespace KubeLab.Simulator.Api.Authorization;
 /// <summary>
 /// The impersonation filter (apiserver endpoints/filters/impersonation.go): <c>Impersonate-User</c>, <c>-Group</c>, <c>-Uid</c>
 /// and <c>-Extra-&lt;key&gt;</c> headers (what <c>kubectl --as/--as-group/--as-uid</c> sends) replace the request's user once the
-/// real user is allowed the <c>impersonate</c> verb on each: users, groups, uids, userextras/&lt;key&gt; (authentication.k8s.io)
+/// real user is allowed the <c>impersonate</c> verb on each: users and groups (core group, as the RBAC docs grant them), uids and
+/// userextras/&lt;key&gt; (authentication.k8s.io)
 /// or, for a <c>system:serviceaccount:ns:name</c> user, that serviceaccount (core group). The new user is in
 /// system:authenticated (system:unauthenticated for system:anonymous) and, as a service account, in its groups.
 /// </summary>
@@ -46,10 +47,10 @@ public static class Impersonation
             // A service account is in its groups whether or not the caller asks for them (serviceaccount.MakeGroupNames).
             if (groups.Count == 0) newGroups.AddRange(["system:serviceaccounts", $"system:serviceaccounts:{saNs}"]);
         }
-        else Check(AuthnGroup, "users", "", "", name);
+        else Check("", "users", "", "", name);
         foreach (var g in groups)
         {
-            Check(AuthnGroup, "groups", "", "", g);
+            Check("", "groups", "", "", g);
             newGroups.Add(g);
         }
         foreach (var (key, values) in extra)
