@@ -16,7 +16,7 @@ public sealed class GatewayTlsTests(EndToEndCluster f) : IClassFixture<EndToEndC
 {
     private static string? Condition(JsonNode? conditions, string type, string field = "status") => GatewayTestObjects.Condition(conditions, type, field);
 
-    private static V1Secret TlsSecret(string name, string host, string type = "kubernetes.io/tls")
+    internal static V1Secret TlsSecret(string name, string host, string type = "kubernetes.io/tls")
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -73,7 +73,7 @@ public sealed class GatewayTlsTests(EndToEndCluster f) : IClassFixture<EndToEndC
 
         """;
 
-    private const string Curler = """
+    internal const string Curler = """
         apiVersion: v1
         kind: Pod
         metadata:
