@@ -12,7 +12,9 @@ namespace KubeLab.Simulator.CloudProvider.Kind.Gateway;
 /// Gateway API CRDs if missing, creates GatewayClass <c>cloud-provider-kind</c> if missing and accepts every class naming
 /// <see cref="ControllerName"/>; each Gateway of such a class gets an Envoy (<see cref="GatewayProxy"/>) at an address of the
 /// kind network shared with the load balancers, Accepted/Programmed conditions and per-listener status; HTTPRoutes and
-/// GRPCRoutes get <c>status.parents</c> (Accepted, ResolvedRefs) for each parentRef naming such a Gateway. Gateways of other
+/// GRPCRoutes get <c>status.parents</c> (Accepted, ResolvedRefs) for each parentRef naming such a Gateway. An HTTPS listener
+/// terminates TLS with the certificates of its <c>certificateRefs</c> (<see cref="ListenerTls"/>); one whose refs do not resolve
+/// reports ResolvedRefs=False (InvalidCertificateRef) and is not programmed, so its port does not listen. Gateways of other
 /// classes are left alone. Simplification: instead of informers it re-reads the objects every <see cref="ResyncPeriod"/> of
 /// cluster time (level-triggered), skipping the pass when the store's resourceVersion has not moved since the last complete one;
 /// that bounds how fast a new route takes traffic.

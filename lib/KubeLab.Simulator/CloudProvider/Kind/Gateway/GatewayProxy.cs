@@ -11,6 +11,8 @@ namespace KubeLab.Simulator.CloudProvider.Kind.Gateway;
 /// Answers as Envoy gives them: no route → 404 with an empty body; a rule with invalid backends → 500 (direct response); a
 /// refused connection → 503 <c>upstream connect error …</c>; no address for a headless Service → 503 <c>no healthy upstream</c>;
 /// nothing answering within the 5 s connect timeout → 503 <c>… reset reason: connection timeout</c>.
+/// A port of HTTPS listeners terminates TLS: it presents <see cref="ListenerCertificates"/> to TLS clients, closes a plain-HTTP
+/// connection without an answer (its handshake fails), and tells the backend <c>x-forwarded-proto: https</c>.
 /// </summary>
 public sealed class GatewayProxy : IDisposable
 {
