@@ -28,10 +28,10 @@ public sealed record ServedCertificate(X509Certificate2 Leaf, IReadOnlyList<X509
 
 /// <summary>
 /// The TLS side of a listening port (<see cref="PodSandbox.Listen"/>): which certificate the server presents for the client's
-/// SNI (null SNI: the client sent none, e.g. for an IP literal). Envoy picks the certificate whose names match the SNI and
-/// falls back to the first one (envoy docs: "Certificate selection").
+/// SNI (null SNI: the client sent none, e.g. for an IP literal); null when the server has nothing for that name and closes the
+/// connection during the handshake.
 /// </summary>
 public interface ITlsServer
 {
-    ServedCertificate SelectCertificate(string? serverName);
+    ServedCertificate? SelectCertificate(string? serverName);
 }

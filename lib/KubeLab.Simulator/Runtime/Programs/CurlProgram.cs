@@ -196,7 +196,9 @@ public sealed class CurlProgram(string version = "7.88.1", string openSsl = "Ope
         if (server is null)
             return (35, Curl8 ? "TLS connect error: error:0A00010B:SSL routines::wrong version number" : $"{openSsl}: error:0A00010B:SSL routines::wrong version number");
         var sni = System.Net.IPAddress.TryParse(host.Trim('[', ']'), out _) ? null : host;
-        var served = server.SelectCertificate(sni);
+        // No filter chain for this SNI: the server closes the connection before any certificate (OpenSSL 3: unexpected EOF).
+        if (server.SelectCertificate(sni) is not { } served)
+            return (35, Curl8 ? "TLS connect error: error:0A000126:SSL routines::unexpected eof while reading" : $"OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {host}:{port} ");
         var leaf = served.Leaf;
         var trusted = new List<System.Security.Cryptography.X509Certificates.X509Certificate2>();
         if (caFile is not null)

@@ -176,14 +176,21 @@ public sealed class GatewayTlsTests(EndToEndCluster f) : IClassFixture<EndToEndC
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains($"can't connect to remote host ({ip}): Connection refused", refused.Stderr);
 
-        // An Opaque Secret of that name is still no certificate.
-        await f.Client.CoreV1.CreateNamespacedSecretAsync(TlsSecret("shop-tls", "shop.example.com", type: "Opaque"), ns);
-        await f.WaitForGatewayObjectAsync("gateways", ns, "gw", g => (string?)g["status"]?["listeners"]?[1]?["conditions"]?.AsArray()
-            .FirstOrDefault(c => (string?)c!["type"] == "ResolvedRefs")?["message"] is { } m && m.Contains("not of type kubernetes.io/tls"), "reported the Opaque Secret");
-        // The right type: resolved, programmed, serving.
-        await f.Client.CoreV1.DeleteNamespacedSecretAsync("shop-tls", ns);
-        await f.Client.CoreV1.CreateNamespacedSecretAsync(TlsSecret("shop-tls", "shop.example.com"), ns);
+        Assert.Equal($"reference to Secret {ns}/shop-tls not found", Condition(https["conditions"], "ResolvedRefs", "message"));
+        Assert.StartsWith("Failed to program listener: failed to build TLS context for listener https: ", Condition(https["conditions"], "Programmed", "message"));
+
+        // A Secret without tls.key is malformed; cloud-provider-kind looks at the keys, not at the Secret's type.
+        var secret = TlsSecret("shop-tls", "shop.example.com", type: "Opaque");
+        var key = secret.Data["tls.key"];
+        secret.Data.Remove("tls.key");
+        await f.Client.CoreV1.CreateNamespacedSecretAsync(secret, ns);
+        await f.WaitForGatewayObjectAsync("gateways", ns, "gw", g => Condition(g["status"]?["listeners"]?[1]?["conditions"], "ResolvedRefs", "message")
+            == $"malformed Secret {ns}/shop-tls : secret {ns}/shop-tls does not contain key tls.key", "reported the malformed Secret");
+        secret.Data["tls.key"] = key;
+        await f.Client.CoreV1.ReplaceNamespacedSecretAsync(secret, "shop-tls", ns);
         await f.WaitForGatewayObjectAsync("gateways", ns, "gw", g => Condition(g["status"]?["listeners"]?[1]?["conditions"], "ResolvedRefs") == "True"
             && Condition(g["status"]?["conditions"], "Programmed") == "True", "resolved the Secret");
+        var served = await f.ExecAsync(null, "exec", "client", "-n", ns, "--", "wget", "-qO-", "--no-check-certificate", "--header", "Host: shop.example.com", $"https://{ip}/hostname");
+        Assert.Equal((0, "echo"), (served.ExitCode, served.Stdout));
     }
 }

@@ -161,11 +161,12 @@ public sealed class GatewayController : IDisposable
             lock (proxies)
                 if (!proxies.TryGetValue(key, out proxy!)) proxies[key] = proxy = new GatewayProxy(network, time, gwNs, Name(gw), ip);
             // An HTTPS listener without a usable certificate is not programmed: its port does not listen.
-            var serving = listeners.Where(l => !tls.TryGetValue((string)l["name"]!, out var t) || t.Certificates.Count > 0).ToList();
+            var serving = listeners.Where(l => !tls.TryGetValue((string)l["name"]!, out var t) || t.Serves).ToList();
             var tables = serving.Select(l => (int)l["port"]!).Distinct()
                 .ToDictionary(p => p, p => new RouteTable(entries.Where(e => e.Port == p).Select(e => (e.Hosts, e.Entry))));
+            // One filter chain per HTTPS listener, matched on SNI by the listener's hostname when it has one.
             var certificates = serving.Where(l => tls.ContainsKey((string)l["name"]!)).GroupBy(l => (int)l["port"]!)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<ServedCertificate>)g.SelectMany(l => tls[(string)l["name"]!].Certificates).ToList());
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<FilterChain>)g.Select(l => new FilterChain((string?)l["hostname"], tls[(string)l["name"]!].Certificates)).ToList());
             proxy.Configure(tables, services.List().ToDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}",
                 s => (s.Spec?.ClusterIP ?? "", s.Spec?.ClusterIP == "None")), certificates);
             await WriteGatewayStatusAsync(gw, ip, listeners, attached, tls, now, ct).ConfigureAwait(false);
@@ -225,11 +226,11 @@ public sealed class GatewayController : IDisposable
             var http = (string?)l["protocol"] is "HTTP" or "HTTPS";
             var oldConditions = (old?["listeners"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(s => (string?)s["name"] == name)?["conditions"] as JsonArray;
             var refs = tls.GetValueOrDefault(name);
-            var serves = refs is null || refs.Certificates.Count > 0;
+            var serves = refs is null || refs.Serves;
             JsonObject[] desired = http
                 ? [Conditions.Make("Accepted", true, "Accepted", "Listener is valid", generation),
                    serves ? Conditions.Make("Programmed", true, "Programmed", "Listener is programmed", generation)
-                          : Conditions.Make("Programmed", false, "Invalid", "Listener is not programmed", generation),
+                          : Conditions.Make("Programmed", false, "Invalid", $"Failed to program listener: {refs!.ProgramError}", generation),
                    refs?.Reason is { } reason
                        ? Conditions.Make("ResolvedRefs", false, reason, refs.Message!, generation)
                        : Conditions.Make("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)]

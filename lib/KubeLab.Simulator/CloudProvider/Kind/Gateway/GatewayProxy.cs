@@ -43,11 +43,11 @@ public sealed class GatewayProxy : IDisposable
     /// port → certificates for the ports that terminate TLS (HTTPS listeners whose Secrets resolved).
     /// </summary>
     public void Configure(IReadOnlyDictionary<int, RouteTable> routes, IReadOnlyDictionary<string, (string ClusterIp, bool Headless)> backends,
-        IReadOnlyDictionary<int, IReadOnlyList<ServedCertificate>>? tls = null)
+        IReadOnlyDictionary<int, IReadOnlyList<FilterChain>>? tls = null)
     {
         services = backends;
         tables = routes;
-        tls ??= new Dictionary<int, IReadOnlyList<ServedCertificate>>();
+        tls ??= new Dictionary<int, IReadOnlyList<FilterChain>>();
         lock (listening)
         {
             // A port that is gone, or switches between plain and TLS, is closed and opened again.
@@ -60,20 +60,20 @@ public sealed class GatewayProxy : IDisposable
             {
                 if (listening.TryGetValue(port, out var open))
                 {
-                    if (open.Tls is not null) open.Tls.Certificates = tls[port];
+                    if (open.Tls is not null) open.Tls.Chains = tls[port];
                     continue;
                 }
-                var certificates = tls.TryGetValue(port, out var certs) ? new ListenerCertificates { Certificates = certs } : null;
+                var certificates = tls.TryGetValue(port, out var certs) ? new ListenerCertificates { Chains = certs } : null;
                 var p = port;
                 listening[port] = (sandbox.Listen(port, "envoy", (r, ct) => HandleAsync(p, r, ct), certificates), certificates);
             }
         }
     }
 
-    /// <summary>The certificates a TLS port serves (null: the port is plain HTTP or closed).</summary>
-    public IReadOnlyList<ServedCertificate>? CertificatesOn(int port)
+    /// <summary>The filter chains of a TLS port (null: the port is plain HTTP or closed).</summary>
+    public IReadOnlyList<FilterChain>? CertificatesOn(int port)
     {
-        lock (listening) return listening.TryGetValue(port, out var l) ? l.Tls?.Certificates : null;
+        lock (listening) return listening.TryGetValue(port, out var l) ? l.Tls?.Chains : null;
     }
 
     public async Task<HttpResponseMessageModel> HandleAsync(int port, HttpRequestMessageModel request, CancellationToken ct)

@@ -2,23 +2,33 @@ using KubeLab.Simulator.Network;
 
 namespace KubeLab.Simulator.CloudProvider.Kind.Gateway;
 
+/// <summary>One HTTPS listener's filter chain: matched on SNI by <see cref="Hostname"/> when set (pkg/gateway/listener.go FilterChainMatch.ServerNames).</summary>
+public sealed record FilterChain(string? Hostname, IReadOnlyList<ServedCertificate> Certificates);
+
 /// <summary>
-/// The certificates of one HTTPS port of the Envoy (the DownstreamTlsContext cloud-provider-kind builds from the listeners'
-/// certificateRefs): for the client's SNI the first certificate whose SANs match it, else the first one – Envoy's certificate
-/// selection ("if no certificate matches the SNI, the first certificate is used").
+/// The TLS side of one Envoy port: its filter chains, one per HTTPS listener (pkg/gateway/gateway.go). Envoy takes the chain
+/// whose server name matches the SNI (exact before wildcard), else the one without server names; none → no chain, and the
+/// connection is closed. Inside a chain, the certificate whose SANs match the SNI, else the first one (Envoy's certificate
+/// selection).
 /// </summary>
 public sealed class ListenerCertificates : ITlsServer
 {
-    private volatile IReadOnlyList<ServedCertificate> certificates = [];
+    private volatile IReadOnlyList<FilterChain> chains = [];
 
-    public IReadOnlyList<ServedCertificate> Certificates { get => certificates; set => certificates = value; }
+    public IReadOnlyList<FilterChain> Chains { get => chains; set => chains = value; }
 
-    public ServedCertificate SelectCertificate(string? serverName)
+    public ServedCertificate? SelectCertificate(string? serverName)
     {
-        var all = certificates;
+        var all = chains;
+        var chain = (serverName is null ? null
+                : all.FirstOrDefault(c => c.Hostname is { } h && string.Equals(h, serverName, StringComparison.OrdinalIgnoreCase))
+                  ?? all.Where(c => c.Hostname is { } h && h.StartsWith("*.", StringComparison.Ordinal) && CertificateCheck.HostMatches(h, serverName))
+                        .OrderByDescending(c => c.Hostname!.Length).FirstOrDefault())
+            ?? all.FirstOrDefault(c => c.Hostname is null);
+        if (chain is null || chain.Certificates.Count == 0) return null;
         if (serverName is not null)
-            foreach (var c in all)
+            foreach (var c in chain.Certificates)
                 if (CertificateCheck.MatchingName(c.Leaf, serverName) is not null) return c;
-        return all[0];
+        return chain.Certificates[0];
     }
 }

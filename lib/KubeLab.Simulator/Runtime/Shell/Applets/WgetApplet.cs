@@ -12,7 +12,8 @@ namespace KubeLab.Simulator.Runtime.Shell.Applets;
 /// (ip): Connection refused", "server returned error: HTTP/1.1 404 Not Found", "download timed out", "error getting response"
 /// (the server closed without answering); any failure exits 1. https with busybox's own TLS client (networking/tls.c): it
 /// checks no certificate and says so once, "note: TLS certificate validation not implemented", unless --no-check-certificate.
-/// Not modelled: https to a port that does not speak TLS (busybox dies in tls.c with a record dump).
+/// Not modelled: a handshake the server does not complete (a port without TLS, no certificate for the SNI): busybox's tls.c
+/// dies with its own diagnostics there.
 /// </summary>
 public sealed class WgetApplet : Applet
 {
@@ -84,7 +85,8 @@ public sealed class WgetApplet : Applet
             if (https)
             {
                 var (listening, tls) = network.TlsAt(from, ip, port);
-                if (listening && tls is null) throw new Failure("https to a port without TLS is not modelled by the simulator's wget");
+                if (listening && (tls is null || tls.SelectCertificate(System.Net.IPAddress.TryParse(host, out _) ? null : host) is null))
+                    throw new Failure("a TLS handshake the server does not complete is not modelled by the simulator's wget");
                 // spawn_ssl_client: the note comes once the connection is up; the handshake accepts any certificate.
                 if (listening && !noted)
                 {
