@@ -126,4 +126,16 @@ public sealed class ClusterNetwork
             return SandboxOf(d.Ip)?.ListenerOn(d.Port) is not null;
         return target?.ListenerOn(port) is not null;
     }
+
+    /// <summary>
+    /// What a TLS client meets at ip:port (after the service rules, as <see cref="CanConnect"/>): nothing listening, a plain
+    /// listener (it answers a ClientHello with non-TLS bytes), or a TLS server. kube-apiserver is <see cref="IsApiServer"/>.
+    /// </summary>
+    public (bool Listening, ITlsServer? Tls) TlsAt(PodSandbox? from, string ip, int port)
+    {
+        var target = ip == "127.0.0.1" ? from : SandboxOf(ip);
+        if (target is null && Services?.Route(from?.Ip ?? ControlPlaneIp, from?.NodeName ?? ControlPlaneNode, ip, port) is { Outcome: KubeProxy.RouteOutcome.Forward } d)
+            (target, port) = (SandboxOf(d.Ip), d.Port);
+        return target?.ListenerOn(port) is null ? (false, null) : (true, target.TlsOn(port));
+    }
 }

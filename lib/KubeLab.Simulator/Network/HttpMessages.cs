@@ -11,6 +11,9 @@ public sealed record HttpRequestMessageModel(
     byte[] Body,
     string RemoteIp)
 {
+    /// <summary>Sent inside a TLS session the client completed (https); a TLS listener drops a plain request.</summary>
+    public bool Tls { get; init; }
+
     public string Path => PathAndQuery.Split('?', 2)[0];
     public string Query => PathAndQuery.Contains('?') ? PathAndQuery.Split('?', 2)[1] : "";
 
@@ -49,4 +52,9 @@ public sealed class NetworkException(string message) : Exception(message)
 {
     public static NetworkException Refused(string ip, int port) => new($"dial tcp {ip}:{port}: connect: connection refused");
     public static NetworkException NoRoute(string ip, int port) => new($"dial tcp {ip}:{port}: connect: no route to host");
+
+    /// <summary>The server closed the connection without a response (e.g. plain HTTP to a TLS port): curl's "Empty reply from server".</summary>
+    public static NetworkException Closed(string ip, int port) => new($"read tcp {ip}:{port}: EOF") { EmptyReply = true };
+
+    public bool EmptyReply { get; init; }
 }

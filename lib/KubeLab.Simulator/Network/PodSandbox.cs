@@ -8,7 +8,7 @@ namespace KubeLab.Simulator.Network;
 /// </summary>
 public sealed class PodSandbox(string ns, string podName, string uid, string hostname, string nodeName)
 {
-    private readonly ConcurrentDictionary<int, (string Container, HttpHandler Handler)> listeners = new();
+    private readonly ConcurrentDictionary<int, (string Container, HttpHandler Handler, ITlsServer? Tls)> listeners = new();
 
     public string Namespace { get; } = ns;
     public string PodName { get; } = podName;
@@ -19,15 +19,18 @@ public sealed class PodSandbox(string ns, string podName, string uid, string hos
     /// <summary>Set when the sandbox gets its address from the node's pod CIDR.</summary>
     public string? Ip { get; set; }
 
-    /// <summary>Starts listening; a port another container of the Pod holds fails as bind(2) does.</summary>
-    public IDisposable Listen(int port, string container, HttpHandler handler)
+    /// <summary>Starts listening (with <paramref name="tls"/>: TLS is terminated on the port); a port another container of the Pod holds fails as bind(2) does.</summary>
+    public IDisposable Listen(int port, string container, HttpHandler handler, ITlsServer? tls = null)
     {
-        if (!listeners.TryAdd(port, (container, handler)))
+        if (!listeners.TryAdd(port, (container, handler, tls)))
             throw new NetworkException($"listen tcp :{port}: bind: address already in use");
         return new Listening(this, port, container);
     }
 
     public HttpHandler? ListenerOn(int port) => listeners.TryGetValue(port, out var l) ? l.Handler : null;
+
+    /// <summary>The TLS server on a listening port; null when the port speaks plain TCP/HTTP or nothing listens.</summary>
+    public ITlsServer? TlsOn(int port) => listeners.TryGetValue(port, out var l) ? l.Tls : null;
 
     public IReadOnlyList<(int Port, string Container)> Ports => listeners.Select(kv => (kv.Key, kv.Value.Container)).OrderBy(p => p.Key).ToList();
 

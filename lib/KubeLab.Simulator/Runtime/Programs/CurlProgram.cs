@@ -5,17 +5,24 @@ namespace KubeLab.Simulator.Runtime.Programs;
 
 /// <summary>
 /// A minimal curl (the nginx image installs Debian's curl 7.88.1): <c>curl [-s] [-S] [-f] [-i] [-I] [-o file] [-X method]
-/// [-H header] [-d data] [-m secs] URL</c> over the modelled pod network, with curl's error texts and exit codes
-/// (6 resolve, 7 connect, 22 with -f on status ≥ 400, 28 timeout). Without -s it prints the progress meter on stderr as curl
-/// does when stdout is not a terminal. https only to kube-apiserver (the one TLS server on the modelled network, e.g.
-/// https://kubernetes.default.svc): the server certificate is checked against <c>--cacert FILE</c> (or skipped with -k) and the
-/// host name against its SANs, with curl's errors 60/77/35; no real TLS bytes are exchanged. Not modelled: redirects (-L), uploads.
+/// [-H header] [-d data] [-m secs] [-k] [--cacert FILE] [--resolve HOST:PORT:ADDR] [-v] URL</c> over the modelled pod network,
+/// with curl's error texts and exit codes (6 resolve, 7 connect, 22 with -f on status ≥ 400, 28 timeout, 52 empty reply).
+/// Without -s it prints the progress meter on stderr as curl does when stdout is not a terminal. https to kube-apiserver and to
+/// any listener that terminates TLS (<see cref="ITlsServer"/>, e.g. a Gateway's HTTPS listener): the served chain is verified
+/// against <c>--cacert FILE</c> (no system CA knows the course's certificates; -k skips it) with OpenSSL's reasons, then the host
+/// name against the SANs (lib/vtls/openssl.c ossl_verifyhost), with curl's errors 60/77/35 and, for 60, the help text of
+/// src/tool_operate.c (CURL_CA_CERT_ERRORMSG). SNI is the URL's host unless it is an IP literal. -v prints the connect lines and
+/// the server certificate block only. No real TLS bytes are exchanged. Not modelled: redirects (-L), uploads.
 /// </summary>
-public sealed class CurlProgram(string version = "7.88.1") : IContainerProgram
+public sealed class CurlProgram(string version = "7.88.1", string openSsl = "OpenSSL/3.0.15") : IContainerProgram
 {
+    private bool Curl8 => !version.StartsWith("7.", StringComparison.Ordinal);
+
+
     public async Task<int> RunAsync(ProcessContext process, IReadOnlyList<string> argv, CancellationToken kill)
     {
-        bool silent = false, showErrors = false, fail = false, include = false, head = false, insecure = false;
+        bool silent = false, showErrors = false, fail = false, include = false, head = false, insecure = false, verbose = false;
+        var resolves = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase); // "host:port" → address
         string? method = null, output = null, url = null, data = null, caFile = null;
         var timeout = TimeSpan.FromMinutes(5);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -32,7 +39,15 @@ public sealed class CurlProgram(string version = "7.88.1") : IContainerProgram
                 case "-fsS" or "-sSf" or "-fs" or "-sf": fail = true; silent = true; showErrors = a.Contains('S'); break;
                 case "-i" or "--include": include = true; break;
                 case "-I" or "--head": head = true; break;
-                case "-v" or "--verbose" or "-L" or "--location": break;
+                case "-v" or "--verbose": verbose = true; break;
+                case "-L" or "--location": break;
+                case "-sk" or "-ks": silent = insecure = true; break;
+                case "-vk" or "-kv": verbose = insecure = true; break;
+                case "--resolve":
+                    // HOST:PORT:ADDRESS pre-populates curl's DNS cache for that host and port.
+                    var parts = Next().Split(':', 3);
+                    if (parts.Length == 3) resolves[$"{parts[0]}:{parts[1]}"] = parts[2].Trim('[', ']');
+                    break;
                 case "-k" or "--insecure": insecure = true; break;
                 case "--cacert": caFile = Next(); break;
                 case "-o" or "--output": output = Next(); break;
@@ -66,7 +81,17 @@ public sealed class CurlProgram(string version = "7.88.1") : IContainerProgram
 
         async Task<int> Error(int code, string text)
         {
-            if (!silent || showErrors) await process.Stderr.WriteAsync($"curl: ({code}) {text}\n", kill).ConfigureAwait(false);
+            if (verbose) await process.Stderr.WriteAsync($"* {text}\n", kill).ConfigureAwait(false);
+            if (!silent || showErrors)
+            {
+                await process.Stderr.WriteAsync($"curl: ({code}) {text}\n", kill).ConfigureAwait(false);
+                // src/tool_operate.c: CURLE_PEER_FAILED_VERIFICATION adds CURL_CA_CERT_ERRORMSG ("web page" became "webpage" in 8.x).
+                if (code == 60)
+                    await process.Stderr.WriteAsync("More details here: https://curl.se/docs/sslcerts.html\n\n" +
+                        "curl failed to verify the legitimacy of the server and therefore could not\n" +
+                        "establish a secure connection to it. To learn more about this situation and\n" +
+                        $"how to fix it, please visit the {(Curl8 ? "webpage" : "web page")} mentioned above.\n", kill).ConfigureAwait(false);
+            }
             return code;
         }
 
@@ -83,16 +108,26 @@ public sealed class CurlProgram(string version = "7.88.1") : IContainerProgram
         var port = tls ? 443 : 80;
         if (colon >= 0 && !int.TryParse(authority[(colon + 1)..], out port)) return await Error(3, "URL using bad/illegal format or missing URL");
 
-        var ip = process.Network.Resolve(process.Sandbox, host);
+        if (verbose && resolves.Count > 0)
+            foreach (var (hp, addr) in resolves) await process.Stderr.WriteAsync($"* Added {hp}:{addr} to DNS cache\n", kill).ConfigureAwait(false);
+        var ip = resolves.GetValueOrDefault($"{host}:{port}") ?? process.Network.Resolve(process.Sandbox, host);
         if (ip is null) return await Error(6, $"Could not resolve host: {host}");
-        if (tls && await CheckTlsAsync(process, ip, host, port, insecure, caFile) is { } tlsError) return await Error(tlsError.Code, tlsError.Text);
+        if (verbose && process.Network.CanConnect(process.Sandbox, ip, port))
+            await process.Stderr.WriteAsync($"*   Trying {ip}:{port}...\n* Connected to {host} ({ip}) port {port}{(Curl8 ? "" : " (#0)")}\n", kill).ConfigureAwait(false);
+        if (tls)
+        {
+            var lines = new List<string>();
+            var tlsError = CheckTls(process, ip, host, port, insecure, caFile, lines);
+            if (verbose && lines.Count > 0) await process.Stderr.WriteAsync(string.Concat(lines.Select(l => $"* {l}\n")), kill).ConfigureAwait(false);
+            if (tlsError is { } e) return await Error(e.Code, e.Text);
+        }
         var verb = method ?? (head ? "HEAD" : data is not null ? "POST" : "GET");
         headers.TryAdd("Host", authority);
         headers.TryAdd("User-Agent", $"curl/{version}");
         headers.TryAdd("Accept", "*/*");
         if (data is not null) headers.TryAdd("Content-Type", "application/x-www-form-urlencoded");
         var request = new HttpRequestMessageModel(verb, path, authority, headers, data is null ? [] : Encoding.UTF8.GetBytes(data),
-            process.Sandbox.Ip ?? "127.0.0.1");
+            process.Sandbox.Ip ?? "127.0.0.1") { Tls = tls };
 
         HttpResponseMessageModel response;
         var started = process.Time.GetUtcNow();
@@ -101,6 +136,10 @@ public sealed class CurlProgram(string version = "7.88.1") : IContainerProgram
         try
         {
             response = await process.Network.SendAsync(process.Sandbox, ip, port, request, linked.Token).ConfigureAwait(false);
+        }
+        catch (NetworkException e) when (e.EmptyReply)
+        {
+            return await Error(52, "Empty reply from server");
         }
         catch (NetworkException)
         {
@@ -143,34 +182,69 @@ public sealed class CurlProgram(string version = "7.88.1") : IContainerProgram
         return 0;
     }
 
-    /// <summary>The handshake's outcome as curl reports it: only kube-apiserver speaks TLS; its chain and name are checked.</summary>
-    private static Task<(int Code, string Text)?> CheckTlsAsync(ProcessContext process, string ip, string host, int port, bool insecure, string? caFile)
+    /// <summary>
+    /// The handshake's outcome as curl reports it (null: go on). kube-apiserver's chain is the cluster CA's; any other TLS
+    /// listener presents the certificate it selects for the SNI; a plain listener answers the ClientHello with non-TLS bytes.
+    /// </summary>
+    private (int Code, string Text)? CheckTls(ProcessContext process, string ip, string host, int port, bool insecure, string? caFile, List<string> verbose)
     {
-        (int, string)? result = null;
         var network = process.Network;
-        if (!network.IsApiServer(process.Sandbox, ip, port))
-        {
-            // Something listening without TLS answers the ClientHello with plain HTTP; nothing listening is a failed connect.
-            result = network.CanConnect(process.Sandbox, ip, port)
-                ? (35, "OpenSSL/3.0.15: error:0A00010B:SSL routines::wrong version number")
-                : null;
-            return Task.FromResult(result);
-        }
-        if (insecure) return Task.FromResult(result);
+        if (network.IsApiServer(process.Sandbox, ip, port)) return CheckApiServer(process, host, insecure, caFile);
+        var (listening, server) = network.TlsAt(process.Sandbox, ip, port);
+        // Nothing listening is a failed connect (reported when the request is sent).
+        if (!listening) return null;
+        if (server is null)
+            return (35, Curl8 ? "TLS connect error: error:0A00010B:SSL routines::wrong version number" : $"{openSsl}: error:0A00010B:SSL routines::wrong version number");
+        var sni = System.Net.IPAddress.TryParse(host.Trim('[', ']'), out _) ? null : host;
+        // No filter chain for this SNI: the server closes the connection before any certificate (OpenSSL 3: unexpected EOF).
+        if (server.SelectCertificate(sni) is not { } served)
+            return (35, Curl8 ? "TLS connect error: error:0A000126:SSL routines::unexpected eof while reading" : $"OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {host}:{port} ");
+        var leaf = served.Leaf;
+        var trusted = new List<System.Security.Cryptography.X509Certificates.X509Certificate2>();
         if (caFile is not null)
         {
             string pem;
             try { pem = process.Files.ReadAllText(Filesystem.ContainerFileSystem.Combine(process.WorkingDirectory, caFile)); }
-            catch (Filesystem.FileSystemException)
-            {
-                return Task.FromResult<(int, string)?>((77, $"error setting certificate file: {caFile}"));
-            }
-            if (network.ApiServerCaPem is null || !pem.Replace("\r", "").Contains(network.ApiServerCaPem.Trim(), StringComparison.Ordinal))
-                return Task.FromResult<(int, string)?>((60, "SSL certificate problem: unable to get local issuer certificate"));
+            catch (Filesystem.FileSystemException) { return (77, $"error setting certificate file: {caFile}"); }
+            trusted.AddRange(ServedCertificate.ParsePem(pem));
         }
-        else return Task.FromResult<(int, string)?>((60, "SSL certificate problem: unable to get local issuer certificate"));
+        var problem = CertificateCheck.Verify(served, trusted, process.Time.GetUtcNow());
+        if (problem is not null && !insecure) return (60, $"SSL certificate problem: {problem}");
+        // lib/vtls/openssl.c servercert: the block -v shows once the handshake is done.
+        verbose.Add("Server certificate:");
+        verbose.Add($" subject: {CertificateCheck.OneLine(leaf.SubjectName)}");
+        verbose.Add($" start date: {CertificateCheck.Asn1Time(leaf.NotBefore.ToUniversalTime())}");
+        verbose.Add($" expire date: {CertificateCheck.Asn1Time(leaf.NotAfter.ToUniversalTime())}");
+        if (!insecure)
+        {
+            if (CertificateCheck.MatchingName(leaf, host) is not { } matched)
+            {
+                verbose.Add($" subjectAltName does not match hostname {host}");
+                return (60, $"SSL: no alternative certificate subject name matches target host name '{host}'");
+            }
+            verbose.Add($" subjectAltName: host \"{host}\" matched cert's \"{matched}\"");
+        }
+        verbose.Add($" issuer: {CertificateCheck.OneLine(leaf.IssuerName)}");
+        verbose.Add(problem is null ? " SSL certificate verify ok." : $" SSL certificate verify result: {problem} ({CertificateCheck.OpenSslCode(problem)}), continuing anyway.");
+        return null;
+    }
+
+    /// <summary>kube-apiserver: its serving certificate chains to the cluster CA (a pod's ca.crt) and carries kubeadm's SANs.</summary>
+    private static (int Code, string Text)? CheckApiServer(ProcessContext process, string host, bool insecure, string? caFile)
+    {
+        var network = process.Network;
+        if (insecure) return null;
+        if (caFile is not null)
+        {
+            string pem;
+            try { pem = process.Files.ReadAllText(Filesystem.ContainerFileSystem.Combine(process.WorkingDirectory, caFile)); }
+            catch (Filesystem.FileSystemException) { return (77, $"error setting certificate file: {caFile}"); }
+            if (network.ApiServerCaPem is null || !pem.Replace("\r", "").Contains(network.ApiServerCaPem.Trim(), StringComparison.Ordinal))
+                return (60, "SSL certificate problem: unable to get local issuer certificate");
+        }
+        else return (60, "SSL certificate problem: unable to get local issuer certificate");
         if (!network.ApiServerNames.Contains(host, StringComparer.OrdinalIgnoreCase))
-            result = (60, $"SSL: no alternative certificate subject name matches target host name '{host}'");
-        return Task.FromResult(result);
+            return (60, $"SSL: no alternative certificate subject name matches target host name '{host}'");
+        return null;
     }
 }

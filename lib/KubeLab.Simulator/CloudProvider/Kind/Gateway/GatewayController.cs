@@ -12,7 +12,9 @@ namespace KubeLab.Simulator.CloudProvider.Kind.Gateway;
 /// Gateway API CRDs if missing, creates GatewayClass <c>cloud-provider-kind</c> if missing and accepts every class naming
 /// <see cref="ControllerName"/>; each Gateway of such a class gets an Envoy (<see cref="GatewayProxy"/>) at an address of the
 /// kind network shared with the load balancers, Accepted/Programmed conditions and per-listener status; HTTPRoutes and
-/// GRPCRoutes get <c>status.parents</c> (Accepted, ResolvedRefs) for each parentRef naming such a Gateway. Gateways of other
+/// GRPCRoutes get <c>status.parents</c> (Accepted, ResolvedRefs) for each parentRef naming such a Gateway. An HTTPS listener
+/// terminates TLS with the certificates of its <c>certificateRefs</c> (<see cref="ListenerTls"/>); one whose refs do not resolve
+/// reports ResolvedRefs=False (InvalidCertificateRef) and is not programmed, so its port does not listen. Gateways of other
 /// classes are left alone. Simplification: instead of informers it re-reads the objects every <see cref="ResyncPeriod"/> of
 /// cluster time (level-triggered), skipping the pass when the store's resourceVersion has not moved since the last complete one;
 /// that bounds how fast a new route takes traffic.
@@ -104,12 +106,18 @@ public sealed class GatewayController : IDisposable
             ? (await client.CoreV1.ListNamespaceAsync(cancellationToken: ct).ConfigureAwait(false)).Items.ToDictionary(n => n.Metadata.Name, n => n.Metadata.Labels ?? new Dictionary<string, string>())
             : [];
 
+        // The Secrets HTTPS listeners refer to (read only when some listener terminates TLS).
+        var secrets = gateways.Any(g => Listeners(g).Any(l => (string?)l["protocol"] == "HTTPS"))
+            ? (await client.CoreV1.ListSecretForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false)).Items.ToDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}")
+            : [];
+
         var routeParents = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal); // route key → our parent statuses
         foreach (var gw in gateways)
         {
             var gwNs = Namespace(gw);
             var key = $"{gwNs}/{Name(gw)}";
             var listeners = Listeners(gw).ToList();
+            var tls = listeners.Where(l => (string?)l["protocol"] == "HTTPS").ToDictionary(l => (string)l["name"]!, l => ListenerTls.Resolve(l, gwNs, secrets, grants));
             var attached = listeners.ToDictionary(l => (string)l["name"]!, _ => 0);
             var entries = new List<(int Port, IReadOnlyList<string> Hosts, RouteEntry Entry)>();
             foreach (var (kind, route) in routes)
@@ -152,11 +160,16 @@ public sealed class GatewayController : IDisposable
             GatewayProxy proxy;
             lock (proxies)
                 if (!proxies.TryGetValue(key, out proxy!)) proxies[key] = proxy = new GatewayProxy(network, time, gwNs, Name(gw), ip);
-            var tables = listeners.Select(l => (int)l["port"]!).Distinct()
+            // An HTTPS listener without a usable certificate is not programmed: its port does not listen.
+            var serving = listeners.Where(l => !tls.TryGetValue((string)l["name"]!, out var t) || t.Serves).ToList();
+            var tables = serving.Select(l => (int)l["port"]!).Distinct()
                 .ToDictionary(p => p, p => new RouteTable(entries.Where(e => e.Port == p).Select(e => (e.Hosts, e.Entry))));
+            // One filter chain per HTTPS listener, matched on SNI by the listener's hostname when it has one.
+            var certificates = serving.Where(l => tls.ContainsKey((string)l["name"]!)).GroupBy(l => (int)l["port"]!)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<FilterChain>)g.Select(l => new FilterChain((string?)l["hostname"], tls[(string)l["name"]!].Certificates)).ToList());
             proxy.Configure(tables, services.List().ToDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}",
-                s => (s.Spec?.ClusterIP ?? "", s.Spec?.ClusterIP == "None")));
-            await WriteGatewayStatusAsync(gw, ip, listeners, attached, now, ct).ConfigureAwait(false);
+                s => (s.Spec?.ClusterIP ?? "", s.Spec?.ClusterIP == "None")), certificates);
+            await WriteGatewayStatusAsync(gw, ip, listeners, attached, tls, now, ct).ConfigureAwait(false);
         }
         // Gateways that are gone (or changed class): the Envoy stops and the address is free again.
         var live = gateways.Select(g => $"{Namespace(g)}/{Name(g)}").ToHashSet(StringComparer.Ordinal);
@@ -200,7 +213,8 @@ public sealed class GatewayController : IDisposable
         return matching.Count == 0 ? ("NoMatchingListenerHostname", []) : (null, matching);
     }
 
-    private async Task WriteGatewayStatusAsync(JsonObject gw, string ip, List<JsonObject> listeners, Dictionary<string, int> attached, DateTimeOffset now, CancellationToken ct)
+    private async Task WriteGatewayStatusAsync(JsonObject gw, string ip, List<JsonObject> listeners, Dictionary<string, int> attached,
+        Dictionary<string, ListenerTls> tls, DateTimeOffset now, CancellationToken ct)
     {
         var generation = Generation(gw);
         var old = gw["status"] as JsonObject;
@@ -211,14 +225,19 @@ public sealed class GatewayController : IDisposable
             var name = (string)l["name"]!;
             var http = (string?)l["protocol"] is "HTTP" or "HTTPS";
             var oldConditions = (old?["listeners"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(s => (string?)s["name"] == name)?["conditions"] as JsonArray;
+            var refs = tls.GetValueOrDefault(name);
+            var serves = refs is null || refs.Serves;
             JsonObject[] desired = http
                 ? [Conditions.Make("Accepted", true, "Accepted", "Listener is valid", generation),
-                   Conditions.Make("Programmed", true, "Programmed", "Listener is programmed", generation),
-                   Conditions.Make("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)]
+                   serves ? Conditions.Make("Programmed", true, "Programmed", "Listener is programmed", generation)
+                          : Conditions.Make("Programmed", false, "Invalid", $"Failed to program listener: {refs!.ProgramError}", generation),
+                   refs?.Reason is { } reason
+                       ? Conditions.Make("ResolvedRefs", false, reason, refs.Message!, generation)
+                       : Conditions.Make("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)]
                 : [Conditions.Make("Accepted", false, "UnsupportedProtocol", $"Protocol {(string?)l["protocol"]} is not supported", generation),
                    Conditions.Make("Programmed", false, "Invalid", "Listener is not programmed", generation),
                    Conditions.Make("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)];
-            if (http) programmed++;
+            if (http && serves) programmed++;
             listenerStatus.Add(new JsonObject
             {
                 ["name"] = name,

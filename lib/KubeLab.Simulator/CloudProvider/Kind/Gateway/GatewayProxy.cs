@@ -11,6 +11,8 @@ namespace KubeLab.Simulator.CloudProvider.Kind.Gateway;
 /// Answers as Envoy gives them: no route → 404 with an empty body; a rule with invalid backends → 500 (direct response); a
 /// refused connection → 503 <c>upstream connect error …</c>; no address for a headless Service → 503 <c>no healthy upstream</c>;
 /// nothing answering within the 5 s connect timeout → 503 <c>… reset reason: connection timeout</c>.
+/// A port of HTTPS listeners terminates TLS: it presents <see cref="ListenerCertificates"/> to TLS clients, closes a plain-HTTP
+/// connection without an answer (its handshake fails), and tells the backend <c>x-forwarded-proto: https</c>.
 /// </summary>
 public sealed class GatewayProxy : IDisposable
 {
@@ -18,7 +20,7 @@ public sealed class GatewayProxy : IDisposable
     private readonly ClusterNetwork network;
     private readonly TimeProvider time;
     private readonly PodSandbox sandbox;
-    private readonly Dictionary<int, IDisposable> listening = new();
+    private readonly Dictionary<int, (IDisposable Listening, ListenerCertificates? Tls)> listening = new();
     private volatile IReadOnlyDictionary<int, RouteTable> tables = new Dictionary<int, RouteTable>();
     private volatile IReadOnlyDictionary<string, (string ClusterIp, bool Headless)> services = new Dictionary<string, (string, bool)>();
     private readonly Random random;
@@ -36,30 +38,53 @@ public sealed class GatewayProxy : IDisposable
 
     public string Address { get; }
 
-    /// <summary>Replaces the configuration (Envoy's xDS push): listener port → routes; Service "ns/name" → ClusterIP (or headless).</summary>
-    public void Configure(IReadOnlyDictionary<int, RouteTable> routes, IReadOnlyDictionary<string, (string ClusterIp, bool Headless)> backends)
+    /// <summary>
+    /// Replaces the configuration (Envoy's xDS push): listener port → routes; Service "ns/name" → ClusterIP (or headless);
+    /// port → certificates for the ports that terminate TLS (HTTPS listeners whose Secrets resolved).
+    /// </summary>
+    public void Configure(IReadOnlyDictionary<int, RouteTable> routes, IReadOnlyDictionary<string, (string ClusterIp, bool Headless)> backends,
+        IReadOnlyDictionary<int, IReadOnlyList<FilterChain>>? tls = null)
     {
         services = backends;
         tables = routes;
+        tls ??= new Dictionary<int, IReadOnlyList<FilterChain>>();
         lock (listening)
         {
-            foreach (var port in listening.Keys.Except(routes.Keys).ToList())
+            // A port that is gone, or switches between plain and TLS, is closed and opened again.
+            foreach (var port in listening.Keys.Where(p => !routes.ContainsKey(p) || (listening[p].Tls is not null) != tls.ContainsKey(p)).ToList())
             {
-                listening[port].Dispose();
+                listening[port].Listening.Dispose();
                 listening.Remove(port);
             }
-            foreach (var port in routes.Keys.Where(p => !listening.ContainsKey(p)))
-                listening[port] = sandbox.Listen(port, "envoy", (r, ct) => HandleAsync(port, r, ct));
+            foreach (var port in routes.Keys)
+            {
+                if (listening.TryGetValue(port, out var open))
+                {
+                    if (open.Tls is not null) open.Tls.Chains = tls[port];
+                    continue;
+                }
+                var certificates = tls.TryGetValue(port, out var certs) ? new ListenerCertificates { Chains = certs } : null;
+                var p = port;
+                listening[port] = (sandbox.Listen(port, "envoy", (r, ct) => HandleAsync(p, r, ct), certificates), certificates);
+            }
         }
+    }
+
+    /// <summary>The filter chains of a TLS port (null: the port is plain HTTP or closed).</summary>
+    public IReadOnlyList<FilterChain>? CertificatesOn(int port)
+    {
+        lock (listening) return listening.TryGetValue(port, out var l) ? l.Tls?.Chains : null;
     }
 
     public async Task<HttpResponseMessageModel> HandleAsync(int port, HttpRequestMessageModel request, CancellationToken ct)
     {
+        // A plain request on a TLS port fails Envoy's handshake: the connection is closed without an answer.
+        if (!request.Tls && CertificatesOn(port) is not null) throw NetworkException.Closed(Address, port);
         if (!tables.TryGetValue(port, out var table) || table.Find(request) is not { } route) return Envoy(404, "");
         if (route.Redirect is { } redirect) return RedirectResponse(redirect, request, port);
         if (route.DirectStatus is { } status) return Envoy(status, "");
         if (RouteTable.PickBackend(route.Backends, random) is not { } backend) return Envoy(500, "");
-        var forwarded = Modify(request, route.Headers);
+        var forwarded = Modify(request, route.Headers) with { Tls = false };
         if (!services.TryGetValue($"{backend.Namespace}/{backend.Service}", out var svc)) return Envoy(500, "");
         var target = svc.Headless ? network.Resolve(null, $"{backend.Service}.{backend.Namespace}.svc.cluster.local") : svc.ClusterIp;
         if (target is null) return Envoy(503, "no healthy upstream");
@@ -92,7 +117,7 @@ public sealed class GatewayProxy : IDisposable
             foreach (var k in m.Remove) headers.Remove(k);
         }
         // Envoy's own request headers towards the upstream.
-        headers["x-forwarded-proto"] = "http";
+        headers["x-forwarded-proto"] = r.Tls ? "https" : "http";
         headers["x-request-id"] = Guid.NewGuid().ToString();
         return r with { Headers = headers };
     }
@@ -115,7 +140,7 @@ public sealed class GatewayProxy : IDisposable
     {
         lock (listening)
         {
-            foreach (var l in listening.Values) l.Dispose();
+            foreach (var l in listening.Values) l.Listening.Dispose();
             listening.Clear();
         }
         network.Detach(sandbox);
