@@ -219,7 +219,11 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
 
         // kubectl with a credential-less user prompts for a password, so it is asked with a basic-auth user: kube-apiserver
         // has no basic-auth authenticator since 1.19, so that header is no credential and the request is anonymous.
-        var r = await AuthenticationKubectl.RunAsync(AuthenticationKubectl.WithUser(f.Cluster, "    username: someone\n    password: secret\n"), "get", "pods", "-n", "default");
+        // A fresh discovery cache: with a cached one (ports are reused between runs) kubectl skips discovery and gets the pods 403.
+        var cache = Directory.CreateTempSubdirectory("kubectl-cache-").FullName;
+        var r = await AuthenticationKubectl.RunAsync(AuthenticationKubectl.WithUser(f.Cluster, "    username: someone\n    password: secret\n"),
+            "get", "pods", "-n", "default", "--cache-dir", cache);
+        Directory.Delete(cache, recursive: true);
         Assert.NotEqual(0, r.ExitCode);
         // Discovery (/api) is forbidden to anonymous, and kubectl's aggregated-discovery client cannot read the Status it gets:
         // real kubectl prints "couldn't get current server API group list: unknown" and "Error from server (Forbidden): unknown".

@@ -14,50 +14,18 @@ namespace KubeLab.Simulator.Api.CustomResources;
 /// <c>customresourcecleanup.apiextensions.k8s.io</c> finalizer is removed and the CRD goes).
 /// Like the garbage collector it runs in the API server's process, on the store's change events.
 /// </summary>
-public sealed class CustomResourceDefinitionController : IAsyncDisposable
+public sealed class CustomResourceDefinitionController(RestStorage storage)
+    // A pass every simulated second as well: a deleted CRD waits for its objects to go (the finalizer controller's requeue).
+    : Lifecycle.ChangeDrivenLoop(storage, TimeSpan.FromSeconds(1))
 {
     private static readonly ResourceType Crds = ResourceRegistry.CustomResourceDefinitions;
-    private readonly RestStorage storage;
-    private readonly CustomResourceTypes types;
-    private readonly SemaphoreSlim signal = new(0);
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
-    private int dirty = 1;
-    private bool unsettled;
+    private readonly CustomResourceTypes types = CustomResourceTypes.For(storage.Store);
 
-    public CustomResourceDefinitionController(RestStorage storage)
-    {
-        this.storage = storage;
-        types = CustomResourceTypes.For(storage.Store);
-        storage.Store.Changed += OnChanged;
-        loop = Task.Run(Run);
-    }
+    protected override bool Matters(WatchEvent ev) => ev.Resource == Crds;
 
-    private void OnChanged(WatchEvent ev)
+    protected override void Pass()
     {
-        if (ev.Resource != Crds) return;
-        Volatile.Write(ref dirty, 1);
-        if (signal.CurrentCount == 0) signal.Release();
-    }
-
-    private async Task Run()
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await signal.WaitAsync(TimeSpan.FromSeconds(1), stop.Token);
-                if (Interlocked.Exchange(ref dirty, 0) == 0 && !unsettled) continue;
-                unsettled = false;
-                foreach (var crd in storage.Store.List(Crds, null).Items) unsettled |= !Sync(crd);
-            }
-            catch (OperationCanceledException) { break; }
-            catch (Exception)
-            {
-                // A failed pass (a conflicting write) is redone on the next tick.
-                Volatile.Write(ref dirty, 1);
-            }
-        }
+        foreach (var crd in Storage.Store.List(Crds, null).Items) Sync(crd);
     }
 
     /// <summary>One CRD; false while it waits for something (objects still terminating).</summary>
@@ -65,7 +33,7 @@ public sealed class CustomResourceDefinitionController : IAsyncDisposable
     {
         if (crd.IsDeleting()) return Finalize(crd);
         var next = crd.CloneObject();
-        var now = storage.Now();
+        var now = Storage.Now();
         var (accepted, reason, message) = NamingConflicts(crd);
         var status = next["status"] as JsonObject ?? new JsonObject();
         next["status"] = status;
@@ -90,7 +58,7 @@ public sealed class CustomResourceDefinitionController : IAsyncDisposable
     {
         var names = crd.Path("spec.names") as JsonObject ?? new JsonObject();
         var group = crd.Path("spec.group")?.ToString();
-        var others = storage.Store.List(Crds, null).Items.Where(o => o.Uid() != crd.Uid() && o.Path("spec.group")?.ToString() == group)
+        var others = Storage.Store.List(Crds, null).Items.Where(o => o.Uid() != crd.Uid() && o.Path("spec.group")?.ToString() == group)
             .Select(o => o.Path("status.acceptedNames") as JsonObject).OfType<JsonObject>().ToList();
         static IEnumerable<string> Resources(JsonObject n) => new[] { n.Str("plural"), n.Str("singular") }.Concat((n["shortNames"] as JsonArray)?.Select(s => s?.ToString()) ?? []).OfType<string>().Where(s => s.Length > 0);
         var taken = others.SelectMany(Resources).ToHashSet(StringComparer.Ordinal);
@@ -108,7 +76,7 @@ public sealed class CustomResourceDefinitionController : IAsyncDisposable
     private bool Finalize(JsonObject crd)
     {
         if (!crd.Finalizers().Contains(CustomResourceDefinitionStrategy.CleanupFinalizer)) return true;
-        var now = storage.Now();
+        var now = Storage.Now();
         if (CrdConditions.Find(crd, "Terminating")?.Str("reason") is not "InstanceDeletionInProgress")
         {
             var inProgress = crd.CloneObject();
@@ -116,36 +84,27 @@ public sealed class CustomResourceDefinitionController : IAsyncDisposable
             crd = WriteStatus(inProgress) ?? crd;
         }
         var key = types.StorageKeyOf(crd);
-        var remaining = key is null ? [] : storage.Store.List(key, null).Items;
+        var remaining = key is null ? [] : Storage.Store.List(key, null).Items;
         foreach (var obj in remaining.Where(o => !o.IsDeleting()))
         {
-            try { storage.Delete(key!, obj.Namespace(), obj.Name(), new DeleteOptions(null, "Background", obj.Uid(), null, false)); }
+            try { Storage.Delete(key!, obj.Namespace(), obj.Name(), new DeleteOptions(null, "Background", obj.Uid(), null, false)); }
             catch (ApiError e) when (e.Code is 404 or 409) { }
         }
-        if (key is not null && storage.Store.List(key, null).Items.Count > 0) return false;
+        if (key is not null && Storage.Store.List(key, null).Items.Count > 0) return false;
         var done = crd.CloneObject();
         CrdConditions.Set(done, "Terminating", "False", "InstanceDeletionCompleted", "removed all instances", now);
         done.SetFinalizers(done.Finalizers().Where(f => f != CustomResourceDefinitionStrategy.CleanupFinalizer));
-        storage.Write(Crds, done);
+        Storage.Write(Crds, done);
         return true;
     }
 
     private JsonObject? WriteStatus(JsonObject crd)
     {
-        try { return storage.Update(Crds, null, crd.Name(), crd, "status"); }
+        try { return Storage.Update(Crds, null, crd.Name(), crd, "status"); }
         catch (ApiError e) when (e.Code is 404 or 409)
         {
-            Volatile.Write(ref dirty, 1);
+            Poke();
             return null;
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        storage.Store.Changed -= OnChanged;
-        await stop.CancelAsync();
-        try { await loop; } catch (OperationCanceledException) { }
-        stop.Dispose();
-        signal.Dispose();
     }
 }

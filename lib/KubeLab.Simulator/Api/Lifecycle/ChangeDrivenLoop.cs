@@ -6,6 +6,8 @@ namespace KubeLab.Simulator.Api.Lifecycle;
 /// <summary>
 /// An in-process controller that reconciles after relevant store changes (batched) and on a periodic resync,
 /// like an informer-driven controller with a resync period. Subclasses say which changes matter and what a pass does.
+/// The controllers that run next to the store rather than over HTTP use it: resource quota, disruption, the service-account
+/// controllers and the CRD controllers.
 /// </summary>
 public abstract class ChangeDrivenLoop : IAsyncDisposable
 {
@@ -15,10 +17,18 @@ public abstract class ChangeDrivenLoop : IAsyncDisposable
     private readonly TimeSpan resync;
     private int dirty = 1;
 
-    protected ChangeDrivenLoop(RestStorage storage, TimeSpan resync)
+    /// <param name="firstPassNow">Run one pass before the constructor returns (what must exist once the cluster is up, e.g. the
+    /// seeded namespaces' default ServiceAccounts). It calls the subclass's <see cref="Pass"/> from this constructor, so a subclass
+    /// that asks for it must have its state ready by then (primary-constructor parameters and field initializers are).</param>
+    protected ChangeDrivenLoop(RestStorage storage, TimeSpan resync, bool firstPassNow = false)
     {
         Storage = storage;
         this.resync = resync;
+        if (firstPassNow)
+        {
+            Pass();
+            dirty = 0;
+        }
         storage.Store.Changed += OnChanged;
         loop = Task.Run(Run);
     }

@@ -23,7 +23,8 @@ namespace KubeLab.Simulator.Controllers.ServiceAccount;
 /// gets one; pods use short-lived TokenRequest tokens instead.</item>
 /// </list>
 /// </summary>
-public sealed class ServiceAccountControllers : IAsyncDisposable
+public sealed class ServiceAccountControllers(RestStorage storage, ServiceAccountTokens tokens)
+    : Api.Lifecycle.ChangeDrivenLoop(storage, TimeSpan.FromMinutes(5), firstPassNow: true)
 {
     public const string RootCaConfigMap = "kube-root-ca.crt";
     public const string ServiceAccountNameKey = "kubernetes.io/service-account.name";
@@ -37,57 +38,24 @@ public sealed class ServiceAccountControllers : IAsyncDisposable
     private static readonly ResourceType ConfigMaps = Type("ConfigMap");
     private static readonly ResourceType Secrets = Type("Secret");
 
-    private readonly RestStorage storage;
-    private readonly ServiceAccountTokens tokens;
-    private readonly SemaphoreSlim signal = new(0);
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
-    private int dirty = 1;
-
-    public ServiceAccountControllers(RestStorage storage, ServiceAccountTokens tokens)
-    {
-        this.storage = storage;
-        this.tokens = tokens;
-        Sync();
-        storage.Store.Changed += OnChanged;
-        loop = Task.Run(Run);
-    }
-
     private static ResourceType Type(string kind) => ResourceRegistry.Types.Single(t => t.Kind == kind && t.Group.Length == 0);
 
-    private void OnChanged(WatchEvent ev)
-    {
-        if (ev.Resource.Group.Length != 0 || ev.Resource.Kind is not ("Namespace" or "ServiceAccount" or "ConfigMap" or "Secret")) return;
-        Volatile.Write(ref dirty, 1);
-        if (signal.CurrentCount == 0) signal.Release();
-    }
+    protected override bool Matters(WatchEvent ev)
+        => ev.Resource.Group.Length == 0 && ev.Resource.Kind is "Namespace" or "ServiceAccount" or "ConfigMap" or "Secret";
 
-    private async Task Run()
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await signal.WaitAsync(TimeSpan.FromSeconds(5), stop.Token);
-                if (Interlocked.Exchange(ref dirty, 0) == 0) continue;
-                Sync();
-            }
-            catch (OperationCanceledException) { break; }
-            catch (Exception) { Volatile.Write(ref dirty, 1); }
-        }
-    }
+    protected override void Pass() => Sync();
 
     /// <summary>One pass of the three controllers over the namespaces and the token Secrets.</summary>
     public void Sync()
     {
-        foreach (var ns in storage.Store.List(ResourceRegistry.Namespaces, null).Items)
+        foreach (var ns in Storage.Store.List(ResourceRegistry.Namespaces, null).Items)
         {
             if (ns.IsDeleting()) continue;
             var name = ns.Name();
             Try(() => EnsureDefaultServiceAccount(name));
             Try(() => EnsureRootCa(name));
         }
-        foreach (var secret in storage.Store.List(Secrets, null).Items)
+        foreach (var secret in Storage.Store.List(Secrets, null).Items)
             if (secret.Str("type") == ServiceAccountTokenType && !secret.IsDeleting()) Try(() => SyncTokenSecret(secret));
     }
 
@@ -100,8 +68,8 @@ public sealed class ServiceAccountControllers : IAsyncDisposable
 
     private void EnsureDefaultServiceAccount(string ns)
     {
-        if (storage.Store.GetReadOnly(ServiceAccounts, ns, "default") is not null) return;
-        storage.Create(ServiceAccounts, ns, new JsonObject
+        if (Storage.Store.GetReadOnly(ServiceAccounts, ns, "default") is not null) return;
+        Storage.Create(ServiceAccounts, ns, new JsonObject
         {
             ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = new JsonObject { ["name"] = "default", ["namespace"] = ns },
         }, fieldManager: Manager);
@@ -109,13 +77,13 @@ public sealed class ServiceAccountControllers : IAsyncDisposable
 
     private void EnsureRootCa(string ns)
     {
-        var existing = storage.Store.GetReadOnly(ConfigMaps, ns, RootCaConfigMap);
+        var existing = Storage.Store.GetReadOnly(ConfigMaps, ns, RootCaConfigMap);
         if (existing is not null && existing["data"].Str("ca.crt") == tokens.Pki.CaPem && existing.Meta()["annotations"].Str("kubernetes.io/description") == RootCaDescription) return;
         var data = new JsonObject { ["ca.crt"] = tokens.Pki.CaPem };
         var annotations = new JsonObject { ["kubernetes.io/description"] = RootCaDescription };
         if (existing is null)
         {
-            storage.Create(ConfigMaps, ns, new JsonObject
+            Storage.Create(ConfigMaps, ns, new JsonObject
             {
                 ["apiVersion"] = "v1", ["kind"] = "ConfigMap",
                 ["metadata"] = new JsonObject { ["name"] = RootCaConfigMap, ["namespace"] = ns, ["annotations"] = annotations },
@@ -127,8 +95,8 @@ public sealed class ServiceAccountControllers : IAsyncDisposable
         updated["data"] = data;
         if (updated.Meta()["annotations"] is not JsonObject a) updated.Meta()["annotations"] = a = new JsonObject();
         a["kubernetes.io/description"] = RootCaDescription;
-        ManagedFields.Record(updated, Manager, "Update", storage.Now());
-        storage.Update(ConfigMaps, ns, RootCaConfigMap, updated, null);
+        ManagedFields.Record(updated, Manager, "Update", Storage.Now());
+        Storage.Update(ConfigMaps, ns, RootCaConfigMap, updated, null);
     }
 
     private void SyncTokenSecret(JsonObject secret)
@@ -137,12 +105,12 @@ public sealed class ServiceAccountControllers : IAsyncDisposable
         var annotations = secret.Meta()["annotations"] as JsonObject;
         var saName = annotations.Str(ServiceAccountNameKey);
         if (string.IsNullOrEmpty(saName)) return;
-        var sa = storage.Store.GetReadOnly(ServiceAccounts, ns, saName);
+        var sa = Storage.Store.GetReadOnly(ServiceAccounts, ns, saName);
         var wantedUid = annotations.Str(ServiceAccountUidKey);
         // tokens_controller.go syncSecret: a token Secret whose ServiceAccount is gone (or is another one by now) is deleted.
         if (sa is null || (!string.IsNullOrEmpty(wantedUid) && wantedUid != sa.Uid()))
         {
-            storage.Delete(Secrets, ns, secret.Name(), new DeleteOptions(null, null, secret.Uid(), null, false));
+            Storage.Delete(Secrets, ns, secret.Name(), new DeleteOptions(null, null, secret.Uid(), null, false));
             return;
         }
         var data = secret["data"] as JsonObject;
@@ -155,16 +123,7 @@ public sealed class ServiceAccountControllers : IAsyncDisposable
         newData["namespace"] = B64(ns);
         updated["data"] = newData;
         ((JsonObject)updated.Meta()["annotations"]!)[ServiceAccountUidKey] = sa.Uid();
-        ManagedFields.Record(updated, Manager, "Update", storage.Now());
-        storage.Update(Secrets, ns, secret.Name(), updated, null);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        storage.Store.Changed -= OnChanged;
-        await stop.CancelAsync();
-        try { await loop; } catch (OperationCanceledException) { }
-        stop.Dispose();
-        signal.Dispose();
+        ManagedFields.Record(updated, Manager, "Update", Storage.Now());
+        Storage.Update(Secrets, ns, secret.Name(), updated, null);
     }
 }
