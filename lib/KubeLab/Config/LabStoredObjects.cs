@@ -23,8 +23,7 @@ public sealed partial class Lab
         ArgumentException.ThrowIfNullOrWhiteSpace(resource);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var key = EtcdKey(resource, ns ?? Namespace, name);
-        var pods = await _client.CoreV1.ListNamespacedPodAsync("kube-system", labelSelector: "component=etcd", cancellationToken: ct).ConfigureAwait(false);
-        var etcd = pods.Items.FirstOrDefault(p => p.Status?.Phase == "Running")?.Metadata.Name
+        var etcd = await RunningEtcdPodAsync(ct).ConfigureAwait(false)
             ?? throw new PodAccessException("exec", "etcd-<control-plane>", null, null, "no running pod with label component=etcd in kube-system",
                 "kind runs etcd as the static pod etcd-k8s-course-control-plane; on a cluster without one (a managed service) etcd cannot be read this way.");
         var r = await ExecInNamespaceAsync("kube-system", etcd, ["etcdctl", .. EtcdctlTls, "get", key, "-w", "json"], ct: ct).ConfigureAwait(false);
@@ -35,6 +34,22 @@ public sealed partial class Lab
         if (kv is null) return null;
         return new StoredObject(Encoding.UTF8.GetString(Convert.FromBase64String(kv["key"]!.GetValue<string>())),
             Convert.FromBase64String(kv["value"]?.GetValue<string>() ?? ""), kv["mod_revision"]?.GetValue<long>() ?? 0);
+    }
+
+    /// <summary>
+    /// The running etcd static pod; while one exists but is not Running yet (a cluster that has just started) it is waited for,
+    /// at most 30 s. Null when there is none.
+    /// </summary>
+    private async Task<string?> RunningEtcdPodAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var pods = await _client.CoreV1.ListNamespacedPodAsync("kube-system", labelSelector: "component=etcd", cancellationToken: ct).ConfigureAwait(false);
+            if (pods.Items.FirstOrDefault(p => p.Status?.Phase == "Running") is { } running) return running.Metadata.Name;
+            if (pods.Items.Count == 0 || DateTime.UtcNow > deadline) return null;
+            await Task.Delay(250, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>kube-apiserver's etcd key layout: /registry/&lt;resource&gt;/&lt;namespace&gt;/&lt;name&gt; (services under services/specs).</summary>
