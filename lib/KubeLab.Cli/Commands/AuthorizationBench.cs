@@ -25,7 +25,7 @@ internal static class AuthorizationBench
         var store = new ObjectStore();
         var storage = new RestStorage(store, TimeProvider.System);
         ClusterSeed.Apply(storage, workerNodes: 0, coreDns: false);
-        var configMaps = ResourceRegistry.Types.First(t => t.Kind == "ConfigMap");
+        var configMaps = ResourceRegistry.ForKind("ConfigMap");
         var roleBindings = ResourceRegistry.Find(RbacPolicy.Group, "v1", "rolebindings")!;
         storage.Create(configMaps, "default", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "bench" }, ["data"] = new JsonObject { ["k"] = "v" } });
         for (var i = 0; i < 200; i++) storage.Create(roleBindings, "default", Binding($"other-{i:000}", $"user-{i}"));

@@ -27,14 +27,18 @@ public sealed record Subject(string Kind, string Name, string? Namespace = null,
         _ => [.. ExtraGroups ?? [], "system:authenticated"],
     };
 
+    /// <summary>
+    /// The groups to name when impersonating: none for a ServiceAccount (the API server adds its groups itself), and never
+    /// system:authenticated (added to every impersonated user).
+    /// </summary>
+    private IEnumerable<string> ImpersonatedGroups => Kind == "ServiceAccount" ? [] : Groups.Where(g => g != "system:authenticated");
+
     /// <summary>kubectl's --as / --as-group for this subject.</summary>
-    public string KubectlFlags => string.Join(' ', new[] { $"--as={UserName}" }.Concat(
-        (Kind == "ServiceAccount" ? [] : Groups.Where(g => g != "system:authenticated")).Select(g => $"--as-group={g}")));
+    public string KubectlFlags => string.Join(' ', ImpersonatedGroups.Select(g => $"--as-group={g}").Prepend($"--as={UserName}"));
 
     /// <summary>The impersonation headers kubectl sends for <see cref="KubectlFlags"/> (Impersonate-User, Impersonate-Group).</summary>
     internal IEnumerable<KeyValuePair<string, string>> ImpersonationHeaders =>
-        new[] { KeyValuePair.Create("Impersonate-User", UserName) }.Concat(
-            (Kind == "ServiceAccount" ? [] : Groups.Where(g => g != "system:authenticated")).Select(g => KeyValuePair.Create("Impersonate-Group", g)));
+        ImpersonatedGroups.Select(g => KeyValuePair.Create("Impersonate-Group", g)).Prepend(KeyValuePair.Create("Impersonate-User", UserName));
 
     public override string ToString() => Kind == "ServiceAccount" ? $"sa:{Namespace}/{Name}" : Kind == "Group" ? $"group:{Name}" : Name;
 }

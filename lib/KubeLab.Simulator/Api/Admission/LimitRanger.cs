@@ -36,7 +36,7 @@ public static class LimitRanger
 
     /// <summary>The LimitRanges of the pod's namespace, as the plugin's lister reads them.</summary>
     public static List<JsonObject> InNamespace(ObjectStore store, string ns) =>
-        store.List(ResourceRegistry.Types.First(t => t.Kind == "LimitRange"), ns).Items.ToList();
+        store.List(ResourceRegistry.ForKind("LimitRange"), ns).Items.ToList();
 
     /// <summary>Admit (mutating): defaultContainerResourceRequirements + mergePodResourceRequirements.</summary>
     public static void Default(JsonObject pod, IReadOnlyList<JsonObject> limitRanges)

@@ -16,7 +16,7 @@ namespace KubeLab.Simulator.Api.Admission;
 /// </summary>
 public static class ResourceQuotaAdmission
 {
-    public static ResourceType Quotas { get; } = ResourceRegistry.Types.First(t => t.Kind == "ResourceQuota");
+    public static ResourceType Quotas { get; } = ResourceRegistry.ForKind("ResourceQuota");
 
     private static readonly ConditionalWeakTable<ObjectStore, object> Gates = new();
 

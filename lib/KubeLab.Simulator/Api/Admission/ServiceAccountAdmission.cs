@@ -18,8 +18,8 @@ public static class ServiceAccountAdmission
 {
     public const string MountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
     private const string DefaultName = "default";
-    private static readonly ResourceType ServiceAccounts = ResourceRegistry.Types.First(t => t.Kind == "ServiceAccount");
-    private static readonly ResourceType Pods = ResourceRegistry.Types.First(t => t.Kind == "Pod" && t.Group.Length == 0);
+    private static readonly ResourceType ServiceAccounts = ResourceRegistry.ForKind("ServiceAccount");
+    private static readonly ResourceType Pods = ResourceRegistry.ForKind("Pod");
 
     public static void Admit(ObjectStore store, JsonObject pod, TimeProvider time)
     {

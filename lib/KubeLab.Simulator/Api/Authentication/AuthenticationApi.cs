@@ -27,7 +27,6 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
     public const long KubeletExpirationSeconds = 3607;
     public const long ExtendedExpirationSeconds = 24L * 365 * 60 * 60;
 
-    private static ResourceType Type(string kind) => ResourceRegistry.Types.Single(t => t.Kind == kind && t.Group.Length == 0);
 
     public static bool IsReview(ResourceType t) => t.Group == "authentication.k8s.io" && t.Kind is "SelfSubjectReview" or "TokenReview";
 
@@ -52,7 +51,7 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
             errors.Add(FieldError.Invalid("spec.expirationSeconds", seconds.ToString(CultureInfo.InvariantCulture), "may not specify a duration larger than 2^32 seconds"));
         if (errors.Count > 0) throw ApiError.Invalid(TokenRequestType, serviceAccount, errors);
 
-        var sa = storage.Get(Type("ServiceAccount"), ns, serviceAccount);
+        var sa = storage.Get(ResourceRegistry.ForKind("ServiceAccount"), ns, serviceAccount);
         var audiences = spec["audiences"] is JsonArray a && a.Count > 0 ? a.Select(x => x?.ToString() ?? "").ToList() : [ServiceAccountTokens.Issuer];
         var binding = new TokenBinding(ns, serviceAccount, sa.Uid() ?? "");
         var now = storage.Time.GetUtcNow();
@@ -67,7 +66,7 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
             switch (kind)
             {
                 case "Pod" when apiVersion == "v1":
-                    target = storage.Get(Type("Pod"), ns, name);
+                    target = storage.Get(ResourceRegistry.ForKind("Pod"), ns, name);
                     var podSa = target.Path("spec.serviceAccountName")?.ToString();
                     if (string.IsNullOrEmpty(podSa)) podSa = "default";
                     if (podSa != serviceAccount)
@@ -75,7 +74,7 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
                     binding = binding with { PodName = name, PodUid = target.Uid() };
                     // ServiceAccountTokenPodNodeInfo (on in 1.32): a pod-bound token also names the pod's node.
                     if (target.Path("spec.nodeName")?.ToString() is { Length: > 0 } nodeName)
-                        binding = binding with { NodeName = nodeName, NodeUid = storage.Store.GetReadOnly(Type("Node"), null, nodeName)?.Uid() ?? "" };
+                        binding = binding with { NodeName = nodeName, NodeUid = storage.Store.GetReadOnly(ResourceRegistry.ForKind("Node"), null, nodeName)?.Uid() ?? "" };
                     if (seconds == KubeletExpirationSeconds && audiences.SequenceEqual([ServiceAccountTokens.Issuer]))
                     {
                         warnAfter = now.ToUnixTimeSeconds() + seconds;
@@ -83,11 +82,11 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
                     }
                     break;
                 case "Secret" when apiVersion == "v1":
-                    target = storage.Get(Type("Secret"), ns, name);
+                    target = storage.Get(ResourceRegistry.ForKind("Secret"), ns, name);
                     binding = binding with { SecretName = name, SecretUid = target.Uid() };
                     break;
                 case "Node" when apiVersion == "v1":
-                    target = storage.Get(Type("Node"), null, name);
+                    target = storage.Get(ResourceRegistry.ForKind("Node"), null, name);
                     binding = binding with { NodeName = name, NodeUid = target.Uid() };
                     break;
                 default:

@@ -12,10 +12,10 @@ namespace KubeLab.Simulator.Api.Authentication;
 public sealed class ServiceAccountTokenAuthenticator(ServiceAccountTokens tokens, ObjectStore store, TimeProvider time)
 {
     private static readonly TimeSpan Leeway = TimeSpan.FromMinutes(1);
-    private static readonly ResourceType ServiceAccounts = ResourceRegistry.Types.Single(t => t.Kind == "ServiceAccount");
-    private static readonly ResourceType Pods = ResourceRegistry.Types.Single(t => t.Kind == "Pod");
-    private static readonly ResourceType Secrets = ResourceRegistry.Types.Single(t => t.Kind == "Secret");
-    private static readonly ResourceType Nodes = ResourceRegistry.Types.Single(t => t.Kind == "Node");
+    private static readonly ResourceType ServiceAccounts = ResourceRegistry.ForKind("ServiceAccount");
+    private static readonly ResourceType Pods = ResourceRegistry.ForKind("Pod");
+    private static readonly ResourceType Secrets = ResourceRegistry.ForKind("Secret");
+    private static readonly ResourceType Nodes = ResourceRegistry.ForKind("Node");
 
     /// <summary>
     /// The user, or the reason the token is refused. <paramref name="audiences"/>: what the token must be meant for (the API

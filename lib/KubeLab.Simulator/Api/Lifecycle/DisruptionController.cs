@@ -15,8 +15,8 @@ namespace KubeLab.Simulator.Api.Lifecycle;
 /// </summary>
 public sealed class DisruptionController(RestStorage storage) : ChangeDrivenLoop(storage, TimeSpan.FromSeconds(30))
 {
-    public static ResourceType Budgets { get; } = ResourceRegistry.Types.First(t => t.Kind == "PodDisruptionBudget");
-    private static readonly ResourceType Pods = ResourceRegistry.Types.First(t => t.Kind == "Pod");
+    public static ResourceType Budgets { get; } = ResourceRegistry.ForKind("PodDisruptionBudget");
+    private static readonly ResourceType Pods = ResourceRegistry.ForKind("Pod");
     private static readonly TimeSpan DeletionTimeout = TimeSpan.FromMinutes(2);
 
     protected override bool Matters(WatchEvent ev) =>

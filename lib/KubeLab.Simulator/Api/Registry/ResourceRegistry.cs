@@ -53,6 +53,10 @@ public static class ResourceRegistry
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"], HasStatus: true),
     ];
 
+    /// <summary>The served type of a kind that only one group serves (Pod, Secret, PodDisruptionBudget…; not Event or HorizontalPodAutoscaler).</summary>
+    public static ResourceType ForKind(string kind)
+        => Types.Single(t => t.Kind == kind && t.Kind is not ("Event" or "HorizontalPodAutoscaler"));
+
     public static ResourceType CustomResourceDefinitions { get; } = Types.Single(t => t.Kind == "CustomResourceDefinition");
 
     public static ResourceType Namespaces { get; } = Types.Single(t => t.Kind == "Namespace");

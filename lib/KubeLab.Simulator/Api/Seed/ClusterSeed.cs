@@ -11,7 +11,7 @@ public static class ClusterSeed
 
     public static void Apply(RestStorage storage, int workerNodes = 2, bool coreDns = true)
     {
-        var ns = ResourceRegistry.Types.First(t => t.Kind == "Namespace");
+        var ns = ResourceRegistry.ForKind("Namespace");
         foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
             storage.Create(ns, null, new JsonObject
             {
@@ -19,7 +19,7 @@ public static class ClusterSeed
             });
 
         // The API server's own service in "default", as in every cluster.
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "Service"), "default", new JsonObject
+        storage.Create(ResourceRegistry.ForKind("Service"), "default", new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "kubernetes", ["labels"] = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" } },
             ["spec"] = new JsonObject
@@ -32,7 +32,7 @@ public static class ClusterSeed
 
         // kubeadm's CoreDNS addon Service (cmd/kubeadm/app/phases/addons/dns manifests): kube-dns at the tenth address of the range.
         // The DNS answers come from Network/Dns/ClusterDns; this object is what `kubectl get svc -n kube-system` shows on kind.
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "Service"), "kube-system", new JsonObject
+        storage.Create(ResourceRegistry.ForKind("Service"), "kube-system", new JsonObject
         {
             ["metadata"] = new JsonObject
             {
@@ -57,7 +57,7 @@ public static class ClusterSeed
         Authorization.BootstrapPolicy.Apply(storage);
 
         // kind's default StorageClass: rancher's local-path-provisioner, binding delayed until a pod uses the claim.
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "StorageClass"), null, new JsonObject
+        storage.Create(ResourceRegistry.ForKind("StorageClass"), null, new JsonObject
         {
             ["metadata"] = new JsonObject
             {
@@ -69,7 +69,7 @@ public static class ClusterSeed
             ["volumeBindingMode"] = "WaitForFirstConsumer",
         });
 
-        var nodes = ResourceRegistry.Types.First(t => t.Kind == "Node");
+        var nodes = ResourceRegistry.ForKind("Node");
         var controlPlane = storage.Create(nodes, null, Node("k8s-course-control-plane", "172.18.0.2", "10.244.0.0/24", controlPlane: true));
         EtcdStaticPod.Apply(storage, controlPlane, "172.18.0.2");
         // kind names workers <cluster>-worker, <cluster>-worker2, …; node i gets 172.18.0.(i+2) and pod CIDR 10.244.i.0/24.

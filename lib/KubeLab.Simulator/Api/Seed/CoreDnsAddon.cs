@@ -135,15 +135,15 @@ public static class CoreDnsAddon
 
     public static void Apply(RestStorage storage)
     {
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "ConfigMap"), "kube-system", new JsonObject
+        storage.Create(ResourceRegistry.ForKind("ConfigMap"), "kube-system", new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "coredns" },
             ["data"] = new JsonObject { ["Corefile"] = Corefile },
         });
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "ServiceAccount"), "kube-system", new JsonObject
+        storage.Create(ResourceRegistry.ForKind("ServiceAccount"), "kube-system", new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "coredns" },
         });
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "Deployment"), "kube-system", (JsonObject)YamlJson.Parse(Deployment)!);
+        storage.Create(ResourceRegistry.ForKind("Deployment"), "kube-system", (JsonObject)YamlJson.Parse(Deployment)!);
     }
 }

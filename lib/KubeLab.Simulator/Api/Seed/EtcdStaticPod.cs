@@ -28,7 +28,7 @@ public static class EtcdStaticPod
             "--listen-metrics-urls=http://127.0.0.1:2381", $"--listen-peer-urls=https://{nodeIp}:2380", $"--name={NodeName}",
             $"--peer-cert-file={pki}/peer.crt", "--peer-client-cert-auth=true", $"--peer-key-file={pki}/peer.key",
             $"--peer-trusted-ca-file={pki}/ca.crt", "--snapshot-count=10000", $"--trusted-ca-file={pki}/ca.crt");
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "Pod"), "kube-system", new JsonObject
+        storage.Create(ResourceRegistry.ForKind("Pod"), "kube-system", new JsonObject
         {
             ["metadata"] = new JsonObject
             {

@@ -27,7 +27,7 @@ public static class KubernetesServiceEndpoints
                 ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = Port, ["protocol"] = "TCP" }),
             }),
         });
-        storage.Create(ResourceRegistry.Types.First(t => t.Kind == "EndpointSlice"), "default", new JsonObject
+        storage.Create(ResourceRegistry.ForKind("EndpointSlice"), "default", new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "kubernetes", ["labels"] = new JsonObject { ["kubernetes.io/service-name"] = "kubernetes" } },
             ["addressType"] = "IPv4",

@@ -18,7 +18,7 @@ public static class DefaultIngressClass
     {
         if (ingress["spec"] is not JsonObject spec || spec["ingressClassName"] is not null) return;
         if (ObjectMeta.StringMap(ingress.Path("metadata.annotations")).ContainsKey("kubernetes.io/ingress.class")) return;
-        var classes = ResourceRegistry.Types.First(t => t.Kind == "IngressClass");
+        var classes = ResourceRegistry.ForKind("IngressClass");
         var chosen = store.List(classes, null).Items
             .Where(c => ObjectMeta.StringMap(c.Path("metadata.annotations")).GetValueOrDefault(IsDefaultAnnotation) == "true")
             .OrderByDescending(c => c.Meta().Str("creationTimestamp"), StringComparer.Ordinal)

@@ -16,7 +16,7 @@ public static class DefaultStorageClass
     public static void Admit(ObjectStore store, JsonObject pvc)
     {
         if (pvc["spec"] is not JsonObject spec || spec.ContainsKey("storageClassName")) return;
-        var classes = ResourceRegistry.Types.First(t => t.Kind == "StorageClass");
+        var classes = ResourceRegistry.ForKind("StorageClass");
         // Several defaults: the newest wins (as since Kubernetes 1.26).
         var chosen = store.List(classes, null).Items
             .Where(c => ObjectMeta.StringMap(c.Path("metadata.annotations")).GetValueOrDefault(IsDefaultAnnotation) == "true")

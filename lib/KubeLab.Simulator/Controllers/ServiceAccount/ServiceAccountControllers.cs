@@ -34,11 +34,10 @@ public sealed class ServiceAccountControllers(RestStorage storage, ServiceAccoun
     // rootcacertpublisher/publisher.go: the description annotation on every kube-root-ca.crt.
     private const string RootCaDescription = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
 
-    private static readonly ResourceType ServiceAccounts = Type("ServiceAccount");
-    private static readonly ResourceType ConfigMaps = Type("ConfigMap");
-    private static readonly ResourceType Secrets = Type("Secret");
+    private static readonly ResourceType ServiceAccounts = ResourceRegistry.ForKind("ServiceAccount");
+    private static readonly ResourceType ConfigMaps = ResourceRegistry.ForKind("ConfigMap");
+    private static readonly ResourceType Secrets = ResourceRegistry.ForKind("Secret");
 
-    private static ResourceType Type(string kind) => ResourceRegistry.Types.Single(t => t.Kind == kind && t.Group.Length == 0);
 
     protected override bool Matters(WatchEvent ev)
         => ev.Resource.Group.Length == 0 && ev.Resource.Kind is "Namespace" or "ServiceAccount" or "ConfigMap" or "Secret";

@@ -16,7 +16,7 @@ namespace KubeLab.Simulator.Api.Registry.Pod;
 public static class EvictionRest
 {
     public const string Refusal = "Cannot evict pod as it would violate the pod's disruption budget.";
-    private static readonly ResourceType Pods = ResourceRegistry.Types.First(t => t.Kind == "Pod");
+    private static readonly ResourceType Pods = ResourceRegistry.ForKind("Pod");
 
     public static JsonObject Evict(RestStorage storage, string ns, string name, JsonObject eviction, bool dryRun)
     {

@@ -28,7 +28,7 @@ public static class ServiceAllocations
         var errors = new List<FieldError>();
         if (spec.Str("type") != "ExternalName") AllocateClusterIp(spec, others, errors, null);
         AllocateNodePorts(spec, others, errors, null);
-        if (errors.Count > 0) throw ApiError.Invalid(ResourceRegistry.Types.First(t => t.Kind == "Service"), svc.Name(), errors);
+        if (errors.Count > 0) throw ApiError.Invalid(ResourceRegistry.ForKind("Service"), svc.Name(), errors);
     }
 
     /// <summary>beginUpdate: keep what was allocated, drop what the new type does not need, allocate what it newly needs.</summary>
