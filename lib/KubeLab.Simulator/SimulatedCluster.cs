@@ -57,6 +57,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     // The in-process components' client and the pod network's way in: closed after the components, before the listener stops.
     private IKubernetes? controllerClient;
     private HttpClient? inClusterHttp;
+    // The in-process components' way to the API server (same pipeline, no sockets): see InProcessTransport.
+    private Api.Server.InProcessTransport? inProcess;
     private Network.HostPorts.HostPortForwarder? hostPorts;
     private int disposed;
 
@@ -150,6 +152,17 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>A client authenticating with a client certificate for <paramref name="user"/> in <paramref name="groups"/>.</summary>
     public IKubernetes CreateClient(string user, IEnumerable<string> groups) => ClientFrom(KubeconfigFor(user, groups));
 
+    /// <summary>
+    /// A client for a component running inside the simulator (controller, scheduler, kubelet): the client certificate of
+    /// <paramref name="user"/> in <paramref name="groups"/>, its requests carried in memory (<see cref="Api.Server.InProcessTransport"/>).
+    /// </summary>
+    public IKubernetes CreateInProcessClient(string user, IEnumerable<string> groups)
+    {
+        var transport = inProcess ?? throw new InvalidOperationException("the simulator has not started");
+        var certificate = Pki.IssueClientCertificate(user, groups, Clock.GetUtcNow());
+        return new Kubernetes(new KubernetesClientConfiguration { Host = Url.ToString() }, transport.HandlerFor(certificate));
+    }
+
     private static Kubernetes ClientFrom(string kubeconfig)
     {
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(kubeconfig));
@@ -240,19 +253,22 @@ public sealed class SimulatedCluster : IAsyncDisposable
         app.UseWebSockets();
         var authenticator = tokenAuthenticatorHolder = new RequestAuthenticator(new X509Authenticator(pki, clock), new ServiceAccountTokenAuthenticator(tokens, store, clock));
         handler.Authentication = new AuthenticationApi(storage, tokens, authenticator.Tokens);
-        app.Run(async ctx =>
+        async Task Serve(Microsoft.AspNetCore.Http.HttpContext ctx)
         {
             // WithAuthentication: every request is authenticated before anything else looks at it.
             if (!await AuthenticationFilter.Authenticate(ctx, authenticator)) return;
             await (ClockEndpoint.Matches(ctx) ? ClockEndpoint.Handle(ctx, clock) : handler.Handle(ctx));
-        });
+        }
+        app.Run((Microsoft.AspNetCore.Http.RequestDelegate)Serve);
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         url = new Uri(address.Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+        var inProcess = new Api.Server.InProcessTransport(app.Services, url, Serve);
         var gc = new GarbageCollector(storage);
         var cluster = new SimulatedCluster(app, shutdown, gc, url, store, clock, dataPlane, pki, tokens)
         {
+            inProcess = inProcess,
             authenticator = tokenAuthenticatorHolder,
             crdController = new Api.CustomResources.CustomResourceDefinitionController(storage),
             serviceAccountControllers = new Controllers.ServiceAccount.ServiceAccountControllers(storage, tokens),
@@ -267,7 +283,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         dataPlane.Network.ApiServerNames = ClusterPki.ServingNames(ControlPlaneNode, [ControlPlaneIp]);
         try
         {
-            cluster.controllerClient = cluster.CreateClient(ControllerUser, ControllerGroups);
+            cluster.controllerClient = cluster.CreateInProcessClient(ControllerUser, ControllerGroups);
             cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.controllerClient, clock, dataPlane, ct);
             cluster.hostPorts = Network.HostPorts.HostPortForwarder.Start(options.HostPortMappings, dataPlane.Network, clock, Console.Error);
         }
@@ -286,6 +302,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (controllers is not null) await controllers.DisposeAsync();
         controllerClient?.Dispose();
         inClusterHttp?.Dispose();
+        inProcess?.Dispose();
         await gc.DisposeAsync();
         if (crdController is not null) await crdController.DisposeAsync();
         if (serviceAccountControllers is not null) await serviceAccountControllers.DisposeAsync();

@@ -25,16 +25,24 @@ public sealed class CustomResourceDefinitionController(RestStorage storage)
 
     protected override void Pass()
     {
-        foreach (var crd in Storage.Store.List(Crds, null).Items) Sync(crd);
+        // The stored CRDs themselves (read only): a pass runs every simulated second, and CRD objects carry whole schemas.
+        // After a write the list is read again, so a CRD accepted earlier in the pass counts as a naming conflict for the next.
+        var all = Storage.Store.ListReadOnly(Crds, null).Items;
+        foreach (var crd in all.ToList())
+        {
+            var version = Storage.Store.CurrentResourceVersion;
+            Sync(crd, all);
+            if (Storage.Store.CurrentResourceVersion != version) all = Storage.Store.ListReadOnly(Crds, null).Items;
+        }
     }
 
     /// <summary>One CRD; false while it waits for something (objects still terminating).</summary>
-    private bool Sync(JsonObject crd)
+    private bool Sync(JsonObject crd, IReadOnlyList<JsonObject> all)
     {
         if (crd.IsDeleting()) return Finalize(crd);
         var next = crd.CloneObject();
         var now = Storage.Now();
-        var (accepted, reason, message) = NamingConflicts(crd);
+        var (accepted, reason, message) = NamingConflicts(crd, all);
         var status = next["status"] as JsonObject ?? new JsonObject();
         next["status"] = status;
         if (accepted is not null) status["acceptedNames"] = accepted;
@@ -54,11 +62,11 @@ public sealed class CustomResourceDefinitionController(RestStorage storage)
     }
 
     /// <summary>calculateNamesAndConditions: the requested names, unless another CRD of the group already uses one of them.</summary>
-    private (JsonObject? Accepted, string Reason, string Message) NamingConflicts(JsonObject crd)
+    private static (JsonObject? Accepted, string Reason, string Message) NamingConflicts(JsonObject crd, IReadOnlyList<JsonObject> all)
     {
         var names = crd.Path("spec.names") as JsonObject ?? new JsonObject();
         var group = crd.Path("spec.group")?.ToString();
-        var others = Storage.Store.List(Crds, null).Items.Where(o => o.Uid() != crd.Uid() && o.Path("spec.group")?.ToString() == group)
+        var others = all.Where(o => o.Uid() != crd.Uid() && o.Path("spec.group")?.ToString() == group)
             .Select(o => o.Path("status.acceptedNames") as JsonObject).OfType<JsonObject>().ToList();
         static IEnumerable<string> Resources(JsonObject n) => new[] { n.Str("plural"), n.Str("singular") }.Concat((n["shortNames"] as JsonArray)?.Select(s => s?.ToString()) ?? []).OfType<string>().Where(s => s.Length > 0);
         var taken = others.SelectMany(Resources).ToHashSet(StringComparer.Ordinal);

@@ -25,9 +25,12 @@ public static class StrategicMergePatch
     public static JsonNode? Apply(JsonNode? original, JsonNode? patch)
     {
         if (patch is not JsonObject p) return patch?.DeepClone();
-        return MergeMap(original as JsonObject, p);
+        // One deep copy of the original here; the merge below changes that copy in place (copying again at every level made a
+        // pod status patch copy the status three times).
+        return MergeMap(original is JsonObject o ? (JsonObject)o.DeepClone() : null, p);
     }
 
+    /// <summary>Merges <paramref name="patch"/> into <paramref name="original"/>, a private copy changed in place (or a new map).</summary>
     private static JsonObject? MergeMap(JsonObject? original, JsonObject patch)
     {
         var directive = (patch["$patch"] as JsonValue)?.GetValue<string>();
@@ -38,7 +41,7 @@ public static class StrategicMergePatch
             replaced.Remove("$patch");
             return replaced;
         }
-        var result = original is null ? new JsonObject() : (JsonObject)original.DeepClone();
+        var result = original ?? new JsonObject();
         if (patch["$retainKeys"] is JsonArray retain)
         {
             var keep = retain.Select(k => k?.GetValue<string>()).ToHashSet();
@@ -70,10 +73,11 @@ public static class StrategicMergePatch
             {
                 case JsonObject vo:
                     var merged = MergeMap(current as JsonObject, vo);
-                    if (merged is null) result.Remove(key); else result[key] = merged;
+                    if (merged is null) result.Remove(key); else if (!ReferenceEquals(merged, current)) result[key] = merged;
                     break;
                 case JsonArray va:
-                    result[key] = MergeList(key, current as JsonArray, va);
+                    var list = MergeList(key, current as JsonArray, va);
+                    if (!ReferenceEquals(list, current)) result[key] = list;
                     break;
                 default:
                     result[key] = value.DeepClone();
@@ -109,13 +113,14 @@ public static class StrategicMergePatch
         return MergeKeys.GetValueOrDefault(field);
     }
 
+    /// <summary>Merges a list; <paramref name="original"/> is a private copy that may be changed in place and returned.</summary>
     private static JsonArray MergeList(string field, JsonArray? original, JsonArray patch)
     {
         if (patch.Count == 1 && patch[0] is JsonObject only && (only["$patch"] as JsonValue)?.GetValue<string>() == "replace")
             return new JsonArray();
         if (PrimitiveMergeLists.Contains(field) && patch.All(e => e is JsonValue))
         {
-            var union = original is null ? new JsonArray() : (JsonArray)original.DeepClone();
+            var union = original ?? new JsonArray();
             var seen = union.Select(e => e?.ToJsonString()).ToHashSet();
             foreach (var e in patch)
                 if (seen.Add(e?.ToJsonString())) union.Add(e?.DeepClone());
@@ -132,7 +137,7 @@ public static class StrategicMergePatch
             }
             return replaced;
         }
-        var result = (JsonArray)original.DeepClone();
+        var result = original; // the caller's private copy
         foreach (var pe in patch.OfType<JsonObject>())
         {
             var keyValue = pe[mergeKey]?.ToJsonString();
@@ -145,7 +150,11 @@ public static class StrategicMergePatch
                 if (index >= 0) result.RemoveAt(index);
                 continue;
             }
-            if (index >= 0) result[index] = MergeMap(result[index] as JsonObject, pe);
+            if (index >= 0)
+            {
+                var merged = MergeMap(result[index] as JsonObject, pe);
+                if (!ReferenceEquals(merged, result[index])) result[index] = merged;
+            }
             else
             {
                 var added = MergeMap(null, pe);

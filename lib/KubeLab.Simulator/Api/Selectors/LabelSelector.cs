@@ -10,13 +10,14 @@ namespace KubeLab.Simulator.Api;
 /// </summary>
 public sealed class LabelSelector
 {
-    private readonly IReadOnlyList<LabelRequirement> requirements;
+    // An array, not an IReadOnlyList: Matches runs for every pod of every controller sync, and an interface foreach allocates.
+    private readonly LabelRequirement[] requirements;
     private readonly bool selectsNothing;
 
     private LabelSelector(IReadOnlyList<LabelRequirement> requirements, bool selectsNothing)
     {
         // Kubernetes keeps requirements sorted by key so that the string form is canonical.
-        this.requirements = requirements.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        this.requirements = requirements.OrderBy(r => r.Key, StringComparer.Ordinal).ToArray();
         this.selectsNothing = selectsNothing;
     }
 
@@ -26,7 +27,7 @@ public sealed class LabelSelector
     public static LabelSelector Nothing { get; } = new([], true);
 
     /// <summary>True when the selector matches every object.</summary>
-    public bool IsEmpty => !selectsNothing && requirements.Count == 0;
+    public bool IsEmpty => !selectsNothing && requirements.Length == 0;
 
     public IReadOnlyList<LabelRequirement> Requirements => requirements;
 
@@ -61,6 +62,7 @@ public sealed class LabelSelector
     public bool Matches(IDictionary<string, string>? labels)
     {
         if (selectsNothing) return false;
+        if (requirements.Length == 0) return true;
         foreach (var r in requirements)
             if (!r.Matches(labels)) return false;
         return true;

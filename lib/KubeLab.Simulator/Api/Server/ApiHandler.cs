@@ -219,7 +219,8 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                 Validation.Decoding.TypedDecoding.CheckBody(t, body);
                 FieldValidation(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
-                var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
+                // The decoded body is this request's own: the storage may keep it rather than copy it.
+                var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"), handOver: true);
                 await HttpIO.WriteJson(ctx, 200, Present(t, updated));
                 return;
             }
@@ -350,9 +351,10 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         var patch = await HttpIO.ReadBody(ctx);
         var dryRun = HttpIO.DryRun(ctx);
         var manager = HttpIO.Query(ctx, "fieldManager");
-        // Merge and JSON patches copy the object they patch, so for them the store's shared, read-only object is basis enough
-        // (one deep copy less per PATCH – every kubelet status write is one).
-        var readOnlyBasis = media is "application/merge-patch+json" or "application/json-patch+json" && !VersionConversion.Converts(t);
+        // Merge, strategic merge and JSON patches copy the object they patch, so for them the store's shared, read-only object is
+        // basis enough (one deep copy less per PATCH – every kubelet status write is one).
+        var readOnlyBasis = media is "application/merge-patch+json" or "application/json-patch+json" or "application/strategic-merge-patch+json"
+            && !VersionConversion.Converts(t);
         JsonObject? Current() => readOnlyBasis ? storage.Store.GetReadOnly(t, info.Namespace, info.Name!) : storage.Store.Get(t, info.Namespace, info.Name!);
         var current = Current();
 
@@ -444,7 +446,8 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         var patchRv = (patch as JsonObject)?.Path("metadata.resourceVersion")?.ToString();
         obj.Meta()["resourceVersion"] = patchRv ?? current.Meta().Str("resourceVersion");
         if (manager is not null) ManagedFields.Record(obj, manager, "Update", storage.Now());
-        return storage.Update(t, info.Namespace, info.Name!, obj, info.Subresource, dryRun);
+        // obj is this patch's own result: the storage may keep it rather than copy it.
+        return storage.Update(t, info.Namespace, info.Name!, obj, info.Subresource, dryRun, handOver: true);
     }
 
     /// <summary>pods/binding (what the scheduler posts): sets spec.nodeName once; a pod already bound is a 409 Conflict.</summary>

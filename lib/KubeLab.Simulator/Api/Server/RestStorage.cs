@@ -115,24 +115,27 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
     /// <summary>
     /// PUT semantics. <paramref name="subresource"/> "status" only changes status; the main resource ignores status for kinds with a status subresource.
     /// <paramref name="applyManager"/> names the field manager when the write is a server-side apply (its Apply entry in <paramref name="obj"/> is kept as is).
+    /// With <paramref name="handOver"/> the caller gives <paramref name="obj"/> away (a private copy it never reads again, such as a
+    /// patch result), saving a deep copy; an unconditional update, which may be retried with the same body, still copies it.
     /// </summary>
-    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false, string? applyManager = null)
+    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false, string? applyManager = null, bool handOver = false)
     {
         // An unconditional update (no resourceVersion in the body) must not fail because another writer got in between.
         var unconditional = string.IsNullOrEmpty(obj.Meta().Str("resourceVersion"));
+        var owned = handOver && !unconditional;
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 if (t.Kind == "Service" && subresource != "status")
-                    lock (ServiceAllocations.GateFor(store)) return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager);
-                return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager);
+                    lock (ServiceAllocations.GateFor(store)) return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned);
+                return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned);
             }
             catch (ApiError e) when (unconditional && e.Code == 409 && e.Reason == "Conflict" && attempt < 10) { }
         }
     }
 
-    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange, string? applyManager)
+    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange, string? applyManager, bool owned)
     {
         CheckKind(t, obj);
         var meta = obj.Meta();
@@ -157,7 +160,9 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         if (subresource == "status")
         {
             next = current.CloneObject();
-            next["status"] = obj["status"]?.DeepClone();
+            var status = obj["status"];
+            if (owned) obj.Remove("status"); // moved, not copied
+            next["status"] = owned ? status : status?.DeepClone();
             // A status apply brings the manager's new Apply entry along.
             if (applyManager is not null && obj.Meta()["managedFields"] is JsonArray applied) next.Meta()["managedFields"] = applied.DeepClone();
             // Custom resources: the status is pruned, defaulted and validated against the schema too (customresource status strategy).
@@ -169,7 +174,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         }
         else
         {
-            next = obj.CloneObject();
+            next = owned ? obj : obj.CloneObject();
             if (t.HasStatus) next["status"] = current["status"]?.DeepClone();
             // Immutable or server-owned metadata.
             var nm = next.Meta();

@@ -68,7 +68,8 @@ public sealed class ObjectStore
         return (shared, version);
     }
 
-    private (List<JsonObject> Items, long ResourceVersion) ListReadOnly(ResourceType t, string? ns)
+    /// <summary>The stored objects of one type without copying (shared and read-only: clone one before changing it).</summary>
+    public (List<JsonObject> Items, long ResourceVersion) ListReadOnly(ResourceType t, string? ns)
     {
         lock (gate)
         {

@@ -12,9 +12,12 @@ namespace KubeLab.Simulator.Api.Validation.Decoding;
 /// </summary>
 public static class TypeWalker
 {
-    public static TypeMismatch? FirstMismatch(JsonNode? node, GoShape root) => Walk(node, root, null, "", "", null);
+    // Every write is walked (a pod status patch included), and nearly all fit: the first walk builds no paths; only when it finds a
+    // mismatch does a second walk build the Go and structured-merge-diff paths the messages need.
+    public static TypeMismatch? FirstMismatch(JsonNode? node, GoShape root) =>
+        Walk(node, root, null, "", "", null, track: false) is null ? null : Walk(node, root, null, "", "", null, track: true);
 
-    private static TypeMismatch? Walk(JsonNode? node, GoShape shape, string? structName, string goPath, string smdPath, string? parentField)
+    private static TypeMismatch? Walk(JsonNode? node, GoShape shape, string? structName, string goPath, string smdPath, string? parentField, bool track)
     {
         if (node is null || node.GetValueKind() == JsonValueKind.Null) return null;
         var kind = node.GetValueKind();
@@ -58,20 +61,22 @@ public static class TypeWalker
                 foreach (var (key, value) in o)
                 {
                     if (shape.Field(key) is not { } field) continue;
-                    var hit = Walk(value, field, shape.StructName, goPath.Length == 0 ? key : $"{goPath}.{key}", $"{smdPath}.{key}", key);
+                    var hit = track
+                        ? Walk(value, field, shape.StructName, goPath.Length == 0 ? key : $"{goPath}.{key}", $"{smdPath}.{key}", key, track)
+                        : Walk(value, field, shape.StructName, "", "", key, track);
                     if (hit is not null) return hit;
                 }
                 return null;
             case GoKind.Map:
                 if (node is not JsonObject m) return Miss();
                 foreach (var (key, value) in m)
-                    if (Walk(value, shape.Element!, structName, goPath, $"{smdPath}.{key}", key) is { } hit) return hit;
+                    if (Walk(value, shape.Element!, structName, goPath, track ? $"{smdPath}.{key}" : "", key, track) is { } hit) return hit;
                 return null;
             case GoKind.Slice:
                 if (node is not JsonArray a) return Miss();
-                var keys = parentField is null ? null : ListKeys.For(parentField, a);
+                var keys = parentField is null || !track ? null : ListKeys.For(parentField, a);
                 for (var i = 0; i < a.Count; i++)
-                    if (Walk(a[i], shape.Element!, structName, goPath, smdPath + ElementPath(a[i], keys, i), null) is { } hit) return hit;
+                    if (Walk(a[i], shape.Element!, structName, goPath, track ? smdPath + ElementPath(a[i], keys, i) : "", null, track) is { } hit) return hit;
                 return null;
         }
         return null;
@@ -87,7 +92,10 @@ public static class TypeWalker
     /// <summary>encoding/json: an integer field takes a number literal that strconv.ParseInt accepts and that fits the type.</summary>
     private static bool FitsInteger(JsonNode node, GoKind kind)
     {
-        if (!long.TryParse(node.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return false;
+        long v;
+        // A parsed number reads its literal in place (TryGetInt64 refuses 1.0 and 1e3 as ParseInt does); others print it first.
+        if (node is JsonValue jv && jv.TryGetValue<JsonElement>(out var element)) { if (!element.TryGetInt64(out v)) return false; }
+        else if (!long.TryParse(node.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v)) return false;
         return kind != GoKind.Int32 || v is >= int.MinValue and <= int.MaxValue;
     }
 
