@@ -9,6 +9,21 @@ public class PatchAlgorithmTests
     private static JsonNode J(string json) => JsonNode.Parse(json)!;
 
     [Fact]
+    public void Strategic_merge_leaves_the_original_untouched_so_the_server_can_patch_the_stored_object_itself()
+    {
+        // The API server patches the store's shared object (no copy first): the merge must change only its own copy.
+        var pod = J("""{"metadata":{"labels":{"a":"1"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27.0","ports":[{"containerPort":80}]}]},"status":{"conditions":[{"type":"Ready","status":"False"}],"phase":"Pending"}}""");
+        var before = pod.ToJsonString();
+        var patched = StrategicMergePatch.Apply(pod, J("""{"metadata":{"labels":{"b":"2"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27.1"}]},"status":{"conditions":[{"type":"Ready","status":"True"},{"type":"PodScheduled","status":"True"}],"phase":"Running","$setElementOrder/conditions":[{"type":"PodScheduled"},{"type":"Ready"}]}}"""))!;
+        Assert.Equal(before, pod.ToJsonString());
+        Assert.Equal("""{"a":"1","b":"2"}""", patched["metadata"]!["labels"]!.ToJsonString());
+        Assert.Equal("nginx:1.27.1", patched["spec"]!["containers"]![0]!["image"]!.ToString());
+        Assert.Equal("""[{"containerPort":80}]""", patched["spec"]!["containers"]![0]!["ports"]!.ToJsonString());
+        Assert.Equal("""[{"type":"PodScheduled","status":"True"},{"type":"Ready","status":"True"}]""", patched["status"]!["conditions"]!.ToJsonString());
+        Assert.Equal("Running", patched["status"]!["phase"]!.ToString());
+    }
+
+    [Fact]
     public void Strategic_merge_merges_service_ports_by_port_and_container_ports_by_containerPort()
     {
         var svc = J("""{"spec":{"ports":[{"port":80,"name":"http"},{"port":443,"name":"https"}]}}""");
