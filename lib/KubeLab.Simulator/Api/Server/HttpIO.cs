@@ -48,7 +48,7 @@ public static class HttpIO
         }
         if (!KnownMediaTypes.Contains(media)) throw ApiError.UnsupportedMediaType(media);
         if (media.Contains("yaml")) return ParseYaml(Encoding.UTF8.GetString(bytes.Span));
-        try { return JsonNode.Parse(bytes.Span); }
+        try { return JsonTreeReader.Parse(bytes.Span); }
         catch (JsonException) { }
         // Not valid JSON as bytes: decode as text (invalid UTF-8 becomes U+FFFD, as a text reader does) and try again.
         var text = Encoding.UTF8.GetString(bytes.Span);

@@ -1,0 +1,78 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Server;
+
+namespace KubeLab.Simulator.Tests.Api.Server;
+
+/// <summary>The API server's body parser: the same trees and errors as JsonNode.Parse, with shared names and plain strings.</summary>
+public class JsonTreeReaderTests
+{
+    public static TheoryData<string> Documents => new()
+    {
+        """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27.0","ports":[{"containerPort":80}]}]}}""",
+        """{"n":1.50,"big":12345678901234567890123,"e":1e3,"neg":-7,"t":true,"f":false,"z":null,"s":"\u00e9\n\"q\"","a":[1,"x",null,{"k":[]}]}""",
+        """[]""", "\"just a string\"", "42", "true", "null",
+        """{"k:{\"type\":\"Ready\"}":{".":{}},"f:metadata":{"f:labels":{"f:app":{}}}}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Builds_the_tree_JsonNode_Parse_builds(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var expected = JsonNode.Parse(bytes);
+        var actual = JsonTreeReader.Parse(bytes);
+        Assert.True(JsonNode.DeepEquals(expected, actual), actual?.ToJsonString());
+        Assert.Equal(GoJson.Serialize(expected), GoJson.Serialize(actual));
+    }
+
+    [Fact]
+    public void Numbers_read_as_they_do_from_JsonNode_Parse()
+    {
+        var o = JsonTreeReader.Parse("""{"replicas":3,"ratio":0.5}"""u8)!;
+        Assert.Equal(3, o["replicas"]!.GetValue<int>());
+        Assert.Equal(3L, o["replicas"]!.GetValue<long>());
+        Assert.Equal(0.5, o["ratio"]!.GetValue<double>());
+        Assert.Equal("3", o["replicas"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Property_names_and_short_values_are_shared_between_documents()
+    {
+        var a = (JsonObject)JsonTreeReader.Parse("""{"metadata":{"namespace":"default"}}"""u8)!;
+        var b = (JsonObject)JsonTreeReader.Parse("""{"metadata":{"namespace":"default"}}"""u8)!;
+        Assert.Same(a.First().Key, b.First().Key);
+        Assert.Same(a["metadata"]!["namespace"]!.GetValue<string>(), b["metadata"]!["namespace"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("""{"a":1,}""")]
+    [InlineData("""{"a":1} x""")]
+    [InlineData("[1 2]")]
+    [InlineData("")]
+    public void Syntax_errors_are_worded_as_JsonNode_Parse_words_them(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var expected = Assert.ThrowsAny<JsonException>(() => JsonNode.Parse(bytes));
+        var actual = Assert.ThrowsAny<JsonException>(() => JsonTreeReader.Parse(bytes));
+        Assert.Equal(expected.Message, actual.Message);
+    }
+
+    [Fact]
+    public void A_repeated_property_name_is_left_to_JsonNode_Parse()
+    {
+        var bytes = """{"a":1,"a":2}"""u8.ToArray();
+        Assert.Equal(JsonNode.Parse(bytes)!.ToJsonString(), JsonTreeReader.Parse(bytes)!.ToJsonString());
+    }
+
+    [Fact]
+    public void Deep_nesting_is_refused_at_the_same_depth()
+    {
+        var deep = Encoding.UTF8.GetBytes(new string('[', 65) + new string(']', 65));
+        var expected = Assert.ThrowsAny<JsonException>(() => JsonNode.Parse(deep));
+        var actual = Assert.ThrowsAny<JsonException>(() => JsonTreeReader.Parse(deep));
+        Assert.Equal(expected.Message, actual.Message);
+    }
+}
