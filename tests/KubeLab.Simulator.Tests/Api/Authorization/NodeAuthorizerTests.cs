@@ -138,6 +138,17 @@ public sealed class NodeAuthorizerTests(ClusterFixture f) : IClassFixture<Cluste
         Assert.Equal("yes", events.Stdout.Trim());
     }
 
+    [Fact]
+    public async Task A_nodes_rules_review_is_incomplete_because_relationships_decide()
+    {
+        using var worker = For(f, Worker);
+        var (code, review) = await worker.SendAsync(HttpMethod.Post, "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+            """{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectRulesReview","spec":{"namespace":"default"}}""");
+        Assert.True(code == 201, review?.ToJsonString());
+        Assert.True(review!["status"]!["incomplete"]!.GetValue<bool>());
+        Assert.Equal("node authorizer does not support user rule resolution", review["status"]!["evaluationError"]!.ToString());
+    }
+
     private async Task<JsonObject> ReviewAsync(string user, string verb, string resource, string ns, string name, string[]? groups = null)
     {
         var review = new JsonObject
