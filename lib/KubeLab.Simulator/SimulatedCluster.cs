@@ -284,7 +284,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
         try
         {
             cluster.controllerClient = cluster.CreateInProcessClient(ControllerUser, ControllerGroups);
-            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.controllerClient, clock, dataPlane, ct);
+            // Each kubelet as its node (kubelet TLS bootstrap's end state on kind), under the Node authorizer and NodeRestriction.
+            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.controllerClient, clock, dataPlane, ct,
+                node => cluster.CreateInProcessClient(Api.Authorization.NodeIdentity.UserName(node), [Api.Authorization.NodeIdentity.NodesGroup]));
             cluster.hostPorts = Network.HostPorts.HostPortForwarder.Start(options.HostPortMappings, dataPlane.Network, clock, Console.Error);
         }
         catch

@@ -23,17 +23,23 @@ namespace KubeLab.Simulator.ControllerRuntime;
 /// </summary>
 public static class ControllerManager
 {
-    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, DataPlane dataPlane, CancellationToken cancellationToken = default)
-        => StartAsync(client, time, KubeletTimings.Default, dataPlane, cancellationToken);
+    /// <param name="nodeClient">
+    /// the client of the kubelet of a node, by node name (on a cluster: a client certificate of <c>system:node:&lt;name&gt;</c>); the
+    /// control plane disposes it with the kubelet. Null: the kubelets share <paramref name="client"/>.
+    /// </param>
+    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, DataPlane dataPlane, CancellationToken cancellationToken = default,
+        Func<string, IKubernetes>? nodeClient = null)
+        => StartAsync(client, time, KubeletTimings.Default, dataPlane, cancellationToken, nodeClient);
 
-    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane, CancellationToken cancellationToken = default)
+    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane, CancellationToken cancellationToken = default,
+        Func<string, IKubernetes>? nodeClient = null)
     {
-        var running = new RunningControlPlane(client, time, timings, dataPlane);
+        var running = new RunningControlPlane(client, time, timings, dataPlane, nodeClient);
         running.Start();
         return Task.FromResult<IAsyncDisposable>(running);
     }
 
-    private sealed class RunningControlPlane(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane) : IAsyncDisposable
+    private sealed class RunningControlPlane(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane, Func<string, IKubernetes>? nodeClient) : IAsyncDisposable
     {
         /// <summary>Watches end after this long and are re-opened from the last resourceVersion, as client-go's reflector does.</summary>
         private const int WatchTimeoutSeconds = 300;
@@ -41,6 +47,8 @@ public static class ControllerManager
         private readonly CancellationTokenSource stop = new();
         private readonly ConcurrentBag<Task> tasks = new();
         private readonly ConcurrentDictionary<string, NodeKubelet> kubelets = new();
+        // The kubelets' own clients, disposed once the kubelets have stopped.
+        private readonly ConcurrentBag<IKubernetes> nodeClients = new();
 
         public void Start()
         {
@@ -108,7 +116,7 @@ public static class ControllerManager
             var pvcProtection = new Controllers.PvcProtection.PvcProtectionController(client, claims, pods, time);
             var pvProtection = new Controllers.PvProtection.PvProtectionController(client, volumes, time);
             var provisioner = new LocalPathProvisioner(client, claims, volumes, storageClasses, time, dataPlane.Volumes);
-            nodes.AddHandler(added: node => StartKubelet(node, pods, ct));
+            nodes.AddHandler(added: node => StartKubelet(node, ct));
             // Cluster DNS (CoreDNS's kubernetes plugin): its own Service informer, pods from the shared one.
             var services = new Informer<V1Service, V1ServiceList>("services",
                 c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
@@ -166,10 +174,12 @@ public static class ControllerManager
             Run(deploymentController.RunAsync(2, ct));
         }
 
-        private void StartKubelet(V1Node node, Informer<V1Pod, V1PodList> pods, CancellationToken ct)
+        private void StartKubelet(V1Node node, CancellationToken ct)
         {
             if (kubelets.ContainsKey(node.Metadata.Name)) return;
-            var kubelet = new NodeKubelet(node, client, pods, time, timings, dataPlane);
+            var own = nodeClient?.Invoke(node.Metadata.Name);
+            if (own is not null) nodeClients.Add(own);
+            var kubelet = new NodeKubelet(node, own ?? client, time, timings, dataPlane);
             if (kubelets.TryAdd(node.Metadata.Name, kubelet)) Run(kubelet.RunAsync(ct));
         }
 
@@ -191,6 +201,7 @@ public static class ControllerManager
             if (stop.IsCancellationRequested) return;
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(tasks.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            foreach (var c in nodeClients) c.Dispose();
         }
     }
 }

@@ -8,7 +8,9 @@ using KubeLab.Simulator.ControllerRuntime;
 namespace KubeLab.Simulator.Kubelet;
 
 /// <summary>
-/// The node agent of one node. It watches the pods bound to its node (spec.nodeName) and keeps one
+/// The node agent of one node. It lists and watches only the pods bound to its node, through its own client (as
+/// <c>system:node:&lt;name&gt;</c> on a cluster, so the Node authorizer allows exactly that: pkg/kubelet/config/apiserver.go
+/// NewSourceApiserver uses <c>fieldSelector=spec.nodeName=&lt;node&gt;</c>), and keeps one
 /// <see cref="PodWorker"/> per pod: new pod → start it; pod marked for deletion → stop its containers and
 /// finalise the deletion; pod gone → forget it and free its IP. It owns what a node owns: the pod IP range
 /// (the node's podCIDR) and the images already pulled.
@@ -27,14 +29,21 @@ public sealed class NodeKubelet : IKubeletServer
     /// </summary>
     public static readonly IReadOnlyList<string> KindNodeImages = [Api.Seed.CoreDnsAddon.Image, Runtime.Images.EtcdImage.Reference];
 
-    public NodeKubelet(V1Node node, IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, KubeletTimings timings, DataPlane dataPlane)
+    /// <summary>Watches end after this long and are re-opened from the last resourceVersion, as client-go's reflector does.</summary>
+    private const int WatchTimeoutSeconds = 300;
+
+    public NodeKubelet(V1Node node, IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane)
     {
         DataPlane = dataPlane;
         NodeName = node.Metadata.Name;
         Client = client;
         Time = time;
         Timings = timings;
-        this.pods = pods;
+        var bound = "spec.nodeName=" + NodeName;
+        pods = new Informer<V1Pod, V1PodList>("pods",
+            c => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: bound, cancellationToken: c),
+            (rv, onError, c) => client.CoreV1.WatchListPodForAllNamespacesAsync(fieldSelector: bound, allowWatchBookmarks: true, resourceVersion: rv,
+                timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
         HostIp = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1";
         Ips = new PodIpAllocator(node.Spec?.PodCIDR ?? "10.244.0.0/24");
         Recorder = new EventRecorder(client, time, "kubelet", NodeName);
@@ -66,6 +75,7 @@ public sealed class NodeKubelet : IKubeletServer
     {
         stopping = cancellationToken;
         var recorder = Recorder.RunAsync(cancellationToken);
+        var informer = pods.RunAsync(cancellationToken);
         try
         {
             await pods.Synced.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -79,6 +89,7 @@ public sealed class NodeKubelet : IKubeletServer
             queue.Dispose();
             foreach (var w in workers.Values) w.Abandon();
             await recorder.ConfigureAwait(false);
+            try { await informer.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
     {
         if (method != "POST") throw ApiError.MethodNotAllowed();
         var body = await HttpIO.ReadObject(ctx);
+        Admission.NodeRestriction.AdmitTokenRequest(storage.Store, info.Namespace!, info.Name!, body);
         var result = CreateToken(info.Namespace!, info.Name!, body, HttpIO.DryRun(ctx));
         await HttpIO.WriteJson(ctx, 201, result);
     }

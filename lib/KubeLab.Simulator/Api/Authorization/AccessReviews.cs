@@ -54,7 +54,7 @@ public static class AccessReviews
         }
         var attributes = spec["resourceAttributes"] is JsonObject r
             ? new AuthorizationAttributes(subject, r.Str("verb") ?? "", true, "", r.Str("group") ?? "", r.Str("version") ?? "", r.Str("resource") ?? "",
-                r.Str("subresource") ?? "", r.Str("namespace") ?? "", r.Str("name") ?? "")
+                r.Str("subresource") ?? "", r.Str("namespace") ?? "", r.Str("name") ?? "", r.Path("fieldSelector.rawSelector")?.ToString() ?? "")
             : new AuthorizationAttributes(subject, spec.Path("nonResourceAttributes.verb")?.ToString() ?? "", false, spec.Path("nonResourceAttributes.path")?.ToString() ?? "");
         var decision = authorizer.Authorize(attributes);
         var status = new JsonObject { ["allowed"] = decision.Allowed };
@@ -99,7 +99,10 @@ public static class AccessReviews
             if (r.ResourceNames.Count > 0) o["resourceNames"] = Arr(r.ResourceNames);
             resourceRules.Add(o);
         }
-        var status = new JsonObject { ["resourceRules"] = resourceRules, ["nonResourceRules"] = nonResourceRules, ["incomplete"] = false };
+        // The Node authorizer's RulesFor: a node's permissions are not enumerable (relationships decide them).
+        var isNode = NodeIdentity.Of(user).IsNode;
+        if (isNode) errors = ["node authorizer does not support user rule resolution", .. errors];
+        var status = new JsonObject { ["resourceRules"] = resourceRules, ["nonResourceRules"] = nonResourceRules, ["incomplete"] = isNode };
         if (errors.Count > 0) status["evaluationError"] = RbacAuthorizer.Aggregate(errors);
         return status;
     }

@@ -4,7 +4,8 @@ namespace KubeLab.Simulator.Api.Authorization;
 
 /// <summary>
 /// What an authorizer decides on (k8s.io/apiserver/pkg/authorization/authorizer.Attributes): the user, the verb and either a
-/// resource (group, resource, subresource, namespace, name) or a non-resource path.
+/// resource (group, resource, subresource, namespace, name) or a non-resource path. <see cref="FieldSelector"/> is the request's raw
+/// fieldSelector (AuthorizeWithSelectors, beta and on in 1.32: the Node authorizer reads it).
 /// </summary>
 public sealed record AuthorizationAttributes(
     UserInfo User,
@@ -16,7 +17,8 @@ public sealed record AuthorizationAttributes(
     string Resource = "",
     string Subresource = "",
     string Namespace = "",
-    string Name = "");
+    string Name = "",
+    string FieldSelector = "");
 
 /// <summary>An authorizer's answer (authorizer.Decision + reason).</summary>
 public readonly record struct AuthorizationDecision(bool Allowed, string Reason = "")

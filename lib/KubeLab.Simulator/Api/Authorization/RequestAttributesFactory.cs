@@ -58,7 +58,8 @@ public static class RequestAttributesFactory
             if (query("fieldSelector") is { } fs && ExactName(fs) is { } n) name = n;
         }
         if (name.Length == 0 && verb == "delete") verb = "deletecollection";
-        return new AuthorizationAttributes(user, verb, true, path, group, version, resource, subresource, ns, name);
+        var fieldSelector = verb is "list" or "watch" or "deletecollection" ? query("fieldSelector") ?? "" : "";
+        return new AuthorizationAttributes(user, verb, true, path, group, version, resource, subresource, ns, name, fieldSelector);
     }
 
     private static string? ExactName(string selector)

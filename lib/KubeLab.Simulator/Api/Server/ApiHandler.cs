@@ -33,7 +33,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     private Authentication.AuthenticationApi AuthenticationRoutes => Authentication ?? throw ApiError.UnknownResource();
 
     /// <summary>The authorizer every request passes (kind's Node,RBAC); <see cref="Authorization.AlwaysAllowAuthorizer"/> for comparisons.</summary>
-    public Authorization.IAuthorizer Authorizer { get; set; } = Authorization.RbacAuthorizer.For(storage.Store);
+    public Authorization.IAuthorizer Authorizer { get; set; } = Authorization.UnionAuthorizer.NodeAndRbac(storage.Store);
 
     private readonly bool aggregationStarted = StartAggregation(storage, shutdown);
 

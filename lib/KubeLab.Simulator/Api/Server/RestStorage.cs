@@ -65,6 +65,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             Admission.LimitRanger.Default(obj, Admission.LimitRanger.InNamespace(store, ns!));
             Admission.ServiceAccountAdmission.Admit(store, obj, time);
         }
+        Admission.NodeRestriction.AdmitCreate(t, obj);
         ObjectDefaulter.PrepareForCreate(t, obj);
         if (t.Kind == "Service")
         {
@@ -163,6 +164,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             var status = obj["status"];
             if (owned) obj.Remove("status"); // moved, not copied
             next["status"] = owned ? status : status?.DeepClone();
+            Admission.NodeRestriction.AdmitUpdate(t, subresource, current, next);
             // A status apply brings the manager's new Apply entry along.
             if (applyManager is not null && obj.Meta()["managedFields"] is JsonArray applied) next.Meta()["managedFields"] = applied.DeepClone();
             // Custom resources: the status is pruned, defaulted and validated against the schema too (customresource status strategy).
@@ -187,6 +189,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             if (nm["managedFields"] is not JsonArray { Count: > 0 } && cm["managedFields"] is { } mf) nm["managedFields"] = mf.DeepClone();
             if (fieldManager is not null) ManagedFields.Record(next, fieldManager, "Update", Now());
             ObjectDefaulter.Default(t, next);
+            Admission.NodeRestriction.AdmitUpdate(t, subresource, current, next);
             if (t.Kind == "Service" && ServiceAllocations.AllocateUpdate(store, current, next) is { Count: > 0 } allocErrors)
                 throw ApiError.Invalid(t, name, allocErrors);
             if (t.Custom is not null ? CustomResources.CustomResourceStrategy.GenerationChanges(t.Custom, current, next)
@@ -261,6 +264,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             throw ApiError.Conflict(t, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid()}");
         if (options.PreconditionResourceVersion is { } rv && current.Meta().Str("resourceVersion") != rv)
             throw ApiError.Conflict(t, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {current.Meta().Str("resourceVersion")}");
+        Admission.NodeRestriction.AdmitDelete(t, current);
 
         var policy = options.PropagationPolicy ?? DefaultPropagation(t, current);
         if (policy is not ("Background" or "Foreground" or "Orphan"))
