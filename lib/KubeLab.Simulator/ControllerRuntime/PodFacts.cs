@@ -21,13 +21,12 @@ public static class PodFacts
     public static bool IsReady(V1Pod pod) => Condition(pod, "Ready")?.Status == "True";
 
     /// <summary>Available = ready for at least minReadySeconds (podutil.IsPodAvailable).</summary>
-    public static bool IsAvailable(V1Pod pod, int minReadySeconds, DateTime now)
-    {
-        var ready = Condition(pod, "Ready");
-        if (ready?.Status != "True") return false;
-        if (minReadySeconds == 0) return true;
-        return ready.LastTransitionTime is { } since && since.ToUniversalTime().AddSeconds(minReadySeconds) <= now;
-    }
+    public static bool IsAvailable(V1Pod pod, int minReadySeconds, DateTime now) =>
+        Condition(pod, "Ready") is { Status: "True" } ready && IsAvailable(ready, minReadySeconds, now);
+
+    /// <summary>The same for a pod whose Ready condition (status True) the caller has already found.</summary>
+    public static bool IsAvailable(V1PodCondition ready, int minReadySeconds, DateTime now) =>
+        minReadySeconds == 0 || (ready.LastTransitionTime is { } since && since.ToUniversalTime().AddSeconds(minReadySeconds) <= now);
 
     /// <summary>
     /// The pod index of kube-controller-manager (pkg/controller/controller_utils.go, PodControllerUIDIndex): pods by their

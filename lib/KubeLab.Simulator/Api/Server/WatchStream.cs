@@ -30,11 +30,17 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
         var type = ResourceRegistry.StorageType(info.Resource);
         System.Threading.Channels.Channel<WatchEvent>? channel;
         var first = true;
-        bool Wanted(JsonObject o) => (info.Namespace is null || o.Namespace() == info.Namespace) && (info.Name is null || o.Name() == info.Name)
-                                       && labels.Matches(o.Labels()) && fields.Matches(o);
-        async Task Send(string evType, JsonObject obj)
+        // Cheapest tests first: the label test builds a dictionary of the object's labels.
+        bool Scoped(JsonObject o) => (info.Namespace is null || o.Namespace() == info.Namespace) && (info.Name is null || o.Name() == info.Name) && fields.Matches(o);
+        bool Wanted(JsonObject o) => Scoped(o) && (labels.IsEmpty || labels.Matches(o.Labels()));
+        // What the store checks before waking this watch: the object, before or after the change, is in its namespace, name and fields.
+        bool MayConcern(WatchEvent ev) => Scoped(ev.Object) || (ev.Previous is not null && Scoped(ev.Previous));
+        // A stored object that already reads as the watched version is sent as it is (serialising only reads it); others are copied
+        // and presented (kind, apiVersion, version conversion, custom resource defaults).
+        var presentedAsStored = !table && !VersionConversion.Converts(info.Resource) && info.Resource.Custom is null;
+        async Task Send(string evType, JsonObject obj, bool shared = false)
         {
-            var presented = ApiHandler.Present(info.Resource, obj);
+            var presented = shared ? obj : ApiHandler.Present(info.Resource, obj);
             JsonNode payload = presented;
             if (table)
             {
@@ -42,7 +48,7 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                 payload = TablePrinter.ToTable(info.Resource, [presented], obj.Meta().Str("resourceVersion") ?? "", includeObject, time.GetUtcNow(), withColumns: first);
                 first = false;
             }
-            var line = GoJson.Serialize(new JsonObject { ["type"] = evType, ["object"] = payload }) + "\n";
+            var line = "{\"type\":\"" + evType + "\",\"object\":" + GoJson.Serialize(payload) + "}\n";
             await ctx.Response.WriteAsync(line, token);
             await ctx.Response.Body.FlushAsync(token);
         }
@@ -52,13 +58,13 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
             await ctx.Response.Body.FlushAsync(token);
             if (!fromVersion)
             {
-                var (existing, ch) = store.ListAndWatch(type, info.Namespace);
+                var (existing, ch) = store.ListAndWatch(type, info.Namespace, MayConcern);
                 channel = ch;
                 foreach (var o in existing.Where(Wanted)) await Send("ADDED", o);
             }
             else
             {
-                channel = store.Watch(rv, out var oldest, type);
+                channel = store.Watch(rv, out var oldest, type, MayConcern);
                 if (channel is null)
                 {
                     var status = Errors.ApiError.StatusBody(410, "Expired", $"too old resource version: {rv} ({oldest})", null);
@@ -73,10 +79,10 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                     if (ev.Resource != type) continue;
                     var now = Wanted(ev.Object);
                     var before = ev.Type == "MODIFIED" && ev.Previous is not null ? Wanted(ev.Previous) : now;
-                    // The event's object is the store's shared copy: send a clone (presenting it sets kind and apiVersion).
-                    if (now && before) await Send(ev.Type, ev.Object.CloneObject());
-                    else if (now) await Send("ADDED", ev.Object.CloneObject());
-                    else if (before) await Send("DELETED", ev.Object.CloneObject());
+                    if (!now && !before) continue;
+                    // The event's object is the store's shared copy: only read it; a clone when presenting would change it.
+                    var shared = presentedAsStored && ev.Object.Str("kind") == info.Resource.Kind && ev.Object.Str("apiVersion") == info.Resource.GroupVersion;
+                    await Send(now && before ? ev.Type : now ? "ADDED" : "DELETED", shared ? ev.Object : ev.Object.CloneObject(), shared);
                 }
             }
             finally { store.Unwatch(channel); }

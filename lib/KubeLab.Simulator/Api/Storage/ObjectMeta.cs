@@ -66,11 +66,22 @@ public static class ObjectMeta
     /// <summary>Follow a dotted path like <c>spec.nodeName</c>.</summary>
     public static JsonNode? Path(this JsonNode? node, string dotted)
     {
-        foreach (var part in dotted.Split('.'))
+        foreach (var part in PathParts(dotted))
         {
             if (node is not JsonObject o) return null;
             node = o[part];
         }
         return node;
+    }
+
+    // Paths are a handful of literals asked millions of times (selectors on every watch event): split each once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> SplitPaths = new(StringComparer.Ordinal);
+
+    private static string[] PathParts(string dotted)
+    {
+        if (SplitPaths.TryGetValue(dotted, out var parts)) return parts;
+        parts = dotted.Split('.');
+        if (SplitPaths.Count < 4096) SplitPaths.TryAdd(dotted, parts);
+        return parts;
     }
 }

@@ -26,7 +26,9 @@ public sealed class ObjectStore
     private readonly Queue<WatchEvent> history = new();
     // metadata.uid → the stored object (the garbage collector's owner lookups; etcd has no such index, the real GC keeps its own graph).
     private readonly Dictionary<string, JsonObject> byUid = new(StringComparer.Ordinal);
-    private readonly List<(Channel<WatchEvent> Channel, ResourceType? Type)> watchers = [];
+    // A watcher's filter runs under the lock for every event of its type, so 100 kubelets watching their own node's pods are
+    // woken only for those (the watch cache's trigger index on spec.nodeName does the same upstream).
+    private readonly List<(Channel<WatchEvent> Channel, ResourceType? Type, Func<WatchEvent, bool>? Filter)> watchers = [];
     private long resourceVersion = 1;
 
     /// <summary>Raised under the store's lock with the shared, read-only event: handlers must be quick and must not modify it.</summary>
@@ -206,8 +208,8 @@ public sealed class ObjectStore
         var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored, previous);
         history.Enqueue(ev);
         while (history.Count > historyCapacity) history.Dequeue();
-        foreach (var (channel, only) in watchers)
-            if (only is null || only == ev.Resource) channel.Writer.TryWrite(ev);
+        foreach (var (channel, only, filter) in watchers)
+            if ((only is null || only == ev.Resource) && Passes(filter, ev)) channel.Writer.TryWrite(ev);
         Changed?.Invoke(ev);
     }
 
@@ -216,7 +218,7 @@ public sealed class ObjectStore
     /// Returns null when that version has left the history (410 Expired). The replay and the live subscription are taken under
     /// one lock so no event is lost or duplicated. The events' objects are shared and read-only: clone one before changing it.
     /// </summary>
-    public Channel<WatchEvent>? Watch(long fromVersion, out long oldest, ResourceType? type = null)
+    public Channel<WatchEvent>? Watch(long fromVersion, out long oldest, ResourceType? type = null, Func<WatchEvent, bool>? filter = null)
     {
         var only = type is null ? null : ResourceRegistry.StorageType(type);
         lock (gate)
@@ -225,24 +227,32 @@ public sealed class ObjectStore
             if (fromVersion < oldest) return null;
             var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
             foreach (var ev in history)
-                if (ev.ResourceVersion > fromVersion && (only is null || only == ev.Resource)) ch.Writer.TryWrite(ev);
-            watchers.Add((ch, only));
+                if (ev.ResourceVersion > fromVersion && (only is null || only == ev.Resource) && Passes(filter, ev)) ch.Writer.TryWrite(ev);
+            watchers.Add((ch, only, filter));
             return ch;
         }
     }
 
     /// <summary>Snapshot of current objects plus a live subscription from that exact point (watch without resourceVersion).</summary>
-    public (List<JsonObject> Existing, Channel<WatchEvent> Channel) ListAndWatch(ResourceType t, string? ns)
+    public (List<JsonObject> Existing, Channel<WatchEvent> Channel) ListAndWatch(ResourceType t, string? ns, Func<WatchEvent, bool>? filter = null)
     {
         List<JsonObject> items;
         var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (gate)
         {
             (items, _) = ListReadOnly(t, ns);
-            watchers.Add((ch, ResourceRegistry.StorageType(t)));
+            watchers.Add((ch, ResourceRegistry.StorageType(t), filter));
         }
         for (var i = 0; i < items.Count; i++) items[i] = items[i].CloneObject();
         return (items, ch);
+    }
+
+    /// <summary>A watcher's filter says whether an event may concern it (a cheap superset test); a failing filter lets it through.</summary>
+    private static bool Passes(Func<WatchEvent, bool>? filter, WatchEvent ev)
+    {
+        if (filter is null) return true;
+        try { return filter(ev); }
+        catch (Exception) { return true; }
     }
 
     public void Unwatch(Channel<WatchEvent> ch)

@@ -331,14 +331,17 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
     {
         var now = Time.GetUtcNow().UtcDateTime;
         var minReady = MinReadySeconds(owner);
-        var templateLabels = TemplateOf(owner)?.Metadata?.Labels ?? new Dictionary<string, string>();
-        // One pass over the claimed pods (replica_set_utils.go calculateStatus): each sync of a 10,000-pod set counts them all.
+        // The template's labels as an array: a foreach over the IDictionary would allocate an enumerator per pod.
+        var templateLabels = (TemplateOf(owner)?.Metadata?.Labels ?? new Dictionary<string, string>()).ToArray();
+        // One pass over the claimed pods (replica_set_utils.go calculateStatus): each sync of a 10,000-pod set counts them all,
+        // so the Ready condition is looked up once per pod for both counts (podutil.IsPodReady, IsPodAvailable).
         int fullyLabeled = 0, ready = 0, available = 0;
         foreach (var p in claimed)
         {
             if (HasAllLabels(p, templateLabels)) fullyLabeled++;
-            if (PodFacts.IsReady(p)) ready++;
-            if (PodFacts.IsAvailable(p, minReady, now)) available++;
+            if (PodFacts.Condition(p, "Ready") is not { Status: "True" } readyCondition) continue;
+            ready++;
+            if (PodFacts.IsAvailable(readyCondition, minReady, now)) available++;
         }
         var counts = new ReplicaCounts(
             Replicas: claimed.Count,
@@ -356,10 +359,12 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
             queue.AddAfter(KeyOf(owner), TimeSpan.FromSeconds(minReady));
     }
 
-    private static bool HasAllLabels(V1Pod pod, IDictionary<string, string> labels)
+    private static bool HasAllLabels(V1Pod pod, KeyValuePair<string, string>[] labels)
     {
+        if (labels.Length == 0) return true;
+        if (pod.Metadata.Labels is not { } podLabels) return false;
         foreach (var (key, value) in labels)
-            if (pod.Metadata.Labels is null || !pod.Metadata.Labels.TryGetValue(key, out var v) || v != value) return false;
+            if (!podLabels.TryGetValue(key, out var v) || v != value) return false;
         return true;
     }
 
