@@ -34,12 +34,15 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public const string AdminGroup = "kubeadm:cluster-admins";
 
     /// <summary>
-    /// The identity of the in-process controllers, scheduler and kubelets, which share one client. Upstream each controller uses
-    /// its own service account and needs the bootstrap controller roles; system:masters (like kube-apiserver's own loopback
-    /// client, system:apiserver) keeps them working whatever RBAC grants.
+    /// kube-controller-manager's own identity (kubeadm's controller-manager.conf: a client certificate with no group). Its role
+    /// system:kube-controller-manager lets it list and watch everything (the shared informers) and create service accounts and
+    /// their tokens; each controller loop then acts as its own service account (see <see cref="ControllerRuntime.ControllerClientBuilder"/>).
     /// </summary>
     public const string ControllerUser = "system:kube-controller-manager";
-    public static readonly IReadOnlyList<string> ControllerGroups = ["system:masters"];
+    public static readonly IReadOnlyList<string> ControllerGroups = [];
+
+    /// <summary>kube-scheduler's identity (kubeadm's scheduler.conf), bound to system:kube-scheduler and system:volume-scheduler.</summary>
+    public const string SchedulerUser = "system:kube-scheduler";
 
     private const string ControlPlaneNode = "k8s-course-control-plane";
     private const string ControlPlaneIp = "172.18.0.2";
@@ -54,8 +57,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private Api.Lifecycle.ResourceQuotaController? quotaController;
     private Api.Lifecycle.DisruptionController? disruptionController;
     private IAsyncDisposable? controllers;
-    // The in-process components' client and the pod network's way in: closed after the components, before the listener stops.
-    private IKubernetes? controllerClient;
+    // The in-process components' clients and the pod network's way in: closed after the components, before the listener stops.
+    private ControllerRuntime.ControllerClientBuilder? controllerClients;
+    private readonly List<IKubernetes> componentClients = [];
     private HttpClient? inClusterHttp;
     // The in-process components' way to the API server (same pipeline, no sockets): see InProcessTransport.
     private Api.Server.InProcessTransport? inProcess;
@@ -148,6 +152,39 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     /// <summary>A client as the cluster admin (through <see cref="KubeconfigYaml"/>, as the library and kubectl use it).</summary>
     public IKubernetes CreateClient() => ClientFrom(KubeconfigYaml);
+
+    /// <summary>
+    /// The clients of the control-plane components, each with its kubeadm identity: kube-controller-manager (its own certificate
+    /// for the shared informers, a service account per controller), kube-scheduler, the kubelets, and – running outside the
+    /// cluster with the admin kubeconfig – cloud-provider-kind and (for now) the local-path provisioner.
+    /// </summary>
+    private ControllerRuntime.ControlPlaneClients CreateControlPlaneClients()
+    {
+        IKubernetes Keep(IKubernetes c) { componentClients.Add(c); return c; }
+        controllerClients = new ControllerRuntime.ControllerClientBuilder(Keep(CreateInProcessClient(ControllerUser, ControllerGroups)),
+            CreateInProcessClient, Clock);
+        var admin = Keep(CreateInProcessClient(AdminUser, [AdminGroup]));
+        return new ControllerRuntime.ControlPlaneClients(controllerClients,
+            Scheduler: Keep(CreateInProcessClient(SchedulerUser, [])),
+            // Each kubelet as its node (kubelet TLS bootstrap's end state on kind), under the Node authorizer and NodeRestriction.
+            Kubelets: node => CreateInProcessClient(Api.Authorization.NodeIdentity.UserName(node), [Api.Authorization.NodeIdentity.NodesGroup]),
+            CloudProvider: admin,
+            LocalPathProvisioner: admin);
+    }
+
+    /// <summary>The names of the controllers that act as their own service account in kube-system (the ones started so far).</summary>
+    public IReadOnlyCollection<string> ControllerServiceAccounts => controllerClients?.Names ?? [];
+
+    /// <summary>
+    /// A client for a component running inside the simulator that authenticates with the bearer tokens of
+    /// <paramref name="tokens"/> (a controller's service-account tokens), its requests carried in memory after passing
+    /// <paramref name="handler"/>.
+    /// </summary>
+    internal IKubernetes CreateInProcessClient(k8s.Authentication.ITokenProvider tokens, DelegatingHandler handler)
+    {
+        var transport = inProcess ?? throw new InvalidOperationException("the simulator has not started");
+        return new Kubernetes(new KubernetesClientConfiguration { Host = Url.ToString(), TokenProvider = tokens }, handler, transport.HandlerFor(null));
+    }
 
     /// <summary>A client authenticating with a client certificate for <paramref name="user"/> in <paramref name="groups"/>.</summary>
     public IKubernetes CreateClient(string user, IEnumerable<string> groups) => ClientFrom(KubeconfigFor(user, groups));
@@ -283,10 +320,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         dataPlane.Network.ApiServerNames = ClusterPki.ServingNames(ControlPlaneNode, [ControlPlaneIp]);
         try
         {
-            cluster.controllerClient = cluster.CreateInProcessClient(ControllerUser, ControllerGroups);
-            // Each kubelet as its node (kubelet TLS bootstrap's end state on kind), under the Node authorizer and NodeRestriction.
-            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(cluster.controllerClient, clock, dataPlane, ct,
-                node => cluster.CreateInProcessClient(Api.Authorization.NodeIdentity.UserName(node), [Api.Authorization.NodeIdentity.NodesGroup]));
+            var clients = cluster.CreateControlPlaneClients();
+            cluster.controllers = await ControllerRuntime.ControllerManager.StartAsync(clients, clock, dataPlane, ct);
             cluster.hostPorts = Network.HostPorts.HostPortForwarder.Start(options.HostPortMappings, dataPlane.Network, clock, Console.Error);
         }
         catch
@@ -302,7 +337,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         if (hostPorts is not null) await hostPorts.DisposeAsync();
         if (controllers is not null) await controllers.DisposeAsync();
-        controllerClient?.Dispose();
+        controllerClients?.Dispose();
+        foreach (var c in componentClients) c.Dispose();
         inClusterHttp?.Dispose();
         inProcess?.Dispose();
         await gc.DisposeAsync();

@@ -17,30 +17,31 @@ namespace KubeLab.Simulator.ControllerRuntime;
 
 /// <summary>
 /// Starts the simulated control-plane components – kube-scheduler, one kubelet per node, and the
-/// kube-controller-manager controllers (ReplicaSet, ReplicationController) – and stops them on dispose.
+/// kube-controller-manager controllers – and stops them on dispose.
 /// Every component talks to the API server only through the client it is given (LIST + WATCH through shared
-/// informers, then create/patch/delete), exactly as the real binaries do; none of them reads the store directly.
+/// informers, then create/update/delete), exactly as the real binaries do; none of them reads the store directly.
+/// Each acts under its own identity (<see cref="ControlPlaneClients"/>): the shared informers as system:kube-controller-manager,
+/// each controller as its service account kube-system/&lt;controller&gt;, the scheduler as system:kube-scheduler – so RBAC's
+/// bootstrap roles decide what each may do, as on kind. Upstream kube-scheduler runs its own informer factory; here it reads
+/// the controller manager's shared informers (one process) but writes only through its own client.
 /// </summary>
 public static class ControllerManager
 {
-    /// <param name="nodeClient">
-    /// the client of the kubelet of a node, by node name (on a cluster: a client certificate of <c>system:node:&lt;name&gt;</c>); the
-    /// control plane disposes it with the kubelet. Null: the kubelets share <paramref name="client"/>.
-    /// </param>
-    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, DataPlane dataPlane, CancellationToken cancellationToken = default,
-        Func<string, IKubernetes>? nodeClient = null)
-        => StartAsync(client, time, KubeletTimings.Default, dataPlane, cancellationToken, nodeClient);
+    public static Task<IAsyncDisposable> StartAsync(ControlPlaneClients clients, TimeProvider time, DataPlane dataPlane, CancellationToken cancellationToken = default)
+        => StartAsync(clients, time, KubeletTimings.Default, dataPlane, cancellationToken);
 
-    public static Task<IAsyncDisposable> StartAsync(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane, CancellationToken cancellationToken = default,
-        Func<string, IKubernetes>? nodeClient = null)
+    public static Task<IAsyncDisposable> StartAsync(ControlPlaneClients clients, TimeProvider time, KubeletTimings timings, DataPlane dataPlane, CancellationToken cancellationToken = default)
     {
-        var running = new RunningControlPlane(client, time, timings, dataPlane, nodeClient);
+        var running = new RunningControlPlane(clients, time, timings, dataPlane);
         running.Start();
         return Task.FromResult<IAsyncDisposable>(running);
     }
 
-    private sealed class RunningControlPlane(IKubernetes client, TimeProvider time, KubeletTimings timings, DataPlane dataPlane, Func<string, IKubernetes>? nodeClient) : IAsyncDisposable
+    private sealed class RunningControlPlane(ControlPlaneClients clients, TimeProvider time, KubeletTimings timings, DataPlane dataPlane) : IAsyncDisposable
     {
+        // The shared informers' client: kube-controller-manager's own credentials (list/watch on everything).
+        private readonly IKubernetes client = clients.ControllerManager.Root;
+
         /// <summary>Watches end after this long and are re-opened from the last resourceVersion, as client-go's reflector does.</summary>
         private const int WatchTimeoutSeconds = 300;
 
@@ -96,26 +97,35 @@ public static class ControllerManager
                 c => client.StorageV1.ListStorageClassAsync(cancellationToken: c),
                 (rv, onError, c) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var revisionHistory = new ControllerRevisionHistory(client, revisions);
-            var volumeBinding = new VolumeBindingFilter(client, claims, volumes, storageClasses, pods, time);
+            // kube-scheduler's writes (bindings, pod conditions, volume binding, events, preemption) as system:kube-scheduler.
+            var volumeBinding = new VolumeBindingFilter(clients.Scheduler, claims, volumes, storageClasses, pods, time);
 
             // Components register their handlers before the informers start, so they see every object.
-            var schedulerEvents = new EventRecorder(client, time, DefaultScheduler.Name);
-            var scheduler = new DefaultScheduler(client, pods, nodes, schedulerEvents, time, volumeBinding);
-            var rsController = new ReplicaSetController(client, replicaSets, pods, time);
-            var rcController = new ReplicationControllerController(client, replicationControllers, pods, time);
+            var schedulerEvents = new EventRecorder(clients.Scheduler, time, DefaultScheduler.Name);
+            var scheduler = new DefaultScheduler(clients.Scheduler, pods, nodes, schedulerEvents, time, volumeBinding);
+            var sa = clients.ControllerManager;
+            // The loops the simulator runs inside the API server process (they write to the store directly) still get their
+            // service accounts, so kube-system lists them as on kind; their clients stay unused.
+            foreach (var inProcess in new[] { "generic-garbage-collector", "namespace-controller", "resourcequota-controller", "disruption-controller",
+                         "service-account-controller", "root-ca-cert-publisher", "clusterrole-aggregation-controller" })
+                sa.ClientFor(inProcess);
+            var rsController = new ReplicaSetController(sa.ClientFor("replicaset-controller"), replicaSets, pods, time);
+            var rcController = new ReplicationControllerController(sa.ClientFor("replication-controller"), replicationControllers, pods, time);
             var deployments = new Informer<V1Deployment, V1DeploymentList>("deployments",
                 c => client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var deploymentController = new DeploymentController(client, deployments, replicaSets, pods, time);
-            var dsController = new DaemonSetController(client, daemonSets, pods, nodes, revisionHistory, time);
-            var stsController = new StatefulSetController(client, statefulSets, pods, claims, revisionHistory, time);
+            var deploymentController = new DeploymentController(sa.ClientFor("deployment-controller"), deployments, replicaSets, pods, time);
+            // ControllerRevisions are written by the DaemonSet and StatefulSet controllers themselves, each under its own account.
+            var dsClient = sa.ClientFor("daemon-set-controller");
+            var dsController = new DaemonSetController(dsClient, daemonSets, pods, nodes, new ControllerRevisionHistory(dsClient, revisions), time);
+            var stsClient = sa.ClientFor("statefulset-controller");
+            var stsController = new StatefulSetController(stsClient, statefulSets, pods, claims, new ControllerRevisionHistory(stsClient, revisions), time);
             // Storage: persistentvolume-binder, the protection controllers and kind's local-path provisioner.
-            var pvController = new Controllers.PersistentVolume.PersistentVolumeController(client, claims, volumes, storageClasses, time);
-            var pvcProtection = new Controllers.PvcProtection.PvcProtectionController(client, claims, pods, time);
-            var pvProtection = new Controllers.PvProtection.PvProtectionController(client, volumes, time);
-            var provisioner = new LocalPathProvisioner(client, claims, volumes, storageClasses, time, dataPlane.Volumes);
+            var pvController = new Controllers.PersistentVolume.PersistentVolumeController(sa.ClientFor("persistent-volume-binder"), claims, volumes, storageClasses, time);
+            var pvcProtection = new Controllers.PvcProtection.PvcProtectionController(sa.ClientFor("pvc-protection-controller"), claims, pods, time);
+            var pvProtection = new Controllers.PvProtection.PvProtectionController(sa.ClientFor("pv-protection-controller"), volumes, time);
+            var provisioner = new LocalPathProvisioner(clients.LocalPathProvisioner, claims, volumes, storageClasses, time, dataPlane.Volumes);
             nodes.AddHandler(added: node => StartKubelet(node, ct));
             // Cluster DNS (CoreDNS's kubernetes plugin): its own Service informer, pods from the shared one.
             var services = new Informer<V1Service, V1ServiceList>("services",
@@ -134,25 +144,27 @@ public static class ControllerManager
             // cloud-provider-kind's load balancers (kubelab up starts it next to the cluster; SimulatorOptions can leave it out).
             if (dataPlane.CloudProviderKind)
             {
-                var lbEvents = new EventRecorder(client, time, CloudProvider.Kind.KindLoadBalancerController.Component);
+                // Upstream it runs outside the cluster with kind's admin kubeconfig.
+                var cloud = clients.CloudProvider;
+                var lbEvents = new EventRecorder(cloud, time, CloudProvider.Kind.KindLoadBalancerController.Component);
                 Run(lbEvents.RunAsync(ct));
                 // One kind network: load balancers and Gateways never get the same address.
                 var kindAddresses = new CloudProvider.Kind.KindNetworkAddresses();
-                Run(new CloudProvider.Kind.KindLoadBalancerController(client, services, nodes, lbEvents, time, kindAddresses).RunAsync(ct));
+                Run(new CloudProvider.Kind.KindLoadBalancerController(cloud, services, nodes, lbEvents, time, kindAddresses).RunAsync(ct));
                 // cloud-provider-kind's gateway controller (Gateway API CRDs, GatewayClass, Envoys) and its Ingress translation.
-                var gateways = new CloudProvider.Kind.Gateway.GatewayController(client, services, nodes, dataPlane.Network, kindAddresses, time);
+                var gateways = new CloudProvider.Kind.Gateway.GatewayController(cloud, services, nodes, dataPlane.Network, kindAddresses, time);
                 dataPlane.Gateways = gateways;
                 Run(gateways.RunAsync(ct));
-                Run(new CloudProvider.Kind.Ingress.IngressController(client, time).RunAsync(ct));
+                Run(new CloudProvider.Kind.Ingress.IngressController(cloud, time).RunAsync(ct));
             }
             Run(services.RunAsync(ct));
             // endpointslice-controller and endpoints-controller: Services + Pods → EndpointSlices / Endpoints (starts the slice informer,
             // so every consumer above has registered its handlers first).
-            EndpointControllers.Start(client, services, pods, endpointSlices, time, WatchTimeoutSeconds, Run, ct);
+            EndpointControllers.Start(sa, services, pods, endpointSlices, time, WatchTimeoutSeconds, Run, ct);
             // Jobs and CronJobs (job-controller, cronjob-controller) with their own informers; they share the pod informer.
-            JobControllers.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
+            JobControllers.Start(sa, pods, time, WatchTimeoutSeconds, Run, ct);
             // horizontal-pod-autoscaler: its own HPA informer; pods from the shared informer, CPU from metrics.k8s.io.
-            HorizontalPodAutoscalerController.Start(client, pods, time, WatchTimeoutSeconds, Run, ct);
+            HorizontalPodAutoscalerController.Start(sa, pods, time, WatchTimeoutSeconds, Run, ct);
 
             Run(pods.RunAsync(ct));
             Run(nodes.RunAsync(ct));
@@ -177,9 +189,10 @@ public static class ControllerManager
         private void StartKubelet(V1Node node, CancellationToken ct)
         {
             if (kubelets.ContainsKey(node.Metadata.Name)) return;
-            var own = nodeClient?.Invoke(node.Metadata.Name);
-            if (own is not null) nodeClients.Add(own);
-            var kubelet = new NodeKubelet(node, own ?? client, time, timings, dataPlane);
+            // Each kubelet with its node's own client (system:node:<name>), disposed once the kubelets have stopped.
+            var own = clients.Kubelets(node.Metadata.Name);
+            nodeClients.Add(own);
+            var kubelet = new NodeKubelet(node, own, time, timings, dataPlane);
             if (kubelets.TryAdd(node.Metadata.Name, kubelet)) Run(kubelet.RunAsync(ct));
         }
 

@@ -11,7 +11,7 @@ namespace KubeLab.Simulator.Api.Authorization;
 /// <c>kubernetes.io/bootstrapping: rbac-defaults</c> and <c>rbac.authorization.kubernetes.io/autoupdate: "true"</c>.
 /// admin, edit and view have only an aggregationRule: their rules come from the aggregation (<see cref="ClusterRoleAggregation"/>).
 /// </summary>
-public static class BootstrapPolicy
+public static partial class BootstrapPolicy
 {
     private const string Rbac = RbacPolicy.Group;
     private static readonly string[] ReadVerbs = ["get", "list", "watch"];
@@ -161,55 +161,6 @@ public static class BootstrapPolicy
         foreach (var c in ControllerRoles()) yield return c;
     }
 
-    /// <summary>controller_policy.go: the roles of the kube-controller-manager loops the simulator runs.</summary>
-    private static IEnumerable<JsonObject> ControllerRoles()
-    {
-        const string P = "system:controller:";
-        yield return Role(P + "clusterrole-aggregation-controller", [R(["escalate", "get", "list", "watch", "update", "patch"], [Rbac], "clusterroles")]);
-        yield return Role(P + "deployment-controller", [
-            R(["get", "list", "watch", "update"], ["extensions", "apps"], "deployments"),
-            R(["update"], ["extensions", "apps"], "deployments/status"),
-            R(["update"], ["extensions", "apps"], "deployments/finalizers"),
-            R(["get", "list", "watch", "create", "update", "patch", "delete"], ["apps", "extensions"], "replicasets"),
-            R(["get", "list", "watch", "update"], [""], "pods"),
-            EventsRule(),
-        ]);
-        yield return Role(P + "replicaset-controller", [
-            R(["get", "list", "watch", "update"], ["apps", "extensions"], "replicasets"),
-            R(["update"], ["apps", "extensions"], "replicasets/status"),
-            R(["update"], ["apps", "extensions"], "replicasets/finalizers"),
-            R(["list", "watch", "patch", "create", "delete"], [""], "pods"),
-            EventsRule(),
-        ]);
-        yield return Role(P + "replication-controller", [
-            R(["get", "list", "watch", "update"], [""], "replicationcontrollers"),
-            R(["update"], [""], "replicationcontrollers/status"),
-            R(["update"], [""], "replicationcontrollers/finalizers"),
-            R(["list", "watch", "patch", "create", "delete"], [""], "pods"),
-            EventsRule(),
-        ]);
-        yield return Role(P + "statefulset-controller", [
-            R(["list", "watch"], [""], "pods"),
-            R(ReadVerbs, ["apps"], "statefulsets"),
-            R(["update"], ["apps"], "statefulsets/status"),
-            R(["update"], ["apps"], "statefulsets/finalizers"),
-            R(["get", "create", "delete", "update", "patch"], [""], "pods"),
-            R(["get", "create", "delete", "update", "patch", "list", "watch"], ["apps"], "controllerrevisions"),
-            R(["get", "create", "list", "watch"], [""], "persistentvolumeclaims"),
-            R(["update", "delete"], [""], "persistentvolumeclaims"),
-            R(["update"], [""], "pods/finalizers"),
-            EventsRule(),
-        ]);
-        yield return Role(P + "ttl-after-finished-controller", [R(["get", "list", "watch", "delete"], ["batch"], "jobs"), EventsRule()]);
-        yield return Role(P + "pvc-protection-controller", [
-            R(["get", "list", "watch", "update"], [""], "persistentvolumeclaims"),
-            R(["update"], [""], "persistentvolumeclaims/status"),
-            R(ReadVerbs, [""], "pods"),
-            EventsRule(),
-        ]);
-        yield return Role(P + "pv-protection-controller", [R(["get", "list", "watch", "update"], [""], "persistentvolumes"), EventsRule()]);
-    }
-
     private static JsonObject Subject(string kind, string name, string? ns = null) => kind == "ServiceAccount"
         ? new JsonObject { ["kind"] = kind, ["name"] = name, ["namespace"] = ns }
         : new JsonObject { ["apiGroup"] = Rbac, ["kind"] = kind, ["name"] = name };
@@ -239,9 +190,7 @@ public static class BootstrapPolicy
         yield return Binding("system:node-proxier", "system:node-proxier", Subject("User", "system:kube-proxy"));
         yield return Binding("system:kube-dns", "system:kube-dns", Subject("ServiceAccount", "kube-dns", "kube-system"));
         yield return Binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", Subject("Group", "system:serviceaccounts"));
-        foreach (var name in new[] { "clusterrole-aggregation-controller", "deployment-controller", "replicaset-controller", "replication-controller",
-                     "statefulset-controller", "ttl-after-finished-controller", "pvc-protection-controller", "pv-protection-controller" })
-            yield return Binding("system:controller:" + name, "system:controller:" + name, Subject("ServiceAccount", name, "kube-system"));
+        foreach (var b in ControllerRoleBindings()) yield return b;
         // kubeadm (init phase kubeconfig): the admin.conf certificate's organisation, bound to cluster-admin; no bootstrapping labels.
         var kubeadm = Binding("kubeadm:cluster-admins", "cluster-admin", Subject("Group", "kubeadm:cluster-admins"));
         kubeadm["metadata"] = new JsonObject { ["name"] = "kubeadm:cluster-admins" };

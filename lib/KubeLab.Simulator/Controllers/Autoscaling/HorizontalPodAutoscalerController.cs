@@ -46,11 +46,13 @@ public sealed class HorizontalPodAutoscalerController
     }
 
     /// <summary>Creates the HPA informer, its event recorder and the controller, and starts them with <paramref name="run"/>.</summary>
-    public static void Start(IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, int watchTimeoutSeconds, Action<Task> run, CancellationToken ct)
+    public static void Start(ControllerClientBuilder clients, Informer<V1Pod, V1PodList> pods, TimeProvider time, int watchTimeoutSeconds, Action<Task> run, CancellationToken ct)
     {
+        var informerClient = clients.Root; // the shared informers: kube-controller-manager's own credentials
+        var client = clients.ClientFor(Name);
         var hpas = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>("horizontalpodautoscalers",
-            c => client.AutoscalingV2.ListHorizontalPodAutoscalerForAllNamespacesAsync(cancellationToken: c),
-            (rv, onError, c) => client.AutoscalingV2.WatchListHorizontalPodAutoscalerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+            c => informerClient.AutoscalingV2.ListHorizontalPodAutoscalerForAllNamespacesAsync(cancellationToken: c),
+            (rv, onError, c) => informerClient.AutoscalingV2.WatchListHorizontalPodAutoscalerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                 timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
         var events = new EventRecorder(client, time, Name);
         var controller = new HorizontalPodAutoscalerController(client, hpas, pods, events, time);
@@ -306,7 +308,8 @@ public sealed class HorizontalPodAutoscalerController
         var node = (JsonObject)patch["status"]!;
         foreach (var field in new[] { "currentMetrics", "lastScaleTime", "desiredReplicas" })
             if (!node.ContainsKey(field)) node[field] = null;
-        await client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+        // UpdateStatus (horizontal.go updateStatus): the role grants update on horizontalpodautoscalers/status, not patch.
+        await client.AutoscalingV2.ReplaceNamespacedHorizontalPodAutoscalerStatusAsync(UpdateFromPatch.Status(hpa, patch.ToJsonString()),
             hpa.Metadata.Name, hpa.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
     }
 }

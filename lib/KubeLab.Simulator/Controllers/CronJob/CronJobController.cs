@@ -113,7 +113,8 @@ public sealed class CronJobController
         {
             try
             {
-                await client.BatchV1.PatchNamespacedCronJobStatusAsync(new V1Patch(wanted, V1Patch.PatchType.MergePatch), cj.Metadata.Name, ns,
+                // UpdateStatus (cronjob_controllerv2.go): the role grants update on cronjobs/status, not patch.
+                await client.BatchV1.ReplaceNamespacedCronJobStatusAsync(UpdateFromPatch.Status(cj, wanted), cj.Metadata.Name, ns,
                     cancellationToken: ct).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }

@@ -261,7 +261,8 @@ public sealed class DaemonSetController
         }.ToJsonString();
         try
         {
-            await client.AppsV1.PatchNamespacedDaemonSetStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch),
+            // UpdateStatus (daemon_controller.go storeDaemonSetStatus): the role grants update on daemonsets/status, not patch.
+            await client.AppsV1.ReplaceNamespacedDaemonSetStatusAsync(UpdateFromPatch.Status(ds, body),
                 ds.Metadata.Name, ds.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }

@@ -289,7 +289,8 @@ public sealed partial class DeploymentController
                 ["annotations"] = new JsonObject { [RolloutRevisions.RevisionAnnotation] = d.Metadata.Annotations![RolloutRevisions.RevisionAnnotation] },
             },
         };
-        var updated = await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch),
+        // An Update guarded by the resourceVersion (the role grants update on deployments, not patch; a 409 requeues).
+        var updated = await client.AppsV1.ReplaceNamespacedDeploymentAsync(UpdateFromPatch.Object(d, body.ToJsonString()),
             d.Metadata.Name, d.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
         d.Metadata.ResourceVersion = updated.Metadata.ResourceVersion;
     }

@@ -1,3 +1,4 @@
+using KubeLab.Simulator.ControllerRuntime;
 using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
@@ -95,7 +96,8 @@ public sealed partial class DeploymentController
         var body = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(status)) };
         try
         {
-            var updated = await client.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch),
+            // UpdateStatus: system:controller:deployment-controller may update deployments/status, not patch it.
+            var updated = await client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(UpdateFromPatch.Status(d, body.ToJsonString()),
                 d.Metadata.Name, d.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
             d.Status = updated.Status;
             d.Metadata.ResourceVersion = updated.Metadata.ResourceVersion;

@@ -306,7 +306,8 @@ public sealed class JobController
         if (SameStatus(body, current)) return;
         try
         {
-            await client.BatchV1.PatchNamespacedJobStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), job.Metadata.Name,
+            // UpdateStatus (job_controller.go updateJobStatus): the role grants update on jobs/status, not patch.
+            await client.BatchV1.ReplaceNamespacedJobStatusAsync(UpdateFromPatch.Status(job, body), job.Metadata.Name,
                 job.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }

@@ -12,9 +12,10 @@ namespace KubeLab.Simulator.Controllers.Job;
 /// </summary>
 internal static class JobControllers
 {
-    public static void Start(IKubernetes client, Informer<V1Pod, V1PodList> pods, TimeProvider time, int watchTimeoutSeconds,
+    public static void Start(ControllerClientBuilder clients, Informer<V1Pod, V1PodList> pods, TimeProvider time, int watchTimeoutSeconds,
         Action<Task> run, CancellationToken ct)
     {
+        var client = clients.Root; // the shared informers: kube-controller-manager's own credentials
         var jobs = new Informer<V1Job, V1JobList>("jobs",
             c => client.BatchV1.ListJobForAllNamespacesAsync(cancellationToken: c),
             (rv, onError, c) => client.BatchV1.WatchListJobForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
@@ -23,9 +24,9 @@ internal static class JobControllers
             c => client.BatchV1.ListCronJobForAllNamespacesAsync(cancellationToken: c),
             (rv, onError, c) => client.BatchV1.WatchListCronJobForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                 timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-        var jobController = new JobController(client, jobs, pods, time);
-        var cronJobController = new CronJobController(client, cronJobs, jobs, time);
-        var ttlController = new TtlAfterFinishedController(client, jobs, time);
+        var jobController = new JobController(clients.ClientFor("job-controller"), jobs, pods, time);
+        var cronJobController = new CronJobController(clients.ClientFor("cronjob-controller"), cronJobs, jobs, time);
+        var ttlController = new TtlAfterFinishedController(clients.ClientFor("ttl-after-finished-controller"), jobs, time);
         run(jobs.RunAsync(ct));
         run(cronJobs.RunAsync(ct));
         run(jobController.RunAsync(2, ct));

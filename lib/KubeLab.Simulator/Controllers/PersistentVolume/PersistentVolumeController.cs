@@ -109,12 +109,14 @@ public sealed partial class PersistentVolumeController
 
     // ---- writes ----
 
+    // pv_controller.go writes with Update/UpdateStatus, all that system:controller:persistent-volume-binder grants (no patch):
+    // the change is applied to the cached copy and PUT, guarded by its resourceVersion (a 409 makes the sync retry).
     private Task<V1PersistentVolumeClaim> PatchClaimAsync(V1PersistentVolumeClaim c, JsonObject patch, CancellationToken ct) =>
-        client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+        client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(UpdateFromPatch.Object(c, patch.ToJsonString()),
             c.Metadata.Name, c.Metadata.NamespaceProperty, cancellationToken: ct);
 
     private Task<V1PersistentVolume> PatchVolumeAsync(V1PersistentVolume v, JsonObject patch, CancellationToken ct) =>
-        client.CoreV1.PatchPersistentVolumeAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), v.Metadata.Name, cancellationToken: ct);
+        client.CoreV1.ReplacePersistentVolumeAsync(UpdateFromPatch.Object(v, patch.ToJsonString()), v.Metadata.Name, cancellationToken: ct);
 
     /// <summary>updateClaimStatus: phase (and, when bound, the volume's access modes and capacity).</summary>
     private async Task UpdateClaimStatusAsync(V1PersistentVolumeClaim claim, string phase, V1PersistentVolume? volume, CancellationToken ct)
@@ -126,8 +128,8 @@ public sealed partial class PersistentVolumeController
             status["accessModes"] = JsonNode.Parse(KubernetesJson.Serialize(volume.Spec.AccessModes));
             status["capacity"] = JsonNode.Parse(KubernetesJson.Serialize(volume.Spec.Capacity));
         }
-        await client.CoreV1.PatchNamespacedPersistentVolumeClaimStatusAsync(new V1Patch(new JsonObject { ["status"] = status }.ToJsonString(),
-            V1Patch.PatchType.MergePatch), claim.Metadata.Name, claim.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
+        await client.CoreV1.ReplaceNamespacedPersistentVolumeClaimStatusAsync(UpdateFromPatch.Status(claim, new JsonObject { ["status"] = status }.ToJsonString()),
+            claim.Metadata.Name, claim.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
     }
 
     /// <summary>updateVolumePhase (with lastPhaseTransitionTime, GA in 1.31) and, for Failed, the message.</summary>
@@ -136,7 +138,7 @@ public sealed partial class PersistentVolumeController
         if (volume.Status?.Phase == phase && volume.Status?.Message == message) return;
         var status = new JsonObject { ["phase"] = phase, ["message"] = message };
         if (volume.Status?.Phase != phase) status["lastPhaseTransitionTime"] = Api.Storage.ObjectMeta.Timestamp(time.GetUtcNow());
-        await client.CoreV1.PatchPersistentVolumeStatusAsync(new V1Patch(new JsonObject { ["status"] = status }.ToJsonString(), V1Patch.PatchType.MergePatch),
+        await client.CoreV1.ReplacePersistentVolumeStatusAsync(UpdateFromPatch.Status(volume, new JsonObject { ["status"] = status }.ToJsonString()),
             volume.Metadata.Name, cancellationToken: ct).ConfigureAwait(false);
     }
 

@@ -42,7 +42,8 @@ public sealed class PvProtectionController
         if (pv is null || !NeedsRelease(pv) || pv.Status?.Phase == "Bound") return;
         try
         {
-            await client.CoreV1.PatchPersistentVolumeAsync(FinalizerPatch.Without(pv.Metadata, StorageObjectInUseProtection.PvFinalizer), pv.Metadata.Name,
+            // Update (pv_protection_controller.go removeFinalizer): the role grants update on persistentvolumes, not patch.
+            await client.CoreV1.ReplacePersistentVolumeAsync(UpdateFromPatch.Object(pv, (string)FinalizerPatch.Without(pv.Metadata, StorageObjectInUseProtection.PvFinalizer).Content), pv.Metadata.Name,
                 cancellationToken: ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }

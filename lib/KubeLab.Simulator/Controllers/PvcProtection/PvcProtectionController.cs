@@ -62,7 +62,8 @@ public sealed class PvcProtectionController
         if (pods.List(claim.Metadata.NamespaceProperty).Any(p => InUseBy(p, claim.Metadata.Name))) return;
         try
         {
-            await client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(FinalizerPatch.Without(claim.Metadata, StorageObjectInUseProtection.PvcFinalizer),
+            // Update (pvc_protection_controller.go removeFinalizer): the role grants update on persistentvolumeclaims, not patch.
+            await client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(UpdateFromPatch.Object(claim, (string)FinalizerPatch.Without(claim.Metadata, StorageObjectInUseProtection.PvcFinalizer).Content),
                 claim.Metadata.Name, claim.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }

@@ -26,7 +26,8 @@ public sealed class ReplicaSetController(IKubernetes client, Informer<V1ReplicaS
         new(s.Replicas, s.FullyLabeledReplicas ?? 0, s.ReadyReplicas ?? 0, s.AvailableReplicas ?? 0, s.ObservedGeneration);
 
     protected override Task WriteStatusAsync(V1ReplicaSet owner, ReplicaCounts c, CancellationToken ct) =>
-        Client.AppsV1.PatchNamespacedReplicaSetStatusAsync(StatusPatch(c), owner.Metadata.Name, owner.Metadata.NamespaceProperty, cancellationToken: ct);
+        Client.AppsV1.ReplaceNamespacedReplicaSetStatusAsync(UpdateFromPatch.Status(owner, (string)StatusPatch(c).Content), owner.Metadata.Name,
+            owner.Metadata.NamespaceProperty, cancellationToken: ct); // UpdateStatus: the role grants update on replicasets/status, not patch
 
     internal static V1Patch StatusPatch(ReplicaCounts c) => new(KubernetesJson.Serialize(new
     {

@@ -33,6 +33,6 @@ public sealed class ReplicationControllerController(IKubernetes client, Informer
         new(s.Replicas, s.FullyLabeledReplicas ?? 0, s.ReadyReplicas ?? 0, s.AvailableReplicas ?? 0, s.ObservedGeneration);
 
     protected override Task WriteStatusAsync(V1ReplicationController owner, ReplicaCounts c, CancellationToken ct) =>
-        Client.CoreV1.PatchNamespacedReplicationControllerStatusAsync(ReplicaSetController.StatusPatch(c), owner.Metadata.Name,
+        Client.CoreV1.ReplaceNamespacedReplicationControllerStatusAsync(UpdateFromPatch.Status(owner, (string)ReplicaSetController.StatusPatch(c).Content), owner.Metadata.Name,
             owner.Metadata.NamespaceProperty, cancellationToken: ct);
 }

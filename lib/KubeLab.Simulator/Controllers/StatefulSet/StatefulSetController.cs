@@ -189,7 +189,8 @@ public sealed class StatefulSetController
                 ApiVersion = "v1", Kind = "Pod", Name = pod.Metadata.Name, Uid = pod.Metadata.Uid, BlockOwnerDeletion = true,
             }).ToList();
             var patch = new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = JsonNode.Parse(KubernetesJson.Serialize(refs)) } };
-            await client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            // Update (stateful_pod_control.go): the role grants update on persistentvolumeclaims, not patch.
+            await client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(UpdateFromPatch.Object(claim, patch.ToJsonString()),
                 name, set.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
         }
     }
@@ -249,7 +250,8 @@ public sealed class StatefulSetController
         }.ToJsonString();
         try
         {
-            await client.AppsV1.PatchNamespacedStatefulSetStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch),
+            // UpdateStatus (stateful_set_status_updater.go): the role grants update on statefulsets/status, not patch.
+            await client.AppsV1.ReplaceNamespacedStatefulSetStatusAsync(UpdateFromPatch.Status(set, body),
                 set.Metadata.Name, set.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
