@@ -145,7 +145,17 @@ public class ServerSideApplyOwnershipTests(ClusterFixture f) : IClassFixture<Clu
     {
         var ns = await f.NewNamespaceAsync("ssa");
         var path = $"/apis/apps/v1/namespaces/{ns}/deployments/web";
-        var first = await ApplyAsync(path, "ops", Deployment("front", withB: true, withSide: true, replicas: 2));
+        await ApplyAsync(path, "ops", Deployment("front", withB: true, withSide: true, replicas: 2));
+        // The deployment controller writes the revision annotation with an update of the whole object (its role grants update,
+        // not patch) – the object as it stands after that is what the second apply starts from.
+        JsonObject first;
+        for (var i = 0; ; i++)
+        {
+            var (_, read) = await f.SendAsync(HttpMethod.Get, path);
+            first = read!;
+            if (first["metadata"]?["annotations"]?["deployment.kubernetes.io/revision"] is not null || i == 100) break;
+            await Task.Delay(50);
+        }
         // Only a label changes, so the object is written again; its spec must come back as the same text, not just equal JSON:
         // the atomic selector is replaced in place, so the spec's members keep their order (what "unchanged" checks compare).
         var again = await ApplyAsync(path, "ops", Deployment("back", withB: true, withSide: true, replicas: 2));

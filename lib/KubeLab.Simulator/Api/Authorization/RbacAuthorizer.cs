@@ -41,13 +41,35 @@ public sealed class RbacAuthorizer : IAuthorizer
         }
     }
 
+    /// <summary>What RBAC reads of a request: the same key under the same policy always gets the same answer.</summary>
+    private readonly record struct DecisionKey(string User, string Groups, string Verb, bool IsResourceRequest, string Path, string ApiGroup,
+        string Resource, string Subresource, string Namespace, string Name);
+
+    // Decisions per request shape, each tagged with the policy version it was made under (a role or binding change makes every
+    // older entry stale without a clear racing the writers). The in-process controllers ask the same few questions thousands of
+    // times a second; the rule walk is what kube-apiserver's RBAC does for each, the cache only avoids repeating it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DecisionKey, (long Version, AuthorizationDecision Decision)> decisions = new();
+    private const int MaxCachedDecisions = 20_000;
+
     public AuthorizationDecision Authorize(AuthorizationAttributes a)
     {
         // authorizerfactory: the privileged group is allowed before any other authorizer is asked.
         if (a.User.InGroup(PrivilegedGroup)) return AuthorizationDecision.Allow();
+        var policy = Policy;
+        var key = new DecisionKey(a.User.Name, string.Join('\n', a.User.Groups), a.Verb, a.IsResourceRequest, a.IsResourceRequest ? "" : a.Path,
+            a.ApiGroup, a.Resource, a.Subresource, a.Namespace, a.Name);
+        if (decisions.TryGetValue(key, out var known) && known.Version == policy.Version) return known.Decision;
+        var decision = Decide(policy, a);
+        if (decisions.Count >= MaxCachedDecisions) decisions.Clear();
+        decisions[key] = (policy.Version, decision);
+        return decision;
+    }
+
+    private static AuthorizationDecision Decide(RbacPolicy policy, AuthorizationAttributes a)
+    {
         string? reason = null;
         List<string>? errors = null;
-        Policy.VisitRulesFor(a.User, a.Namespace, (binding, subject, rule, error) =>
+        policy.VisitRulesFor(a.User, a.Namespace, (binding, subject, rule, error) =>
         {
             if (error is not null) (errors ??= []).Add(error);
             if (rule is not null && rule.Allows(a))

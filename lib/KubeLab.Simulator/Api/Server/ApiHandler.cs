@@ -274,7 +274,11 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     private static void FieldValidation(ResourceType t, JsonObject body, string? mode)
     {
         if (t.Custom is not null) CustomResources.CustomResourceStrategy.CheckStrict(t, body, mode);
-        else Validation.StrictFieldValidation.Check(t, body, mode);
+        else
+        {
+            Validation.StrictFieldValidation.Check(t, body, mode);
+            Validation.StrictFieldValidation.Prune(t, body);
+        }
     }
 
     /// <summary>Present a stored object in the requested group version (events.k8s.io/v1, autoscaling/v1 are converted: <see cref="VersionConversion"/>).</summary>

@@ -53,6 +53,48 @@ public static class StrictFieldValidation
         throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: strict decoding error: {fields}");
     }
 
+    /// <summary>
+    /// What decoding into the Go struct leaves of a body that passed field validation (Warn and Ignore keep the request): unknown
+    /// fields are dropped, and so is an explicit null – encoding/json decodes it to the zero value, which omitempty leaves out
+    /// again – except for time fields (metav1.Time is a struct: its zero value is written back as null).
+    /// </summary>
+    public static void Prune(ResourceType t, JsonObject obj)
+    {
+        if (ModelTypes.TryGetValue($"{t.GroupVersion}/{t.Kind}", out var type)) Prune(obj, type, top: true);
+    }
+
+    private static void Prune(JsonNode? node, Type type, bool top = false)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        switch (node)
+        {
+            case JsonObject o:
+            {
+                if (IsDictionary(type))
+                {
+                    if (type.GetGenericArguments() is [_, var valueType]) foreach (var (_, value) in o) Prune(value, valueType);
+                    return;
+                }
+                var props = Properties.GetOrAdd(type, PropertiesOf);
+                if (props.Count == 0) return;   // free-form (object, IntOrString, quantities...)
+                List<string>? drop = null;
+                foreach (var (key, value) in o)
+                {
+                    // kind and apiVersion are read by the decoder itself (and every model has them).
+                    if (top && key is "kind" or "apiVersion") continue;
+                    if (!props.TryGetValue(key, out var propType)) (drop ??= []).Add(key);
+                    else if (value is null) { if ((Nullable.GetUnderlyingType(propType) ?? propType) != typeof(DateTime)) (drop ??= []).Add(key); }
+                    else Prune(value, propType);
+                }
+                if (drop is not null) foreach (var key in drop) o.Remove(key);
+                break;
+            }
+            case JsonArray a when ElementType(type) is { } element:
+                foreach (var item in a) Prune(item, element);
+                break;
+        }
+    }
+
     private static void Walk(JsonNode? node, Type type, string path, List<string> unknown)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
