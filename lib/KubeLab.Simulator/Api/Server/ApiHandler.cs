@@ -187,7 +187,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             {
                 var options = QueryOptions.ParseList(ctx, watch: false);
                 var (labels, fields) = Selectors(ctx, t);
-                var page = paging.List(t, ns, options, o => labels.Matches(o.Labels()) && fields.Matches(o), filtered: !labels.IsEmpty || !string.IsNullOrEmpty(HttpIO.Query(ctx, "fieldSelector")));
+                var page = paging.List(t, ns, options, o => fields.Matches(o) && (labels.IsEmpty || labels.Matches(o.Labels())), filtered: !labels.IsEmpty || !string.IsNullOrEmpty(HttpIO.Query(ctx, "fieldSelector")));
                 await WriteObjects(ctx, t, page.Items.Select(o => Present(t, o)).ToList(), page.Rv.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     continueToken: page.Continue, remaining: page.RemainingItemCount);
                 return;

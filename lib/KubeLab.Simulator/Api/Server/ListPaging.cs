@@ -38,11 +38,13 @@ public sealed class ListPaging(ObjectStore store)
         }
         else
         {
-            var (items, rv) = store.List(t, ns);
-            snap = new Snapshot(rv, items.Select(o => (KeyOf(o, ns), o)).ToList());
+            // The stored objects themselves (read only): only those the selectors keep are copied for the response – a kubelet's
+            // list of its own pods must not copy every pod of the cluster.
+            var (items, rv) = store.ListReadOnly(t, ns);
             // resourceVersion "0" is served from the watch cache, which ignores limit (the whole list in one response).
             if (options.Limit <= 0 || options.ResourceVersion == "0")
-                return new Page(snap.Items.Where(i => filter(i.Obj)).Select(i => i.Obj).ToList(), rv, null, null);
+                return new Page(items.Where(filter).Select(o => o.CloneObject()).ToList(), rv, null, null);
+            snap = new Snapshot(rv, items.Select(o => (KeyOf(o, ns), o)).ToList());
             if (options.ResourceVersionMatch == "Exact" && options.ResourceVersion is { } exact && exact != rv.ToString(CultureInfo.InvariantCulture))
                 throw ApiError.Expired($"too old resource version: {exact} ({rv})");
         }

@@ -104,8 +104,11 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
             expectations.DeletionObserved(ownerNow, KeyOf(pod)); // graceful deletion started: that is what we waited for
         var ownerBefore = OwnerKeyOf(old);
         if (ownerBefore is not null && ownerBefore != ownerNow) queue.Add(ownerBefore);
-        if (ownerNow is not null) queue.Add(ownerNow);
         var labelsChanged = !LabelsEqual(old.Metadata.Labels, pod.Metadata.Labels);
+        // replica_set.go updatePod enqueues on every change; a sync only reads the fields below, so a change to none of them
+        // (the scheduler's binding, a container's start time, the pod IP) would recompute the same status and act the same way.
+        // Skipping those syncs matters at scale: each one walks every pod of the set.
+        if (ownerNow is not null && (ownerNow != ownerBefore || labelsChanged || SyncInputsChanged(old, pod))) queue.Add(ownerNow);
         if (PodFacts.ControllerOf(pod) is null && (labelsChanged || ownerBefore is not null)) EnqueueMatchingOwners(pod);
         if (labelsChanged && ownerNow is null && PodFacts.ControllerOf(pod) is null) EnqueueMatchingOwners(old);
     }
@@ -115,6 +118,14 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         if (OwnerKeyOf(pod) is not { } owner) return;
         expectations.DeletionObserved(owner, KeyOf(pod));
         queue.Add(owner);
+    }
+
+    /// <summary>What a sync reads of a pod besides its owner and labels: deletion, phase (active or not) and the Ready condition.</summary>
+    private static bool SyncInputsChanged(V1Pod old, V1Pod pod)
+    {
+        if (old.Metadata.DeletionTimestamp != pod.Metadata.DeletionTimestamp || old.Status?.Phase != pod.Status?.Phase) return true;
+        var (was, now) = (PodFacts.Condition(old, "Ready"), PodFacts.Condition(pod, "Ready"));
+        return was?.Status != now?.Status || was?.LastTransitionTime != now?.LastTransitionTime;
     }
 
     private static bool LabelsEqual(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
