@@ -7,8 +7,8 @@ namespace KubeLab.Simulator.Api.Authorization;
 /// --authorization-mode=Node,RBAC as kind runs it (plugin/pkg/auth/authorizer/rbac/rbac.go RBACAuthorizer behind
 /// the union authorizer and the privileged-group authorizer for <c>system:masters</c>). RBAC only allows: without a matching
 /// rule the answer is "no opinion", which the filter turns into 403; the reason then lists the bindings whose role is
-/// missing (<c>RBAC: clusterrole.rbac.authorization.k8s.io "x" not found</c>). The Node authorizer is not modelled: the
-/// simulator's kubelets run in-process and never present a <c>system:node:&lt;name&gt;</c> identity, so it would have no opinion.
+/// missing (<c>RBAC: clusterrole.rbac.authorization.k8s.io "x" not found</c>). The Node authorizer comes before it in
+/// <see cref="UnionAuthorizer"/>.
 /// </summary>
 public sealed class RbacAuthorizer : IAuthorizer
 {
