@@ -18,13 +18,14 @@ internal static class AuthenticationBench
 
     public static async Task<Figures> RunAsync(SimulatedCluster cluster, CancellationToken ct)
     {
-        // kubeadm init phase certs as the simulator does it at every start: CA, serving certificate, sa.key, two client certificates.
+        // kubeadm init phase certs as the simulator does it at every start: CA, serving certificate, sa.key, two client certificates
+        // (the admin's and kube-controller-manager's, which has no group).
         var clock = Stopwatch.StartNew();
         using (var pki = ClusterPki.Create(DateTimeOffset.UtcNow))
         {
             using var serving = pki.IssueServingCertificate(DateTimeOffset.UtcNow, "k8s-course-control-plane", []);
             using var admin = pki.IssueClientCertificate("kubernetes-admin", ["kubeadm:cluster-admins"], DateTimeOffset.UtcNow);
-            using var controllers = pki.IssueClientCertificate("system:kube-controller-manager", ["system:masters"], DateTimeOffset.UtcNow);
+            using var controllers = pki.IssueClientCertificate(SimulatedCluster.ControllerUser, [], DateTimeOffset.UtcNow);
         }
         var pkiMs = clock.Elapsed.TotalMilliseconds;
 
