@@ -37,6 +37,7 @@ public static class NotebookRunner
             using var kernel = KernelFactory.Create();
             var execution = await ExecuteCellsAsync(kernel, name, document, options.CellTimeout, progress, ct);
             stopwatch.Stop();
+            if (execution.Failed is not null) await CleanUpAfterFailureAsync(kernel, ct);
 
             await File.WriteAllTextAsync(outputPath, document.ToJupyterJson(), ct);
             var charts = ChartExtractor.WriteCharts(document, outDir, name);
@@ -74,6 +75,14 @@ public static class NotebookRunner
     }
 
     private sealed record Execution(FailedCell? Failed, string? Error);
+
+    /// <summary>
+    /// A notebook that stops half way never reaches its last cell, so its namespace (bare Pods, Services…) and clock speed stay
+    /// behind, and the next notebook on the same cluster meets them (chapter 12 drains a node). Run the lab's own cleanup in the
+    /// notebook's kernel – best effort: a notebook may fail before it has a <c>lab</c>. Its output is not part of the notebook.
+    /// </summary>
+    private static Task CleanUpAfterFailureAsync(CompositeKernel kernel, CancellationToken ct) =>
+        CellExecutor.RunAsync(kernel, "try { await lab.Clock.SetSpeedAsync(1); } finally { await lab.DisposeAsync(); }", 0, TimeSpan.FromMinutes(2), ct);
 
     private static async Task<Execution> ExecuteCellsAsync(
         CompositeKernel kernel, string name, InteractiveDocument document, TimeSpan cellTimeout,

@@ -86,6 +86,21 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_notebook_that_fails_half_way_gets_its_lab_cleaned_up()
+    {
+        // Otherwise its namespace stays on the lane's cluster and the next notebook meets its Pods (chapter 12 drains a node).
+        var marker = Path.Combine(_out, "cleanup.txt");
+        Environment.SetEnvironmentVariable("KUBELAB_TEST_CLEANUP_MARKER", marker);
+        try
+        {
+            var result = await Run("failing-with-lab");
+            Assert.True(result.FailedCell == new FailedCell(2, 2, "// this cell throws on purpose"), result.Describe());
+            Assert.Equal("speed 1;disposed;", File.ReadAllText(marker));
+        }
+        finally { Environment.SetEnvironmentVariable("KUBELAB_TEST_CLEANUP_MARKER", null); }
+    }
+
+    [Fact]
     public async Task A_compile_error_names_the_compiler_diagnostic()
     {
         var result = await Run("compile-error");
