@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Server;
+using KubeLab.Simulator.Api.FieldManager;
 
 namespace KubeLab.Simulator.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Storage;
 using static KubeLab.Simulator.Api.Printing.TableColumn;
+using KubeLab.Simulator.Api.Conversion;
 
 namespace KubeLab.Simulator.Api.Printing;
 
@@ -299,7 +300,7 @@ public static class KindPrinters
         (o, now) =>
         {
             // events.k8s.io/v1 rows print like core Events (the real printer works on the internal object).
-            if (o.Str("apiVersion") == "events.k8s.io/v1") o = Server.EventConversion.ToCore(o);
+            if (o.Str("apiVersion") == "events.k8s.io/v1") o = Conversion.EventConversion.ToCore(o);
             var first = ObjectMeta.ParseTime(o.Str("firstTimestamp")) ?? ObjectMeta.ParseTime(o.Str("eventTime")) ?? ObjectMeta.ParseTime(o.Meta().Str("creationTimestamp"));
             var last = ObjectMeta.ParseTime(o.Str("lastTimestamp")) ?? ObjectMeta.ParseTime(o.Path("series.lastObservedTime")?.ToString()) ?? first;
             var count = o["count"].Long() ?? o.Path("series.count").Long() ?? 1;
@@ -317,7 +318,7 @@ public static class KindPrinters
         (o, now) =>
         {
             // The real printer works on the internal object, so both served versions print alike.
-            if (o.Str("apiVersion") == "autoscaling/v1") o = Server.HorizontalPodAutoscalerV1Conversion.ToStored(o);
+            if (o.Str("apiVersion") == "autoscaling/v1") o = Conversion.HorizontalPodAutoscalerV1Conversion.ToStored(o);
             return [o.Name(), $"{o.Path("spec.scaleTargetRef.kind")}/{o.Path("spec.scaleTargetRef.name")}",
                 HpaTargets(Objs(o.Path("spec.metrics")).ToList(), (o.Path("status.currentMetrics") as JsonArray)?.Select(m => m as JsonObject).ToList() ?? []),
                 o.Path("spec.minReplicas") is { } min ? Num(min).ToString(System.Globalization.CultureInfo.InvariantCulture) : "<unset>",

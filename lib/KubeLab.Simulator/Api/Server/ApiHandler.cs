@@ -5,6 +5,8 @@ using KubeLab.Simulator.Api.Printing;
 using KubeLab.Simulator.Api.Registry;
 using KubeLab.Simulator.Api.Storage;
 using Microsoft.AspNetCore.Http;
+using KubeLab.Simulator.Api.Conversion;
+using KubeLab.Simulator.Api.FieldManager;
 
 namespace KubeLab.Simulator.Api.Server;
 

@@ -4,6 +4,7 @@ using KubeLab.Simulator.Api.Registry;
 using KubeLab.Simulator.Api.Registry.Service;
 using KubeLab.Simulator.Api.Storage;
 using KubeLab.Simulator.Api.Validation;
+using KubeLab.Simulator.Api.FieldManager;
 
 namespace KubeLab.Simulator.Api.Server;
 

@@ -4,6 +4,7 @@ using KubeLab.Simulator.Api.Printing;
 using KubeLab.Simulator.Api.Registry;
 using KubeLab.Simulator.Api.Storage;
 using Microsoft.AspNetCore.Http;
+using KubeLab.Simulator.Api.Conversion;
 
 namespace KubeLab.Simulator.Api.Server;
 

@@ -5,6 +5,7 @@ using KubeLab.Simulator.Api.Errors;
 using KubeLab.Simulator.Api.Registry;
 using KubeLab.Simulator.Api.Server;
 using KubeLab.Simulator.Api.Storage;
+using KubeLab.Simulator.Api.FieldManager;
 
 namespace KubeLab.Simulator.Controllers.ServiceAccount;
 

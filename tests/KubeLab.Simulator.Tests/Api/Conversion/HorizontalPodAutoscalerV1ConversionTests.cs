@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Server;
 using KubeLab.Simulator.Api.Storage;
+using KubeLab.Simulator.Api.Conversion;
 
 namespace KubeLab.Simulator.Tests.Api.Conversion;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Server;
+using KubeLab.Simulator.Api.FieldManager;
 
 namespace KubeLab.Simulator.Api.Validation.Decoding;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.FieldManager;
 
 /// <summary>
 /// A set of field paths in the shape of <c>metadata.managedFields[].fieldsV1</c> (structured-merge-diff's FieldsV1):

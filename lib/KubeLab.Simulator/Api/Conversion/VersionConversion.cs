@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Registry;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.Conversion;
 
 /// <summary>
 /// Resources served in a version other than the one their objects are stored in (<see cref="ResourceRegistry.StorageType"/>):

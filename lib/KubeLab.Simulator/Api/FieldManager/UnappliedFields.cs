@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.FieldManager;
 
 /// <summary>
 /// The first half of server-side apply: before the configuration is merged onto the live object, every field the manager

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.FieldManager;
 
 /// <summary>
 /// The fields an apply configuration sets – what its field manager owns after the apply. Every value given is a member:

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Storage;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.FieldManager;
 
 /// <summary>
 /// metadata.managedFields bookkeeping: one entry per manager, operation and subresource. Apply entries carry the fields the

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Storage;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.FieldManager;
 
 /// <summary>
 /// "Whenever a field's value does change, ownership moves from its current manager to the manager making the change"

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Patching;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.FieldManager;
 
 /// <summary>
 /// How server-side apply addresses list elements: associative lists (<c>x-kubernetes-list-type: map</c>) by their key fields,

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Errors;
 using KubeLab.Simulator.Api.Storage;
+using KubeLab.Simulator.Api.Server;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.Conversion;
 
 /// <summary>
 /// autoscaling/v1 HorizontalPodAutoscalers share storage with autoscaling/v2 (the stored form), converted as kube-apiserver

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Registry;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.Conversion;
 
 /// <summary>
 /// events.k8s.io/v1 Events share storage with core/v1 Events (as in Kubernetes); only field names differ

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace KubeLab.Simulator.Api.Server;
+namespace KubeLab.Simulator.Api.FieldManager;
 
 /// <summary>Reads and removes the value a fieldsV1 path (<c>f:</c>, <c>k:</c>, <c>v:</c> elements) names in an object.</summary>
 internal static class LivePaths
