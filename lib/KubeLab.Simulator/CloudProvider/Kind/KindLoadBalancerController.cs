@@ -41,7 +41,10 @@ public sealed class KindLoadBalancerController
 
     public async Task RunAsync(CancellationToken ct)
     {
+        // The service controller waits for both caches (WaitForNamedCacheSync: services and nodes): an address is picked only
+        // once the nodes' addresses are known, so a load balancer never gets a node's.
         await services.Synced.WaitAsync(ct).ConfigureAwait(false);
+        await nodes.Synced.WaitAsync(ct).ConfigureAwait(false);
         // Addresses already written (a restarted controller) stay with their Services.
         foreach (var s in services.List())
             if (s.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip is { } ip) addresses.Claim("Service " + Key(s), ip);
