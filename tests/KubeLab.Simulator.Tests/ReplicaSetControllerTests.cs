@@ -214,6 +214,32 @@ public class ReplicaSetControllerTests(ControlPlaneCluster cp, ITestOutputHelper
         // Clean up so the shared cluster's nodes are not crowded for the other tests.
         await Client.AppsV1.DeleteNamespacedReplicaSetAsync("big", ns);
     }
+
+    [Fact]
+    public async Task A_busy_ReplicaSet_writes_its_status_in_steps_and_ends_exact()
+    {
+        var ns = await cp.NewNamespaceAsync("rs-paced");
+        var created = await Client.AppsV1.CreateNamespacedReplicaSetAsync(ReplicaSet("paced", 60, "paced"), ns);
+        var clusterStart = cp.Cluster.Clock.GetUtcNow();
+        var statuses = new List<V1ReplicaSetStatus>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await foreach (var (type, rs) in Client.AppsV1.WatchListNamespacedReplicaSetAsync(ns, resourceVersion: created.Metadata.ResourceVersion,
+                           fieldSelector: "metadata.name=paced", cancellationToken: timeout.Token))
+        {
+            if (type != WatchEventType.Modified || rs.Status is null) continue;
+            if (statuses.Count == 0 || KubernetesJson.Serialize(statuses[^1]) != KubernetesJson.Serialize(rs.Status)) statuses.Add(rs.Status);
+            if (rs.Status.AvailableReplicas == 60) break;
+        }
+        var elapsed = cp.Cluster.Clock.GetUtcNow() - clusterStart;
+        output.WriteLine($"{statuses.Count} status writes in {elapsed.TotalMilliseconds:F0} ms of cluster time");
+
+        // The counts end exact, and the writes are at least ReplicaKeeper.StatusWriteInterval apart on the cluster clock
+        // (60 pods turning ready one after another would otherwise mean about 120 writes).
+        Assert.Equal((60, 60, 60, 60), (statuses[^1].Replicas, statuses[^1].FullyLabeledReplicas ?? 0, statuses[^1].ReadyReplicas ?? 0, statuses[^1].AvailableReplicas ?? 0));
+        var interval = KubeLab.Simulator.Controllers.ReplicaSet.ReplicaKeeper<V1ReplicaSet, V1ReplicaSetList>.StatusWriteInterval;
+        Assert.InRange(statuses.Count, 1, (int)(elapsed / interval) + 2);
+        await Client.AppsV1.DeleteNamespacedReplicaSetAsync("paced", ns);
+    }
 }
 
 /// <summary>Runs alone: unobserved task exceptions are process-wide, so other test classes must not be producing garbage meanwhile.</summary>

@@ -25,8 +25,11 @@ public static class PodFacts
         Condition(pod, "Ready") is { Status: "True" } ready && IsAvailable(ready, minReadySeconds, now);
 
     /// <summary>The same for a pod whose Ready condition (status True) the caller has already found.</summary>
-    public static bool IsAvailable(V1PodCondition ready, int minReadySeconds, DateTime now) =>
-        minReadySeconds == 0 || (ready.LastTransitionTime is { } since && since.ToUniversalTime().AddSeconds(minReadySeconds) <= now);
+    public static bool IsAvailable(V1PodCondition ready, int minReadySeconds, DateTime now) => IsAvailable(ready.LastTransitionTime, minReadySeconds, now);
+
+    /// <summary>The same from the time the pod turned ready (its Ready condition's lastTransitionTime).</summary>
+    public static bool IsAvailable(DateTime? readySince, int minReadySeconds, DateTime now) =>
+        minReadySeconds == 0 || (readySince is { } since && since.ToUniversalTime().AddSeconds(minReadySeconds) <= now);
 
     /// <summary>
     /// The pod index of kube-controller-manager (pkg/controller/controller_utils.go, PodControllerUIDIndex): pods by their

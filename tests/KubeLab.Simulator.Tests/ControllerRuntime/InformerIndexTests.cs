@@ -50,4 +50,42 @@ public class InformerIndexTests
         await cts.CancelAsync();
         await run;
     }
+
+    [Fact]
+    public async Task A_projection_index_keeps_each_objects_row_current_and_visits_without_copying()
+    {
+        var events = System.Threading.Channels.Channel.CreateUnbounded<(WatchEventType, V1Pod)>();
+        async IAsyncEnumerable<(WatchEventType, V1Pod)> Watch(string rv, Action<Exception> onError, [EnumeratorCancellation] CancellationToken ct)
+        {
+            await foreach (var e in events.Reader.ReadAllAsync(ct)) yield return e;
+        }
+        var list = new V1PodList { Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = [Pod("a", "1", "rs-1")] };
+        var informer = new Informer<V1Pod, V1PodList>("pods", _ => Task.FromResult(list), Watch, TimeProvider.System);
+        var handled = new SemaphoreSlim(0);
+        informer.AddHandler(added: _ => handled.Release(), updated: (_, _) => handled.Release(), deleted: _ => handled.Release());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = informer.RunAsync(cts.Token);
+        await informer.Synced.WaitAsync(cts.Token);
+        await handled.WaitAsync(cts.Token);
+        // Registered after the cache filled: the existing pod gets its row at once.
+        informer.AddIndex("by-controller/rv", PodFacts.ControllerUidIndexValue, p => p.Metadata.ResourceVersion);
+        Assert.Equal(["1"], informer.RowsByIndex<string>("by-controller/rv", "rs-1"));
+
+        // Same controller (same index value), new object: the row follows it.
+        await events.Writer.WriteAsync((WatchEventType.Modified, Pod("a", "2", "rs-1")), cts.Token);
+        await handled.WaitAsync(cts.Token);
+        var visited = new List<string>();
+        informer.VisitIndex<string>("by-controller/rv", "rs-1", visited.Add);
+        Assert.Equal(["2"], visited);
+
+        // Released: the row moves to the namespace's orphans.
+        await events.Writer.WriteAsync((WatchEventType.Modified, Pod("a", "3", null)), cts.Token);
+        await handled.WaitAsync(cts.Token);
+        Assert.Empty(informer.RowsByIndex<string>("by-controller/rv", "rs-1"));
+        Assert.Equal(["3"], informer.RowsByIndex<string>("by-controller/rv", PodFacts.OrphansOf("ns")));
+        var wrongType = Assert.Throws<InvalidOperationException>(() => informer.RowsByIndex<int>("by-controller/rv", "rs-1"));
+        Assert.Contains("does not keep Int32 rows", wrongType.Message);
+        await cts.CancelAsync();
+        await run;
+    }
 }

@@ -46,7 +46,7 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         owners.AddHandler(added: o => queue.Add(KeyOf(o)), updated: (_, o) => queue.Add(KeyOf(o)),
             deleted: o => { expectations.Forget(KeyOf(o)); queue.Add(KeyOf(o)); });
         pods.AddHandler(added: PodAdded, updated: PodUpdated, deleted: PodDeleted);
-        pods.AddIndex(PodFacts.ControllerUidIndex, PodFacts.ControllerUidIndexValue);
+        pods.AddIndex(ReplicaPodRow.Index, PodFacts.ControllerUidIndexValue, ReplicaPodRow.Of);
     }
 
     protected IKubernetes Client { get; }
@@ -139,55 +139,52 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         if (owner is null)
         {
             expectations.Forget(key);
+            lastStatusWrite.TryRemove(key, out _);
             return; // deleted: the garbage collector removes its pods
         }
         var needsSync = expectations.Satisfied(key);
-        var selector = SelectorOf(owner);
+        var tally = new ClaimTally(new LabelSetMatches(SelectorOf(owner), TemplateOf(owner)?.Metadata?.Labels), MinReadySeconds(owner),
+            Time.GetUtcNow().UtcDateTime);
         // Only its own pods and the namespace's orphans can be claimed (pods of other controllers are skipped anyway).
-        var active = PodFacts.OwnedOrOrphans(pods, owner.Metadata).Where(PodFacts.IsActive).ToList();
-        var (claimed, claimConflicts) = await ClaimPodsAsync(owner, selector, active, ct).ConfigureAwait(false);
+        pods.VisitIndex<ReplicaPodRow>(ReplicaPodRow.Index, owner.Metadata.Uid, tally.Owned);
+        pods.VisitIndex<ReplicaPodRow>(ReplicaPodRow.Index, PodFacts.OrphansOf(owner.Metadata.NamespaceProperty), tally.Orphan);
+        var claimConflicts = await ClaimPodsAsync(owner, tally, ct).ConfigureAwait(false);
         // Like syncReplicaSet: if claiming failed we do not know how many pods we have, so do nothing else and retry.
         if (claimConflicts > 0) throw new InvalidOperationException($"{claimConflicts} pods changed while adopting/releasing them; retrying");
 
         Exception? manageError = null;
         if (needsSync && owner.Metadata.DeletionTimestamp is null)
         {
-            try { await ManageReplicasAsync(key, owner, claimed, ct).ConfigureAwait(false); }
+            try { await ManageReplicasAsync(key, owner, tally, ct).ConfigureAwait(false); }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 manageError = e;
             }
         }
 
-        await UpdateStatusAsync(owner, claimed, ct).ConfigureAwait(false);
+        await UpdateStatusAsync(owner, tally, ct).ConfigureAwait(false);
         if (manageError is not null) throw manageError; // retried with back-off by the queue
     }
 
-    /// <summary>ControllerRefManager.ClaimPods: keep, adopt or release each pod.</summary>
-    private async Task<(List<V1Pod> Claimed, int Conflicts)> ClaimPodsAsync(TOwner owner, LabelSelector selector, List<V1Pod> candidates, CancellationToken ct)
+    /// <summary>
+    /// ControllerRefManager.ClaimPods, second half: release the owned pods that no longer match the selector, adopt the matching
+    /// orphans (the tally found both); returns how many patches met a changed pod.
+    /// </summary>
+    private async Task<int> ClaimPodsAsync(TOwner owner, ClaimTally tally, CancellationToken ct)
     {
-        var claimed = new List<V1Pod>();
+        if (owner.Metadata.DeletionTimestamp is not null) return 0; // a deleting owner neither adopts nor releases
         var conflicts = 0;
-        foreach (var pod in candidates)
+        foreach (var pod in tally.ToRelease)
+            if (await ReleaseAsync(owner, pod, ct).ConfigureAwait(false) == PatchOutcome.Conflict) conflicts++;
+        foreach (var row in tally.ToAdopt)
         {
-            var controller = PodFacts.ControllerOf(pod);
-            var matches = selector.Matches(pod.Metadata.Labels);
-            if (controller is not null)
+            switch (await AdoptAsync(owner, row.Pod, ct).ConfigureAwait(false))
             {
-                if (controller.Uid != owner.Metadata.Uid) continue; // someone else's pod
-                if (matches) { claimed.Add(pod); continue; }
-                if (owner.Metadata.DeletionTimestamp is null && await ReleaseAsync(owner, pod, ct).ConfigureAwait(false) == PatchOutcome.Conflict)
-                    conflicts++;
-                continue;
-            }
-            if (!matches || owner.Metadata.DeletionTimestamp is not null) continue;
-            switch (await AdoptAsync(owner, pod, ct).ConfigureAwait(false))
-            {
-                case PatchOutcome.Done: claimed.Add(pod); break;
+                case PatchOutcome.Done: tally.Adopted(row); break;
                 case PatchOutcome.Conflict: conflicts++; break; // the pod changed under us (kubelet status, labels): try again
             }
         }
-        return (claimed, conflicts);
+        return conflicts;
     }
 
     private enum PatchOutcome { Done, Gone, Conflict }
@@ -244,9 +241,9 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         }
     }
 
-    private async Task ManageReplicasAsync(string key, TOwner owner, List<V1Pod> claimed, CancellationToken ct)
+    private async Task ManageReplicasAsync(string key, TOwner owner, ClaimTally tally, CancellationToken ct)
     {
-        var diff = claimed.Count - DesiredReplicas(owner);
+        var diff = tally.Claimed - DesiredReplicas(owner);
         if (diff < 0)
         {
             var toCreate = Math.Min(-diff, BurstReplicas);
@@ -270,11 +267,20 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         }
         else if (diff > 0)
         {
-            var victims = PodDeletionRanking.PodsToDelete(claimed, RelatedPods(owner), Math.Min(diff, BurstReplicas),
+            var victims = PodDeletionRanking.PodsToDelete(ClaimedPods(owner, tally), RelatedPods(owner), Math.Min(diff, BurstReplicas),
                 Time.GetUtcNow().UtcDateTime).ToList();
             expectations.ExpectDeletions(key, victims.Select(KeyOf));
             await Task.WhenAll(victims.Select(p => DeletePodAsync(key, owner, p, ct))).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The claimed pods themselves, gathered only when some must be deleted.</summary>
+    private List<V1Pod> ClaimedPods(TOwner owner, ClaimTally tally)
+    {
+        var claimed = new List<V1Pod>(tally.Claimed);
+        pods.VisitIndex<ReplicaPodRow>(ReplicaPodRow.Index, owner.Metadata.Uid, row => { if (tally.IsClaimed(row)) claimed.Add(row.Pod); });
+        claimed.AddRange(tally.AdoptedPods);
+        return claimed;
     }
 
     private List<V1Pod> RelatedPods(TOwner owner) => IndirectlyRelatedPods.Of(owner.Metadata,
@@ -338,45 +344,47 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         }
     }
 
-    private async Task UpdateStatusAsync(TOwner owner, List<V1Pod> claimed, CancellationToken ct)
+    private async Task UpdateStatusAsync(TOwner owner, ClaimTally tally, CancellationToken ct)
     {
-        var now = Time.GetUtcNow().UtcDateTime;
         var minReady = MinReadySeconds(owner);
-        // The template's labels as an array: a foreach over the IDictionary would allocate an enumerator per pod.
-        var templateLabels = (TemplateOf(owner)?.Metadata?.Labels ?? new Dictionary<string, string>()).ToArray();
-        // One pass over the claimed pods (replica_set_utils.go calculateStatus): each sync of a 10,000-pod set counts them all,
-        // so the Ready condition is looked up once per pod for both counts (podutil.IsPodReady, IsPodAvailable).
-        int fullyLabeled = 0, ready = 0, available = 0;
-        foreach (var p in claimed)
-        {
-            if (HasAllLabels(p, templateLabels)) fullyLabeled++;
-            if (PodFacts.Condition(p, "Ready") is not { Status: "True" } readyCondition) continue;
-            ready++;
-            if (PodFacts.IsAvailable(readyCondition, minReady, now)) available++;
-        }
         var counts = new ReplicaCounts(
-            Replicas: claimed.Count,
-            FullyLabeledReplicas: fullyLabeled,
-            ReadyReplicas: ready,
-            AvailableReplicas: available,
+            Replicas: tally.Claimed,
+            FullyLabeledReplicas: tally.FullyLabeled,
+            ReadyReplicas: tally.Ready,
+            AvailableReplicas: tally.Available,
             ObservedGeneration: owner.Metadata.Generation);
         if (counts != StatusOf(owner))
         {
+            var key = KeyOf(owner);
+            if (StatusWriteDeferral(key) is { } wait)
+            {
+                queue.AddAfter(key, wait); // the write happens on that sync, with the counts of then
+                return;
+            }
             try { await WriteStatusAsync(owner, counts, ct).ConfigureAwait(false); }
             catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return; }
+            lastStatusWrite[key] = Time.GetUtcNow();
         }
         // Pods become available minReadySeconds after turning ready: look again then (replica_set.go does the same).
         if (minReady > 0 && counts.ReadyReplicas != counts.AvailableReplicas)
             queue.AddAfter(KeyOf(owner), TimeSpan.FromSeconds(minReady));
     }
 
-    private static bool HasAllLabels(V1Pod pod, KeyValuePair<string, string>[] labels)
+    /// <summary>
+    /// Status writes of one owner are at least <see cref="StatusWriteInterval"/> apart on the cluster clock; a change within that
+    /// time is written by a sync queued for its end. kube-controller-manager's client is rate-limited (--kube-api-qps 20,
+    /// --kube-api-burst 30 by default), so on a real cluster a ReplicaSet whose pods change hundreds of times a second reports
+    /// them in steps as well; without a bound here, a 10,000-pod set would write its status thousands of times while scaling.
+    /// </summary>
+    public static readonly TimeSpan StatusWriteInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> lastStatusWrite = new();
+
+    private TimeSpan? StatusWriteDeferral(string key)
     {
-        if (labels.Length == 0) return true;
-        if (pod.Metadata.Labels is not { } podLabels) return false;
-        foreach (var (key, value) in labels)
-            if (!podLabels.TryGetValue(key, out var v) || v != value) return false;
-        return true;
+        if (!lastStatusWrite.TryGetValue(key, out var last)) return null;
+        var wait = last + StatusWriteInterval - Time.GetUtcNow();
+        return wait > TimeSpan.Zero ? wait : null;
     }
 
     private V1ObjectReference Reference(TOwner owner) => EventRecorder.Reference(owner.Metadata, Kind, ApiVersion);
