@@ -18,6 +18,7 @@ namespace KubeLab.Simulator.Kubelet;
 public sealed class NodeKubelet : IKubeletServer
 {
     private readonly Informer<V1Pod, V1PodList> pods;
+    private readonly Informer<V1Service, V1ServiceList> services;
     private readonly WorkQueue queue;
     private readonly ConcurrentDictionary<string, PodWorker> workers = new();
     private readonly ConcurrentDictionary<string, byte> images = new();
@@ -44,6 +45,12 @@ public sealed class NodeKubelet : IKubeletServer
             c => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: bound, cancellationToken: c),
             (rv, onError, c) => client.CoreV1.WatchListPodForAllNamespacesAsync(fieldSelector: bound, allowWatchBookmarks: true, resourceVersion: rv,
                 timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+        // kubelet.go NewMainKubelet: a Services informer (serviceLister) for the service-link environment variables, so starting a
+        // pod reads no services through the API.
+        services = new Informer<V1Service, V1ServiceList>("services",
+            c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
+            (rv, onError, c) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
+                timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
         HostIp = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1";
         Ips = new PodIpAllocator(node.Spec?.PodCIDR ?? "10.244.0.0/24");
         Recorder = new EventRecorder(client, time, "kubelet", NodeName);
@@ -62,6 +69,16 @@ public sealed class NodeKubelet : IKubeletServer
     public PodIpAllocator Ips { get; }
     public EventRecorder Recorder { get; }
 
+    /// <summary>
+    /// The services of a namespace from the informer. Upstream refuses to build the environment until the informer has synced
+    /// ("services have not yet been read at least once, cannot construct envvars") and retries; here the caller waits for it.
+    /// </summary>
+    public async Task<IReadOnlyList<V1Service>> ServicesInAsync(string ns, CancellationToken ct)
+    {
+        await services.Synced.WaitAsync(ct).ConfigureAwait(false);
+        return services.List(ns);
+    }
+
     public bool HasImage(string image) => images.ContainsKey(ImageReference.Normalize(image));
 
     public void AddImage(string image) => images.TryAdd(ImageReference.Normalize(image), 0);
@@ -76,6 +93,7 @@ public sealed class NodeKubelet : IKubeletServer
         stopping = cancellationToken;
         var recorder = Recorder.RunAsync(cancellationToken);
         var informer = pods.RunAsync(cancellationToken);
+        var serviceInformer = services.RunAsync(cancellationToken);
         try
         {
             await pods.Synced.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -90,6 +108,7 @@ public sealed class NodeKubelet : IKubeletServer
             foreach (var w in workers.Values) w.Abandon();
             await recorder.ConfigureAwait(false);
             try { await informer.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            try { await serviceInformer.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
     }
 

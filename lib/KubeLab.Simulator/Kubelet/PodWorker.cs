@@ -255,7 +255,7 @@ public sealed class PodWorker
         Dictionary<string, string> env;
         try
         {
-            env = await ContainerEnvironment.ResolveAsync(pod, c.Spec, model.PodIp ?? "", kubelet.HostIp, kubelet.Client, ct).ConfigureAwait(false);
+            env = await ContainerEnvironment.ResolveAsync(pod, c.Spec, model.PodIp ?? "", kubelet.HostIp, kubelet.Client, kubelet.ServicesInAsync, ct).ConfigureAwait(false);
         }
         catch (ContainerConfigException e)
         {

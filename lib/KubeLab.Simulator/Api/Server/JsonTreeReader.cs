@@ -23,6 +23,8 @@ public static class JsonTreeReader
     private static readonly ConcurrentDictionary<string, string> Strings = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> StringsBySpan = Strings.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly ConcurrentDictionary<string, JsonElement> Numbers = new(StringComparer.Ordinal);
+    // ConcurrentDictionary.Count takes every lock of the table: on a full table it ran for each new string, so count here.
+    private static int internedCount, cachedNumberCount;
     private static readonly JsonElement True = JsonDocument.Parse("true").RootElement;
     private static readonly JsonElement False = JsonDocument.Parse("false").RootElement;
 
@@ -84,7 +86,10 @@ public static class JsonTreeReader
         var chars = buffer[..n];
         if (StringsBySpan.TryGetValue(chars, out var known)) return known;
         var s = chars.ToString();
-        return Strings.Count < MaxInterned ? Strings.GetOrAdd(s, s) : s;
+        if (Volatile.Read(ref internedCount) >= MaxInterned) return s;
+        if (!Strings.TryAdd(s, s)) return Strings.TryGetValue(s, out var raced) ? raced : s;
+        Interlocked.Increment(ref internedCount);
+        return s;
     }
 
     /// <summary>The number as a JsonElement of its own literal (cached for the few distinct literals objects carry).</summary>
@@ -94,7 +99,7 @@ public static class JsonTreeReader
         var literal = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
         if (Numbers.TryGetValue(literal, out var cached)) return cached;
         var element = JsonDocument.Parse(literal).RootElement;
-        if (Numbers.Count < MaxCachedNumbers) Numbers.TryAdd(literal, element);
+        if (Volatile.Read(ref cachedNumberCount) < MaxCachedNumbers && Numbers.TryAdd(literal, element)) Interlocked.Increment(ref cachedNumberCount);
         return element;
     }
 }

@@ -22,11 +22,21 @@ namespace KubeLab.Simulator.Kubelet.Environment;
 /// </summary>
 public static class ContainerEnvironment
 {
+    /// <summary>The services of a namespace as the kubelet knows them (its Services informer on a node).</summary>
+    public delegate Task<IReadOnlyList<V1Service>> ServicesIn(string ns, CancellationToken ct);
+
+    /// <summary>Services read through the API on each call (for callers without an informer).</summary>
+    public static ServicesIn ServicesFrom(IKubernetes client) =>
+        async (ns, ct) => (await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct).ConfigureAwait(false)).Items.ToList();
+
+    public static Task<Dictionary<string, string>> ResolveAsync(V1Pod pod, V1Container c, string podIp, string hostIp,
+        IKubernetes client, CancellationToken ct) => ResolveAsync(pod, c, podIp, hostIp, client, ServicesFrom(client), ct);
+
     public static async Task<Dictionary<string, string>> ResolveAsync(V1Pod pod, V1Container c, string podIp, string hostIp,
-        IKubernetes client, CancellationToken ct)
+        IKubernetes client, ServicesIn services, CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
-        var serviceEnv = await ServiceEnvAsync(pod, client, ct).ConfigureAwait(false);
+        var serviceEnv = await ServiceEnvAsync(pod, services, ct).ConfigureAwait(false);
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         var configMaps = new Dictionary<string, V1ConfigMap>(StringComparer.Ordinal);
         var secrets = new Dictionary<string, V1Secret>(StringComparer.Ordinal);
@@ -117,17 +127,14 @@ public static class ContainerEnvironment
     }
 
     /// <summary>getServiceEnvVarMap: the master service "kubernetes" from default always, the namespace's services if enabled.</summary>
-    private static async Task<Dictionary<string, string>> ServiceEnvAsync(V1Pod pod, IKubernetes client, CancellationToken ct)
+    private static async Task<Dictionary<string, string>> ServiceEnvAsync(V1Pod pod, ServicesIn servicesIn, CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
         var services = new Dictionary<string, V1Service>(StringComparer.Ordinal);
-        if (await ApiObjects.OrNull(() => client.CoreV1.ReadNamespacedServiceAsync("kubernetes", "default", cancellationToken: ct)).ConfigureAwait(false) is { } master)
+        if ((await servicesIn("default", ct).ConfigureAwait(false)).FirstOrDefault(s => s.Metadata.Name == "kubernetes") is { } master)
             services["kubernetes"] = master;
         if (pod.Spec?.EnableServiceLinks != false)
-        {
-            var list = await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct).ConfigureAwait(false);
-            foreach (var s in list.Items) services[s.Metadata.Name] = s;
-        }
+            foreach (var s in await servicesIn(ns, ct).ConfigureAwait(false)) services[s.Metadata.Name] = s;
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var s in services.Values)
             foreach (var (k, v) in ServiceLinkEnv.For(s)) env[k] = v;
