@@ -598,6 +598,9 @@ public sealed class PodWorker
     /// Failures other than 404 (pod gone) are retried until they succeed, like the kubelet's status manager does:
     /// giving up would leave the pod's status stuck for ever.
     /// </summary>
+    // The status last written: status_manager.go skips a status equal to the one it already sent ("Ignoring same status for pod").
+    private string? published;
+
     private async Task PublishAsync(CancellationToken ct)
     {
         await writeLock.WaitAsync(ct).ConfigureAwait(false);
@@ -607,10 +610,12 @@ public sealed class PodWorker
             {
                 string body;
                 lock (gate) body = KubernetesJson.Serialize(new { status = model.ToStatus(Now) });
+                if (body == published) return;
                 try
                 {
                     await kubelet.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), PodName, Ns,
                         cancellationToken: ct).ConfigureAwait(false);
+                    published = body;
                     return;
                 }
                 catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { throw; }
