@@ -16,15 +16,16 @@ public abstract class FileNode
 /// <summary>A directory: children by name. All access goes through <see cref="Gate"/> so containers can share it.</summary>
 public sealed class DirectoryNode : FileNode
 {
+    // Copy-on-access per entry, like an overlayfs upper layer over the image's read-only lower layer: a clone of an image's
+    // directory starts empty here and copies one entry of the lower directory when it is first looked up (a subdirectory as a
+    // lazy clone of its own). Listing, counting or removing copies the rest once and lets the lower layer go. So a container
+    // pays only for the paths it (or the kubelet mounting volumes) walks – not for every sibling along them (issue 7).
     private SortedDictionary<string, FileNode>? children;
-    // Copy-on-access: a clone of an image's directory holds the image's directory until someone looks inside, then copies
-    // that one level (its subdirectories stay lazy). Like an overlayfs lower layer, a container pays only for what it touches.
     private DirectoryNode? lowerLayer;
 
     public DirectoryNode(int mode = 0x1ED /* 0755 */)
     {
         Mode = mode;
-        children = new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
     }
 
     private DirectoryNode(DirectoryNode lower)
@@ -34,34 +35,52 @@ public sealed class DirectoryNode : FileNode
         lowerLayer = lower;
     }
 
-    public object Gate { get; } = new();
+    /// <summary>The lock of this directory (the node itself: one object less per directory).</summary>
+    public object Gate => this;
 
-    /// <summary>The children, copied from the lower layer on first use (call under <see cref="Gate"/>).</summary>
-    private SortedDictionary<string, FileNode> Children()
+    private SortedDictionary<string, FileNode> Upper() => children ??= new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
+
+    /// <summary>The container's own copy of a lower-layer entry (call under <see cref="Gate"/>).</summary>
+    private static FileNode CopyUp(FileNode node) => node switch
     {
-        if (children is not null) return children;
-        var copy = new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
-        foreach (var (name, node) in lowerLayer!.Entries())
-            copy[name] = node switch
-            {
-                DirectoryNode d => new DirectoryNode(d),
-                RegularFile f => f.Clone(),
-                SymlinkNode l => new SymlinkNode(l.Target) { ModifiedAt = l.ModifiedAt },
-                _ => node,
-            };
-        children = copy;
-        lowerLayer = null;
+        DirectoryNode d => new DirectoryNode(d),
+        RegularFile f => f.Clone(),
+        SymlinkNode l => new SymlinkNode(l.Target) { ModifiedAt = l.ModifiedAt },
+        _ => node,
+    };
+
+    /// <summary>One child, copied up from the lower layer on first use (call under <see cref="Gate"/>).</summary>
+    private FileNode? Lookup(string name)
+    {
+        if (children is not null && children.TryGetValue(name, out var own)) return own;
+        if (lowerLayer?.Get(name) is not { } below) return null;
+        var copy = CopyUp(below);
+        Upper()[name] = copy;
         return copy;
     }
 
-    public FileNode? Get(string name) { lock (Gate) return Children().GetValueOrDefault(name); }
+    /// <summary>All children, the lower layer's copied up first (call under <see cref="Gate"/>).</summary>
+    private SortedDictionary<string, FileNode> Children()
+    {
+        var all = Upper();
+        if (lowerLayer is { } lower)
+        {
+            foreach (var (name, node) in lower.Entries())
+                if (!all.ContainsKey(name)) all[name] = CopyUp(node);
+            lowerLayer = null;
+        }
+        return all;
+    }
+
+    public FileNode? Get(string name) { lock (Gate) return Lookup(name); }
 
     public IReadOnlyList<(string Name, FileNode Node)> Entries()
     {
         lock (Gate) return Children().Select(kv => (kv.Key, kv.Value)).ToList();
     }
 
-    public void Set(string name, FileNode node) { lock (Gate) Children()[name] = node; }
+    // A name set here hides the lower layer's entry of that name, as a file created in an overlayfs upper layer does.
+    public void Set(string name, FileNode node) { lock (Gate) Upper()[name] = node; }
 
     public bool Remove(string name) { lock (Gate) return Children().Remove(name); }
 
@@ -72,16 +91,15 @@ public sealed class DirectoryNode : FileNode
     {
         lock (Gate)
         {
-            var all = Children();
-            if (all.TryGetValue(name, out var n) && n is DirectoryNode d) return d;
+            if (Lookup(name) is DirectoryNode d) return d;
             var created = new DirectoryNode();
-            all[name] = created;
+            Upper()[name] = created;
             return created;
         }
     }
 
     /// <summary>
-    /// A copy for one container: it behaves as a deep copy (writes stay in the copy), but is copied level by level as the
+    /// A copy for one container: it behaves as a deep copy (writes stay in the copy), but is copied entry by entry as the
     /// container reaches into it. The source must not change afterwards: images' trees are built once and never written.
     /// </summary>
     public DirectoryNode Clone() => new(this);
@@ -91,8 +109,9 @@ public sealed class DirectoryNode : FileNode
 public sealed class RegularFile : FileNode
 {
     private byte[] content;
-    private readonly object gate = new();
-    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Created when someone waits for a change (tail -f); most files are never followed, and a Task per file added up (issue 7).
+    private TaskCompletionSource? changed;
+    private object Gate => this;
 
     public RegularFile(byte[]? content = null, int mode = 0x1A4 /* 0644 */)
     {
@@ -102,29 +121,32 @@ public sealed class RegularFile : FileNode
 
     public RegularFile(string text, int mode = 0x1A4) : this(Encoding.UTF8.GetBytes(text), mode) { }
 
-    public long Length { get { lock (gate) return content.LongLength; } }
+    public long Length { get { lock (Gate) return content.LongLength; } }
 
-    public byte[] Read() { lock (gate) return content; }
+    public byte[] Read() { lock (Gate) return content; }
 
     public string ReadText() => Encoding.UTF8.GetString(Read());
 
     public void Write(byte[] data, bool append, DateTimeOffset now)
     {
-        TaskCompletionSource wake;
-        lock (gate)
+        TaskCompletionSource? wake;
+        lock (Gate)
         {
             content = append ? [.. content, .. data] : data;
             ModifiedAt = now;
             wake = changed;
-            changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed = null;
         }
-        wake.TrySetResult();
+        wake?.TrySetResult();
     }
 
     public void Write(string text, bool append, DateTimeOffset now) => Write(Encoding.UTF8.GetBytes(text), append, now);
 
     /// <summary>Completes on the next write (or truncate) of this file.</summary>
-    public Task Changed { get { lock (gate) return changed.Task; } }
+    public Task Changed
+    {
+        get { lock (Gate) return (changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task; }
+    }
 
     public RegularFile Clone() => new(Read(), Mode) { ModifiedAt = ModifiedAt };
 }
