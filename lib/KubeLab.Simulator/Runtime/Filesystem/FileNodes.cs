@@ -20,7 +20,8 @@ public sealed class DirectoryNode : FileNode
     // directory starts empty here and copies one entry of the lower directory when it is first looked up (a subdirectory as a
     // lazy clone of its own). Listing, counting or removing copies the rest once and lets the lower layer go. So a container
     // pays only for the paths it (or the kubelet mounting volumes) walks – not for every sibling along them (issue 7).
-    private SortedDictionary<string, FileNode>? children;
+    // Sorted by ordinal name (as readdir output is listed); a list costs less per directory than a tree, and directories are small.
+    private List<(string Name, FileNode Node)>? children;
     private DirectoryNode? lowerLayer;
 
     public DirectoryNode(int mode = 0x1ED /* 0755 */)
@@ -38,7 +39,28 @@ public sealed class DirectoryNode : FileNode
     /// <summary>The lock of this directory (the node itself: one object less per directory).</summary>
     public object Gate => this;
 
-    private SortedDictionary<string, FileNode> Upper() => children ??= new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
+    private List<(string Name, FileNode Node)> Upper() => children ??= new List<(string, FileNode)>(1);
+
+    /// <summary>Binary search of the own entries: the index of <paramref name="name"/>, or its insertion point's complement.</summary>
+    private int IndexOf(string name)
+    {
+        if (children is null) return ~0;
+        int lo = 0, hi = children.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(children[mid].Name, name);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return ~lo;
+    }
+
+    private void Put(string name, FileNode node)
+    {
+        var i = IndexOf(name);
+        if (i >= 0) Upper()[i] = (name, node); else Upper().Insert(~i, (name, node));
+    }
 
     /// <summary>The container's own copy of a lower-layer entry (call under <see cref="Gate"/>).</summary>
     private static FileNode CopyUp(FileNode node) => node switch
@@ -52,21 +74,22 @@ public sealed class DirectoryNode : FileNode
     /// <summary>One child, copied up from the lower layer on first use (call under <see cref="Gate"/>).</summary>
     private FileNode? Lookup(string name)
     {
-        if (children is not null && children.TryGetValue(name, out var own)) return own;
+        var i = IndexOf(name);
+        if (i >= 0) return children![i].Node;
         if (lowerLayer?.Get(name) is not { } below) return null;
         var copy = CopyUp(below);
-        Upper()[name] = copy;
+        Upper().Insert(~i, (name, copy));
         return copy;
     }
 
     /// <summary>All children, the lower layer's copied up first (call under <see cref="Gate"/>).</summary>
-    private SortedDictionary<string, FileNode> Children()
+    private List<(string Name, FileNode Node)> Children()
     {
         var all = Upper();
         if (lowerLayer is { } lower)
         {
             foreach (var (name, node) in lower.Entries())
-                if (!all.ContainsKey(name)) all[name] = CopyUp(node);
+                if (IndexOf(name) is var i && i < 0) all.Insert(~i, (name, CopyUp(node)));
             lowerLayer = null;
         }
         return all;
@@ -76,13 +99,23 @@ public sealed class DirectoryNode : FileNode
 
     public IReadOnlyList<(string Name, FileNode Node)> Entries()
     {
-        lock (Gate) return Children().Select(kv => (kv.Key, kv.Value)).ToList();
+        lock (Gate) return [.. Children()];
     }
 
     // A name set here hides the lower layer's entry of that name, as a file created in an overlayfs upper layer does.
-    public void Set(string name, FileNode node) { lock (Gate) Upper()[name] = node; }
+    public void Set(string name, FileNode node) { lock (Gate) Put(name, node); }
 
-    public bool Remove(string name) { lock (Gate) return Children().Remove(name); }
+    public bool Remove(string name)
+    {
+        lock (Gate)
+        {
+            var all = Children();
+            var i = IndexOf(name);
+            if (i < 0) return false;
+            all.RemoveAt(i);
+            return true;
+        }
+    }
 
     public int Count { get { lock (Gate) return Children().Count; } }
 
@@ -93,7 +126,7 @@ public sealed class DirectoryNode : FileNode
         {
             if (Lookup(name) is DirectoryNode d) return d;
             var created = new DirectoryNode();
-            Upper()[name] = created;
+            Put(name, created);
             return created;
         }
     }

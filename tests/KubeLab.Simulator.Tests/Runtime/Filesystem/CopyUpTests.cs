@@ -97,4 +97,18 @@ public class CopyUpTests
         Assert.False(first.Changed.IsCompleted);
         Assert.Equal("line\n", first.ReadText());
     }
+
+    [Fact]
+    public void A_directory_lists_its_entries_in_byte_order_once_each_whatever_order_they_came_in()
+    {
+        var fs = Container(Image());
+        foreach (var name in new[] { "zeta", "Alpha", "beta", "_x", "a.b", "a", "hostname" }) fs.WriteFile("/etc/" + name, name);
+        fs.WriteFile("/etc/beta", "again");
+
+        Assert.Equal(["Alpha", "_x", "a", "a.b", "beta", "group", "hostname", "passwd", "zeta"], fs.List("/etc").Select(e => e.Name));
+        Assert.Equal("again", fs.ReadAllText("/etc/beta"));
+        Assert.Equal("hostname", fs.ReadAllText("/etc/hostname"));
+        fs.Delete("/etc/a");
+        Assert.Equal(["Alpha", "_x", "a.b", "beta", "group", "hostname", "passwd", "zeta"], fs.List("/etc").Select(e => e.Name));
+    }
 }
