@@ -61,8 +61,11 @@ internal sealed class WatchHistory(int capacity)
     /// <summary>Encodes a batch (outside the lock: stored objects are immutable).</summary>
     public void Compact(Work work)
     {
+        // One buffer and writer for the batch: only one batch is encoded at a time.
+        var buffer = new ArrayBufferWriter<byte>(8192);
+        using var writer = new Utf8JsonWriter(buffer);
         foreach (var (_, ev, current) in work.Items)
-            work.Forms.Add((current ? ev.Object : Encode(ev.Object), ev.Previous is null ? null : Encode(ev.Previous)));
+            work.Forms.Add((current ? ev.Object : Encode(ev.Object, buffer, writer), ev.Previous is null ? null : Encode(ev.Previous, buffer, writer)));
     }
 
     /// <summary>Swaps the encoded forms in (under the lock).</summary>
@@ -72,11 +75,13 @@ internal sealed class WatchHistory(int capacity)
         compacting = false;
     }
 
-    private byte[] Encode(JsonObject obj)
+    private byte[] Encode(JsonObject obj, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
     {
         if (encoded.TryGetValue(obj, out var bytes)) return bytes;
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(buffer)) obj.WriteTo(writer);
+        buffer.ResetWrittenCount();
+        writer.Reset();
+        obj.WriteTo(writer);
+        writer.Flush();
         bytes = buffer.WrittenSpan.ToArray();
         encoded.AddOrUpdate(obj, bytes);
         return bytes;
