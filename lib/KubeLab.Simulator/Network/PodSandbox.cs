@@ -8,7 +8,8 @@ namespace KubeLab.Simulator.Network;
 /// </summary>
 public sealed class PodSandbox(string ns, string podName, string uid, string hostname, string nodeName)
 {
-    private readonly ConcurrentDictionary<int, (string Container, HttpHandler Handler, ITlsServer? Tls)> listeners = new();
+    // One per Pod with a port or two: sized small (the default 31 buckets were ~300 bytes per Pod, issue 7).
+    private readonly ConcurrentDictionary<int, (string Container, HttpHandler Handler, ITlsServer? Tls)> listeners = new(concurrencyLevel: 1, capacity: 2);
 
     public string Namespace { get; } = ns;
     public string PodName { get; } = podName;

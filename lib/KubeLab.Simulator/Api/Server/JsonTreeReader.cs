@@ -25,8 +25,11 @@ public static class JsonTreeReader
     private static readonly ConcurrentDictionary<string, JsonElement> Numbers = new(StringComparer.Ordinal);
     // ConcurrentDictionary.Count takes every lock of the table: on a full table it ran for each new string, so count here.
     private static int internedCount, cachedNumberCount;
-    private static readonly JsonElement True = JsonDocument.Parse("true").RootElement;
-    private static readonly JsonElement False = JsonDocument.Parse("false").RootElement;
+    // Elements of a cloned (non-disposable) document: JsonElement.Clone() returns those as they are, so a DeepClone of a stored
+    // tree shares them. An element of a JsonDocument.Parse result is copied into a new document on every clone (~150 bytes each,
+    // kept by every stored copy: issue 7).
+    private static readonly JsonElement True = JsonDocument.Parse("true").RootElement.Clone();
+    private static readonly JsonElement False = JsonDocument.Parse("false").RootElement.Clone();
 
     /// <summary>A repeated property name: encoding/json keeps the last, JsonObject refuses it; JsonNode.Parse decides as before.</summary>
     private sealed class Unusual : Exception;
@@ -98,7 +101,7 @@ public static class JsonTreeReader
         // Parsed from a span, so the number is one contiguous slice (never a ValueSequence).
         var literal = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
         if (Numbers.TryGetValue(literal, out var cached)) return cached;
-        var element = JsonDocument.Parse(literal).RootElement;
+        var element = JsonDocument.Parse(literal).RootElement.Clone();
         if (Volatile.Read(ref cachedNumberCount) < MaxCachedNumbers && Numbers.TryAdd(literal, element)) Interlocked.Increment(ref cachedNumberCount);
         return element;
     }

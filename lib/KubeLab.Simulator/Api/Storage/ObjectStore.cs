@@ -17,13 +17,11 @@ public sealed class ObjectStore
 {
     public const int DefaultHistoryCapacity = 10_000;
 
-    private readonly int historyCapacity;
-
-    public ObjectStore(int historyCapacity = DefaultHistoryCapacity) => this.historyCapacity = Math.Max(1, historyCapacity);
+    public ObjectStore(int historyCapacity = DefaultHistoryCapacity) => history = new WatchHistory(Math.Max(1, historyCapacity));
 
     private readonly object gate = new();
     private readonly Dictionary<ResourceType, SortedDictionary<string, JsonObject>> data = new();
-    private readonly Queue<WatchEvent> history = new();
+    private readonly WatchHistory history;
     // metadata.uid → the stored object (the garbage collector's owner lookups; etcd has no such index, the real GC keeps its own graph).
     private readonly Dictionary<string, JsonObject> byUid = new(StringComparer.Ordinal);
     // A watcher's filter runs under the lock for every event of its type, so 100 kubelets watching their own node's pods are
@@ -37,7 +35,7 @@ public sealed class ObjectStore
     public long CurrentResourceVersion { get { lock (gate) return resourceVersion; } }
 
     /// <summary>The oldest resourceVersion a watch can still start from.</summary>
-    public long OldestWatchableVersion { get { lock (gate) return history.Count == 0 ? resourceVersion : history.Peek().ResourceVersion - 1; } }
+    public long OldestWatchableVersion { get { lock (gate) return history.Count == 0 ? resourceVersion : history.OldestResourceVersion - 1; } }
 
     private static string Key(string? ns, string name) => $"{ns}/{name}";
 
@@ -124,6 +122,7 @@ public sealed class ObjectStore
             IndexUid(null, stored);
             Record("ADDED", t, stored);
         }
+        CompactHistory();
         return stored.CloneObject();
     }
 
@@ -139,10 +138,11 @@ public sealed class ObjectStore
         var copy = handOver ? obj : obj.CloneObject();
         var key = Key(copy.Namespace(), copy.Name());
         JsonObject stored;
+        JsonObject? current;
         lock (gate)
         {
             var b = Bucket(t);
-            if (!b.TryGetValue(key, out var current)) return new UpdateResult(UpdateOutcome.NotFound, null);
+            if (!b.TryGetValue(key, out current)) return new UpdateResult(UpdateOutcome.NotFound, null);
             if (expectedVersion is not null && current.Meta().Str("resourceVersion") != expectedVersion)
                 return new UpdateResult(UpdateOutcome.Conflict, null);
             if (EqualIgnoringResourceVersion(current, copy))
@@ -153,14 +153,15 @@ public sealed class ObjectStore
                 b[key] = stored;
                 IndexUid(current, stored);
                 Record("MODIFIED", t, stored, current);
-                return new UpdateResult(UpdateOutcome.Updated, stored.CloneObject());
             }
         }
+        if (!ReferenceEquals(stored, current)) { CompactHistory(); return new UpdateResult(UpdateOutcome.Updated, stored.CloneObject()); }
         return new UpdateResult(UpdateOutcome.Unchanged, stored.CloneObject());
     }
 
     public JsonObject? Delete(ResourceType t, string? ns, string name, string? expectedUid = null)
     {
+        JsonObject gone;
         lock (gate)
         {
             var b = Bucket(t);
@@ -169,10 +170,11 @@ public sealed class ObjectStore
             if (expectedUid is not null && current.Uid() != expectedUid) return null;
             b.Remove(key);
             IndexUid(current, null);
-            var gone = Stamp(current.CloneObject());
+            gone = Stamp(current.CloneObject());
             Record("DELETED", t, gone);
-            return gone.CloneObject();
         }
+        CompactHistory();
+        return gone.CloneObject();
     }
 
     /// <summary>Deep equality except metadata.resourceVersion, without cloning either side.</summary>
@@ -206,12 +208,26 @@ public sealed class ObjectStore
     {
         // stored and previous are never modified again: the history and the watchers share them (a watch clones what it sends).
         var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored, previous);
-        history.Enqueue(ev);
-        while (history.Count > historyCapacity) history.Dequeue();
+        history.Add(ev);
         foreach (var (channel, only, filter) in watchers)
             if ((only is null || only == ev.Resource) && Passes(filter, ev)) channel.Writer.TryWrite(ev);
         Changed?.Invoke(ev);
     }
+
+    /// <summary>Encodes the history's older events once enough have passed (after a write, outside the lock).</summary>
+    private void CompactHistory()
+    {
+        WatchHistory.Work? work;
+        lock (gate) work = history.TakeBatch(IsCurrent);
+        if (work is null) return;
+        history.Compact(work);
+        lock (gate) history.Store(work);
+    }
+
+    /// <summary>Whether an event's object is still the stored one (under the lock).</summary>
+    private bool IsCurrent(WatchEvent ev) =>
+        data.TryGetValue(ev.Resource, out var b) && b.TryGetValue(Key(ev.Object.Namespace(), ev.Object.Name()), out var now)
+        && ReferenceEquals(now, ev.Object);
 
     /// <summary>
     /// Subscribe to changes after <paramref name="fromVersion"/> (of one resource type, or all when <paramref name="type"/> is null).
@@ -223,11 +239,11 @@ public sealed class ObjectStore
         var only = type is null ? null : ResourceRegistry.StorageType(type);
         lock (gate)
         {
-            oldest = history.Count == 0 ? resourceVersion : history.Peek().ResourceVersion - 1;
+            oldest = history.Count == 0 ? resourceVersion : history.OldestResourceVersion - 1;
             if (fromVersion < oldest) return null;
             var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
-            foreach (var ev in history)
-                if (ev.ResourceVersion > fromVersion && (only is null || only == ev.Resource) && Passes(filter, ev)) ch.Writer.TryWrite(ev);
+            foreach (var ev in history.Since(fromVersion, only))
+                if (Passes(filter, ev)) ch.Writer.TryWrite(ev);
             watchers.Add((ch, only, filter));
             return ch;
         }

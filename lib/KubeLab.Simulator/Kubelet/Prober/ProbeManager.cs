@@ -18,7 +18,8 @@ public sealed class ProbeManager
     private readonly ContainerEventSink events;
     private readonly ProbeRunner runner;
     private readonly TimeProvider time;
-    private readonly ConcurrentDictionary<(string Container, ProbeType Type), byte> grpcWarned = new();
+    // One per Pod and almost always empty: sized small (the default 31 buckets were ~300 bytes per Pod, issue 7).
+    private readonly ConcurrentDictionary<(string Container, ProbeType Type), byte> grpcWarned = new(concurrencyLevel: 1, capacity: 1);
 
     /// <summary>Events go to the node's kubelet recorder (source kubelet, object the pod's container).</summary>
     public ProbeManager(EventRecorder events, V1Pod pod, ClusterNetwork network, TimeProvider time, string nodeIp)

@@ -16,15 +16,17 @@ public abstract class FileNode
 /// <summary>A directory: children by name. All access goes through <see cref="Gate"/> so containers can share it.</summary>
 public sealed class DirectoryNode : FileNode
 {
-    private SortedDictionary<string, FileNode>? children;
-    // Copy-on-access: a clone of an image's directory holds the image's directory until someone looks inside, then copies
-    // that one level (its subdirectories stay lazy). Like an overlayfs lower layer, a container pays only for what it touches.
+    // Copy-on-access per entry, like an overlayfs upper layer over the image's read-only lower layer: a clone of an image's
+    // directory starts empty here and copies one entry of the lower directory when it is first looked up (a subdirectory as a
+    // lazy clone of its own). Listing, counting or removing copies the rest once and lets the lower layer go. So a container
+    // pays only for the paths it (or the kubelet mounting volumes) walks – not for every sibling along them (issue 7).
+    // Sorted by ordinal name (as readdir output is listed); a list costs less per directory than a tree, and directories are small.
+    private List<(string Name, FileNode Node)>? children;
     private DirectoryNode? lowerLayer;
 
     public DirectoryNode(int mode = 0x1ED /* 0755 */)
     {
         Mode = mode;
-        children = new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
     }
 
     private DirectoryNode(DirectoryNode lower)
@@ -34,36 +36,86 @@ public sealed class DirectoryNode : FileNode
         lowerLayer = lower;
     }
 
-    public object Gate { get; } = new();
+    /// <summary>The lock of this directory (the node itself: one object less per directory).</summary>
+    public object Gate => this;
 
-    /// <summary>The children, copied from the lower layer on first use (call under <see cref="Gate"/>).</summary>
-    private SortedDictionary<string, FileNode> Children()
+    private List<(string Name, FileNode Node)> Upper() => children ??= new List<(string, FileNode)>(1);
+
+    /// <summary>Binary search of the own entries: the index of <paramref name="name"/>, or its insertion point's complement.</summary>
+    private int IndexOf(string name)
     {
-        if (children is not null) return children;
-        var copy = new SortedDictionary<string, FileNode>(StringComparer.Ordinal);
-        foreach (var (name, node) in lowerLayer!.Entries())
-            copy[name] = node switch
-            {
-                DirectoryNode d => new DirectoryNode(d),
-                RegularFile f => f.Clone(),
-                SymlinkNode l => new SymlinkNode(l.Target) { ModifiedAt = l.ModifiedAt },
-                _ => node,
-            };
-        children = copy;
-        lowerLayer = null;
+        if (children is null) return ~0;
+        int lo = 0, hi = children.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(children[mid].Name, name);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return ~lo;
+    }
+
+    private void Put(string name, FileNode node)
+    {
+        var i = IndexOf(name);
+        if (i >= 0) Upper()[i] = (name, node); else Upper().Insert(~i, (name, node));
+    }
+
+    /// <summary>The container's own copy of a lower-layer entry (call under <see cref="Gate"/>).</summary>
+    private static FileNode CopyUp(FileNode node) => node switch
+    {
+        DirectoryNode d => new DirectoryNode(d),
+        RegularFile f => f.Clone(),
+        SymlinkNode l => new SymlinkNode(l.Target) { ModifiedAt = l.ModifiedAt },
+        _ => node,
+    };
+
+    /// <summary>One child, copied up from the lower layer on first use (call under <see cref="Gate"/>).</summary>
+    private FileNode? Lookup(string name)
+    {
+        var i = IndexOf(name);
+        if (i >= 0) return children![i].Node;
+        if (lowerLayer?.Get(name) is not { } below) return null;
+        var copy = CopyUp(below);
+        Upper().Insert(~i, (name, copy));
         return copy;
     }
 
-    public FileNode? Get(string name) { lock (Gate) return Children().GetValueOrDefault(name); }
+    /// <summary>All children, the lower layer's copied up first (call under <see cref="Gate"/>).</summary>
+    private List<(string Name, FileNode Node)> Children()
+    {
+        var all = Upper();
+        if (lowerLayer is { } lower)
+        {
+            foreach (var (name, node) in lower.Entries())
+                if (IndexOf(name) is var i && i < 0) all.Insert(~i, (name, CopyUp(node)));
+            lowerLayer = null;
+        }
+        return all;
+    }
+
+    public FileNode? Get(string name) { lock (Gate) return Lookup(name); }
 
     public IReadOnlyList<(string Name, FileNode Node)> Entries()
     {
-        lock (Gate) return Children().Select(kv => (kv.Key, kv.Value)).ToList();
+        lock (Gate) return [.. Children()];
     }
 
-    public void Set(string name, FileNode node) { lock (Gate) Children()[name] = node; }
+    // A name set here hides the lower layer's entry of that name, as a file created in an overlayfs upper layer does.
+    public void Set(string name, FileNode node) { lock (Gate) Put(name, node); }
 
-    public bool Remove(string name) { lock (Gate) return Children().Remove(name); }
+    public bool Remove(string name)
+    {
+        lock (Gate)
+        {
+            var all = Children();
+            var i = IndexOf(name);
+            if (i < 0) return false;
+            all.RemoveAt(i);
+            return true;
+        }
+    }
 
     public int Count { get { lock (Gate) return Children().Count; } }
 
@@ -72,16 +124,15 @@ public sealed class DirectoryNode : FileNode
     {
         lock (Gate)
         {
-            var all = Children();
-            if (all.TryGetValue(name, out var n) && n is DirectoryNode d) return d;
+            if (Lookup(name) is DirectoryNode d) return d;
             var created = new DirectoryNode();
-            all[name] = created;
+            Put(name, created);
             return created;
         }
     }
 
     /// <summary>
-    /// A copy for one container: it behaves as a deep copy (writes stay in the copy), but is copied level by level as the
+    /// A copy for one container: it behaves as a deep copy (writes stay in the copy), but is copied entry by entry as the
     /// container reaches into it. The source must not change afterwards: images' trees are built once and never written.
     /// </summary>
     public DirectoryNode Clone() => new(this);
@@ -91,8 +142,9 @@ public sealed class DirectoryNode : FileNode
 public sealed class RegularFile : FileNode
 {
     private byte[] content;
-    private readonly object gate = new();
-    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Created when someone waits for a change (tail -f); most files are never followed, and a Task per file added up (issue 7).
+    private TaskCompletionSource? changed;
+    private object Gate => this;
 
     public RegularFile(byte[]? content = null, int mode = 0x1A4 /* 0644 */)
     {
@@ -102,29 +154,32 @@ public sealed class RegularFile : FileNode
 
     public RegularFile(string text, int mode = 0x1A4) : this(Encoding.UTF8.GetBytes(text), mode) { }
 
-    public long Length { get { lock (gate) return content.LongLength; } }
+    public long Length { get { lock (Gate) return content.LongLength; } }
 
-    public byte[] Read() { lock (gate) return content; }
+    public byte[] Read() { lock (Gate) return content; }
 
     public string ReadText() => Encoding.UTF8.GetString(Read());
 
     public void Write(byte[] data, bool append, DateTimeOffset now)
     {
-        TaskCompletionSource wake;
-        lock (gate)
+        TaskCompletionSource? wake;
+        lock (Gate)
         {
             content = append ? [.. content, .. data] : data;
             ModifiedAt = now;
             wake = changed;
-            changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed = null;
         }
-        wake.TrySetResult();
+        wake?.TrySetResult();
     }
 
     public void Write(string text, bool append, DateTimeOffset now) => Write(Encoding.UTF8.GetBytes(text), append, now);
 
     /// <summary>Completes on the next write (or truncate) of this file.</summary>
-    public Task Changed { get { lock (gate) return changed.Task; } }
+    public Task Changed
+    {
+        get { lock (Gate) return (changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task; }
+    }
 
     public RegularFile Clone() => new(Read(), Mode) { ModifiedAt = ModifiedAt };
 }

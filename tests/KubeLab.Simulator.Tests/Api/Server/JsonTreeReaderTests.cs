@@ -75,4 +75,27 @@ public class JsonTreeReaderTests
         var actual = Assert.ThrowsAny<JsonException>(() => JsonTreeReader.Parse(deep));
         Assert.Equal(expected.Message, actual.Message);
     }
+
+    [Fact]
+    public void Copies_of_a_parsed_tree_share_its_number_and_boolean_elements_and_read_the_same()
+    {
+        // The store deep-copies every object it hands out and keeps; a number or boolean must not bring a JsonDocument of its own
+        // into each copy (issue 7: ~150 bytes per value, six per Pod plus every Event's count).
+        var json = "[" + string.Join(',', Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? $"{i % 7}" : (i % 3 == 0 ? "true" : "false"))) + "]";
+        var parsed = JsonTreeReader.Parse(Encoding.UTF8.GetBytes(json))!;
+        parsed.DeepClone();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var copy = parsed.DeepClone();
+        var perValue = (GC.GetAllocatedBytesForCurrentThread() - before) / 200.0;
+
+        Assert.True(perValue < 100, $"{perValue:F0} bytes per copied value");
+        Assert.Equal(json, copy.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(parsed, copy));
+        Assert.Equal(6, copy[6]!.GetValue<int>());
+        Assert.Equal(6L, copy[6]!.DeepClone().GetValue<long>());
+        Assert.True(copy[3]!.GetValue<bool>());
+        Assert.False(copy[1]!.DeepClone().GetValue<bool>());
+    }
 }
+

@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeLab.Simulator.Api.Registry;
+
+namespace KubeLab.Simulator.Api.Storage;
+
+/// <summary>
+/// The store's ring of recent changes, from which a watch resumes at a resourceVersion (the watch cache's event window,
+/// <c>staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go</c>). The newest <see cref="LiveWindow"/> events keep their
+/// objects as shared trees (resumes from a recent version are the common case); older ones keep superseded objects as UTF-8 JSON,
+/// parsed again only when a watch replays them. A tree costs several times its JSON, and most of the ring holds versions
+/// nobody reads any more (issue 7: 10,000 events were ~60 MB of trees). Objects still current stay shared with the store.
+/// Every member except <see cref="Compact"/> runs under the store's lock.
+/// </summary>
+internal sealed class WatchHistory(int capacity)
+{
+    public const int LiveWindow = 1_000;
+    private const int Batch = 256;
+
+    private readonly Queue<Entry> entries = new();
+    // The same superseded version is the Object of one event and the Previous of the next: encode it once.
+    private readonly ConditionalWeakTable<JsonObject, byte[]> encoded = new();
+    private int live;            // entries at the newest end that still hold their event as is
+    private bool compacting;
+
+    public int Count => entries.Count;
+
+    public long OldestResourceVersion => entries.Peek().ResourceVersion;
+
+    public void Add(WatchEvent ev)
+    {
+        entries.Enqueue(new Entry(ev));
+        live++;
+        while (entries.Count > capacity)
+            if (entries.Dequeue().IsLive) live--;
+    }
+
+    /// <summary>The events after <paramref name="fromVersion"/> of one storage type (all when null), oldest first.</summary>
+    public IEnumerable<WatchEvent> Since(long fromVersion, ResourceType? only)
+    {
+        foreach (var entry in entries)
+            if (entry.ResourceVersion > fromVersion && (only is null || only == entry.Resource)) yield return entry.Event;
+    }
+
+    /// <summary>
+    /// The oldest live events past the window, to encode outside the lock; null when there are too few or another writer is
+    /// already encoding. <paramref name="isCurrent"/> tells an object the store still holds (kept shared, not encoded).
+    /// </summary>
+    public Work? TakeBatch(Func<WatchEvent, bool> isCurrent)
+    {
+        if (compacting || live < LiveWindow + Batch) return null;
+        compacting = true;
+        var batch = entries.Skip(entries.Count - live).Take(Batch)
+            .Select(e => (e, e.Event, isCurrent(e.Event))).ToList();
+        live -= batch.Count;
+        return new Work(batch);
+    }
+
+    /// <summary>Encodes a batch (outside the lock: stored objects are immutable).</summary>
+    public void Compact(Work work)
+    {
+        // One buffer and writer for the batch: only one batch is encoded at a time.
+        var buffer = new ArrayBufferWriter<byte>(8192);
+        using var writer = new Utf8JsonWriter(buffer);
+        foreach (var (_, ev, current) in work.Items)
+            work.Forms.Add((current ? ev.Object : Encode(ev.Object, buffer, writer), ev.Previous is null ? null : Encode(ev.Previous, buffer, writer)));
+    }
+
+    /// <summary>Swaps the encoded forms in (under the lock).</summary>
+    public void Store(Work work)
+    {
+        for (var i = 0; i < work.Items.Count; i++) work.Items[i].Entry.Compacted(work.Forms[i].Object, work.Forms[i].Previous);
+        compacting = false;
+    }
+
+    private byte[] Encode(JsonObject obj, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
+    {
+        if (encoded.TryGetValue(obj, out var bytes)) return bytes;
+        buffer.ResetWrittenCount();
+        writer.Reset();
+        obj.WriteTo(writer);
+        writer.Flush();
+        bytes = buffer.WrittenSpan.ToArray();
+        encoded.AddOrUpdate(obj, bytes);
+        return bytes;
+    }
+
+    private static JsonObject Decode(object form) => form as JsonObject ?? JsonNode.Parse((byte[])form)!.AsObject();
+
+    public sealed class Work(List<(Entry Entry, WatchEvent Event, bool Current)> items)
+    {
+        public List<(Entry Entry, WatchEvent Event, bool Current)> Items { get; } = items;
+        public List<(object Object, byte[]? Previous)> Forms { get; } = [];
+    }
+
+    public sealed class Entry(WatchEvent ev)
+    {
+        private WatchEvent? live = ev;
+        private object? obj;          // the current object (shared) or the encoded version
+        private byte[]? previous;
+        private readonly string type = ev.Type;
+
+        public long ResourceVersion { get; } = ev.ResourceVersion;
+        public ResourceType Resource { get; } = ev.Resource;
+        public bool IsLive => live is not null;
+
+        /// <summary>The event: as recorded while live, else rebuilt from the encoded objects (a fresh, unshared tree).</summary>
+        public WatchEvent Event => live ?? new WatchEvent(ResourceVersion, type, Resource, Decode(obj!), previous is null ? null : Decode(previous));
+
+        public void Compacted(object objectForm, byte[]? previousForm)
+        {
+            obj = objectForm;
+            previous = previousForm;
+            live = null;
+        }
+    }
+}
