@@ -17,19 +17,27 @@ public class InformerIndexTests
         },
     };
 
-    [Fact]
-    public async Task Pods_are_found_by_their_controller_and_orphans_by_namespace()
+    /// <summary>An informer over a fixed LIST and a watch fed by the test; the semaphore counts handled notifications.</summary>
+    private static (Informer<V1Pod, V1PodList> Informer, System.Threading.Channels.ChannelWriter<(WatchEventType, V1Pod)> Events, SemaphoreSlim Handled)
+        Fake(List<V1Pod> listed)
     {
         var events = System.Threading.Channels.Channel.CreateUnbounded<(WatchEventType, V1Pod)>();
         async IAsyncEnumerable<(WatchEventType, V1Pod)> Watch(string rv, Action<Exception> onError, [EnumeratorCancellation] CancellationToken ct)
         {
             await foreach (var e in events.Reader.ReadAllAsync(ct)) yield return e;
         }
-        var list = new V1PodList { Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = [Pod("a", "1", "rs-1"), Pod("b", "1", null)] };
+        var list = new V1PodList { Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = listed };
         var informer = new Informer<V1Pod, V1PodList>("pods", _ => Task.FromResult(list), Watch, TimeProvider.System);
-        informer.AddIndex(PodFacts.ControllerUidIndex, PodFacts.ControllerUidIndexValue);
         var handled = new SemaphoreSlim(0);
         informer.AddHandler(added: _ => handled.Release(), updated: (_, _) => handled.Release(), deleted: _ => handled.Release());
+        return (informer, events.Writer, handled);
+    }
+
+    [Fact]
+    public async Task Pods_are_found_by_their_controller_and_orphans_by_namespace()
+    {
+        var (informer, events, handled) = Fake([Pod("a", "1", "rs-1"), Pod("b", "1", null)]);
+        informer.AddIndex(PodFacts.ControllerUidIndex, PodFacts.ControllerUidIndexValue);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = informer.RunAsync(cts.Token);
         await informer.Synced.WaitAsync(cts.Token);
@@ -39,9 +47,9 @@ public class InformerIndexTests
         Assert.Equal(["a"], informer.ByIndex(PodFacts.ControllerUidIndex, "rs-1").Select(p => p.Metadata.Name));
         Assert.Equal(["b"], informer.ByIndex(PodFacts.ControllerUidIndex, PodFacts.OrphansOf("ns")).Select(p => p.Metadata.Name));
 
-        await events.Writer.WriteAsync((WatchEventType.Modified, Pod("b", "2", "rs-1")), cts.Token); // adopted
+        await events.WriteAsync((WatchEventType.Modified, Pod("b", "2", "rs-1")), cts.Token); // adopted
         await handled.WaitAsync(cts.Token);
-        await events.Writer.WriteAsync((WatchEventType.Deleted, Pod("a", "3", "rs-1")), cts.Token);
+        await events.WriteAsync((WatchEventType.Deleted, Pod("a", "3", "rs-1")), cts.Token);
         await handled.WaitAsync(cts.Token);
 
         Assert.Equal(["b"], informer.ByIndex(PodFacts.ControllerUidIndex, "rs-1").Select(p => p.Metadata.Name));
@@ -54,15 +62,7 @@ public class InformerIndexTests
     [Fact]
     public async Task A_projection_index_keeps_each_objects_row_current_and_visits_without_copying()
     {
-        var events = System.Threading.Channels.Channel.CreateUnbounded<(WatchEventType, V1Pod)>();
-        async IAsyncEnumerable<(WatchEventType, V1Pod)> Watch(string rv, Action<Exception> onError, [EnumeratorCancellation] CancellationToken ct)
-        {
-            await foreach (var e in events.Reader.ReadAllAsync(ct)) yield return e;
-        }
-        var list = new V1PodList { Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = [Pod("a", "1", "rs-1")] };
-        var informer = new Informer<V1Pod, V1PodList>("pods", _ => Task.FromResult(list), Watch, TimeProvider.System);
-        var handled = new SemaphoreSlim(0);
-        informer.AddHandler(added: _ => handled.Release(), updated: (_, _) => handled.Release(), deleted: _ => handled.Release());
+        var (informer, events, handled) = Fake([Pod("a", "1", "rs-1")]);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = informer.RunAsync(cts.Token);
         await informer.Synced.WaitAsync(cts.Token);
@@ -72,14 +72,14 @@ public class InformerIndexTests
         Assert.Equal(["1"], informer.RowsByIndex<string>("by-controller/rv", "rs-1"));
 
         // Same controller (same index value), new object: the row follows it.
-        await events.Writer.WriteAsync((WatchEventType.Modified, Pod("a", "2", "rs-1")), cts.Token);
+        await events.WriteAsync((WatchEventType.Modified, Pod("a", "2", "rs-1")), cts.Token);
         await handled.WaitAsync(cts.Token);
         var visited = new List<string>();
         informer.VisitIndex<string>("by-controller/rv", "rs-1", visited.Add);
         Assert.Equal(["2"], visited);
 
         // Released: the row moves to the namespace's orphans.
-        await events.Writer.WriteAsync((WatchEventType.Modified, Pod("a", "3", null)), cts.Token);
+        await events.WriteAsync((WatchEventType.Modified, Pod("a", "3", null)), cts.Token);
         await handled.WaitAsync(cts.Token);
         Assert.Empty(informer.RowsByIndex<string>("by-controller/rv", "rs-1"));
         Assert.Equal(["3"], informer.RowsByIndex<string>("by-controller/rv", PodFacts.OrphansOf("ns")));
