@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
@@ -17,7 +16,7 @@ public sealed class EventRecorder
     private readonly IKubernetes client;
     private readonly TimeProvider time;
     private readonly Channel<Func<CancellationToken, Task>> pending = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new() { SingleReader = true });
-    private readonly ConcurrentDictionary<string, (string Namespace, string Name, int Count)> seen = new();
+    private readonly Util.BoundedCache<string, (string Namespace, string Name, int Count)> seen = new(MaxRemembered); // old events are forgotten rather than grow without bound
     private const int MaxRemembered = 10_000;
     private static long lastNanos; // shared by all recorders so two components never produce the same event name
 
@@ -94,10 +93,10 @@ public sealed class EventRecorder
             try
             {
                 await client.CoreV1.PatchNamespacedEventAsync(patch, existing.Name, existing.Namespace, cancellationToken: ct).ConfigureAwait(false);
-                seen[aggregateKey] = existing with { Count = count };
+                seen.Set(aggregateKey, existing with { Count = count });
                 return;
             }
-            catch (k8s.Autorest.HttpOperationException) { seen.TryRemove(aggregateKey, out _); } // deleted meanwhile → create anew
+            catch (k8s.Autorest.HttpOperationException) { seen.Remove(aggregateKey); } // deleted meanwhile → create anew
         }
 
         var nanos = NextNanos((at.Ticks - DateTime.UnixEpoch.Ticks) * 100);
@@ -116,7 +115,6 @@ public sealed class EventRecorder
             Count = 1,
         };
         var created = await client.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: ct).ConfigureAwait(false);
-        if (seen.Count > MaxRemembered) seen.Clear(); // forget old events rather than grow without bound
-        seen[aggregateKey] = (ns, created.Metadata.Name, 1);
+        seen.Set(aggregateKey, (ns, created.Metadata.Name, 1));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -12,7 +11,7 @@ namespace KubeLab.Simulator.Api.Authentication;
 public sealed class X509Authenticator(ClusterPki pki, TimeProvider time)
 {
     // Chain building is the costly part; a certificate that verified once only needs its validity period re-checked.
-    private readonly ConcurrentDictionary<string, UserInfo> verified = new(StringComparer.Ordinal);
+    private readonly Util.BoundedCache<string, UserInfo> verified = new(1024, StringComparer.Ordinal);
 
     public (UserInfo? User, string? Error) Authenticate(X509Certificate2 certificate)
     {
@@ -34,7 +33,7 @@ public sealed class X509Authenticator(ClusterPki pki, TimeProvider time)
         {
             [ServiceAccountUser.CredentialIdKey] = ["X509SHA256=" + fingerprint],
         });
-        if (verified.Count < 1024) verified[fingerprint] = user;
+        verified.Set(fingerprint, user);
         return (user, null);
     }
 }

@@ -48,7 +48,7 @@ public sealed class RbacAuthorizer : IAuthorizer
     // Decisions per request shape, each tagged with the policy version it was made under (a role or binding change makes every
     // older entry stale without a clear racing the writers). The in-process controllers ask the same few questions thousands of
     // times a second; the rule walk is what kube-apiserver's RBAC does for each, the cache only avoids repeating it.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<DecisionKey, (long Version, AuthorizationDecision Decision)> decisions = new();
+    private readonly Util.BoundedCache<DecisionKey, (long Version, AuthorizationDecision Decision)> decisions = new(MaxCachedDecisions);
     private const int MaxCachedDecisions = 20_000;
 
     public AuthorizationDecision Authorize(AuthorizationAttributes a)
@@ -60,8 +60,7 @@ public sealed class RbacAuthorizer : IAuthorizer
             a.ApiGroup, a.Resource, a.Subresource, a.Namespace, a.Name);
         if (decisions.TryGetValue(key, out var known) && known.Version == policy.Version) return known.Decision;
         var decision = Decide(policy, a);
-        if (decisions.Count >= MaxCachedDecisions) decisions.Clear();
-        decisions[key] = (policy.Version, decision);
+        decisions.Set(key, (policy.Version, decision));
         return decision;
     }
 

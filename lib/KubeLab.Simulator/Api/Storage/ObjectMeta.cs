@@ -75,13 +75,12 @@ public static class ObjectMeta
     }
 
     // Paths are a handful of literals asked millions of times (selectors on every watch event): split each once.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> SplitPaths = new(StringComparer.Ordinal);
+    private static readonly Util.BoundedCache<string, string[]> SplitPaths = new(4096, StringComparer.Ordinal);
 
     private static string[] PathParts(string dotted)
     {
         if (SplitPaths.TryGetValue(dotted, out var parts)) return parts;
         parts = dotted.Split('.');
-        if (SplitPaths.Count < 4096) SplitPaths.TryAdd(dotted, parts);
-        return parts;
+        return SplitPaths.GetOrAdd(dotted, parts);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using k8s.Models;
 using KubeLab.Simulator.ControllerRuntime;
@@ -25,8 +24,7 @@ internal readonly record struct ReplicaPodRow(V1Pod Pod, bool Active, bool Ready
     // Pods of one template share one label set: the rows share one string for it, so a sync matches the selector once per
     // distinct set (a reference comparison per pod). The pool is small and cleared when full (unique labels, e.g. a StatefulSet's
     // pod-name label, would otherwise grow it forever); clearing only costs the sharing, never correctness.
-    private static readonly ConcurrentDictionary<string, string> Pool = new();
-    private const int PoolLimit = 4096;
+    private static readonly Util.BoundedCache<string, string> Pool = new(4096);
 
     private static string LabelSetOf(IDictionary<string, string>? labels)
     {
@@ -35,8 +33,6 @@ internal readonly record struct ReplicaPodRow(V1Pod Pod, bool Active, bool Ready
         foreach (var (key, value) in labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             text.Append(key).Append('\0').Append(value).Append('\0'); // NUL never occurs in a valid label key or value
         var set = text.ToString();
-        if (Pool.TryGetValue(set, out var shared)) return shared;
-        if (Pool.Count >= PoolLimit) Pool.Clear();
         return Pool.GetOrAdd(set, set);
     }
 }

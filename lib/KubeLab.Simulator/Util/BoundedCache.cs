@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+
+namespace KubeLab.Simulator.Util;
+
+/// <summary>
+/// A concurrent map that forgets everything once it holds <c>capacity</c> entries – enough for caches of values that are cheap to
+/// work out again (authorization decisions, parsed paths, event aggregation keys), simpler than an LRU. It counts its own entries
+/// (approximately, under races): ConcurrentDictionary.Count takes every lock of the table, and on a grown table that cost more
+/// than the lookups the cache saved.
+/// </summary>
+public sealed class BoundedCache<TKey, TValue>(int capacity, IEqualityComparer<TKey>? comparer = null) where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, TValue> map = new(comparer);
+    private int count;
+
+    public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value) => map.TryGetValue(key, out value);
+
+    public void Set(TKey key, TValue value)
+    {
+        if (map.ContainsKey(key)) { map[key] = value; return; }
+        if (Volatile.Read(ref count) >= capacity) Clear();
+        if (map.TryAdd(key, value)) Interlocked.Increment(ref count);
+        else map[key] = value;
+    }
+
+    /// <summary>The cached value, or <paramref name="value"/> after caching it (a string pool's GetOrAdd).</summary>
+    public TValue GetOrAdd(TKey key, TValue value)
+    {
+        if (map.TryGetValue(key, out var known)) return known;
+        if (Volatile.Read(ref count) >= capacity) Clear();
+        if (!map.TryAdd(key, value)) return map.TryGetValue(key, out var raced) ? raced : value;
+        Interlocked.Increment(ref count);
+        return value;
+    }
+
+    public void Remove(TKey key)
+    {
+        if (map.TryRemove(key, out _)) Interlocked.Decrement(ref count);
+    }
+
+    public void Clear()
+    {
+        map.Clear();
+        Interlocked.Exchange(ref count, 0);
+    }
+}

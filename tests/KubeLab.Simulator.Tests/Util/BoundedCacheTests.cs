@@ -1,0 +1,38 @@
+using KubeLab.Simulator.Util;
+
+namespace KubeLab.Simulator.Tests.Util;
+
+public class BoundedCacheTests
+{
+    [Fact]
+    public void Forgets_everything_when_full_and_keeps_what_is_added_then()
+    {
+        var cache = new BoundedCache<string, int>(3);
+        cache.Set("a", 1);
+        cache.Set("b", 2);
+        cache.Set("a", 10); // an update does not count as an entry
+        cache.Set("c", 3);
+        Assert.True(cache.TryGetValue("a", out var a));
+        Assert.Equal(10, a);
+
+        cache.Set("d", 4); // the fourth entry: the first three are forgotten
+        Assert.False(cache.TryGetValue("a", out _));
+        Assert.False(cache.TryGetValue("c", out _));
+        Assert.True(cache.TryGetValue("d", out var d));
+        Assert.Equal(4, d);
+    }
+
+    [Fact]
+    public void GetOrAdd_returns_the_first_value_for_a_key_and_Remove_frees_its_place()
+    {
+        var pool = new BoundedCache<string, string>(2, StringComparer.Ordinal);
+        var first = new string('x', 3);
+        Assert.Same(first, pool.GetOrAdd("xxx", first));
+        Assert.Same(first, pool.GetOrAdd("xxx", new string('x', 3)));
+        pool.GetOrAdd("y", "y");
+        pool.Remove("y");
+        pool.GetOrAdd("z", "z"); // two entries again, not three: nothing forgotten
+        Assert.True(pool.TryGetValue("xxx", out var kept));
+        Assert.Same(first, kept);
+    }
+}
