@@ -79,10 +79,19 @@ public static class GoJson
         }
     }
 
+    // Characters that need more than a plain copy: escapes, and surrogates (checked for pairing).
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create(
+        "\"\\<>&\u2028\u2029" + new string(Enumerable.Range(0, 0x20).Select(c => (char)c).ToArray()) +
+        new string(Enumerable.Range(0xD800, 0x800).Select(c => (char)c).ToArray()));
+
     public static void WriteString(StringBuilder b, string s)
     {
         b.Append('"');
-        for (var i = 0; i < s.Length; i++)
+        // Most strings (names, labels, image references) need no escaping: copy up to the first special character at once.
+        var plain = s.AsSpan().IndexOfAny(Special);
+        if (plain < 0) { b.Append(s).Append('"'); return; }
+        b.Append(s.AsSpan(0, plain));
+        for (var i = plain; i < s.Length; i++)
         {
             var c = s[i];
             switch (c)

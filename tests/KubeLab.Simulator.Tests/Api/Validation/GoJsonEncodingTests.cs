@@ -23,4 +23,17 @@ public sealed class GoJsonEncodingTests(ClusterFixture f) : IClassFixture<Cluste
         var text = await (await f.Http.GetAsync("/api/v1/namespaces/default/configmaps/does-not-exist")).Content.ReadAsStringAsync();
         Assert.Contains("""configmaps \"does-not-exist\" not found""", text);
     }
+
+    [Theory]
+    [InlineData("plain-name.default", "\"plain-name.default\"")]
+    [InlineData("tail<", "\"tail\\u003c\"")]
+    [InlineData("line\u2028sep", "\"line\\u2028sep\"")]
+    [InlineData("tab\there", "\"tab\\there\"")]
+    [InlineData("pair \ud83d\ude00 ok", "\"pair \ud83d\ude00 ok\"")]
+    public void Strings_are_copied_until_the_first_character_go_escapes(string value, string expected) =>
+        Assert.Equal(expected, KubeLab.Simulator.Api.Server.GoJson.Serialize(System.Text.Json.Nodes.JsonValue.Create(value)));
+
+    [Fact]
+    public void A_lone_surrogate_becomes_the_replacement_escape() => // built in code: test-data serialisation would replace it first
+        Assert.Equal("\"lone \\ufffdx\"", KubeLab.Simulator.Api.Server.GoJson.Serialize(System.Text.Json.Nodes.JsonValue.Create("lone " + (char)0xD800 + "x")));
 }
