@@ -51,49 +51,62 @@ public static class ControllerManager
         // The kubelets' own clients, disposed once the kubelets have stopped.
         private readonly ConcurrentBag<IKubernetes> nodeClients = new();
 
+        // kube-controller-manager's SharedInformerFactory drops managedFields from what it caches (controllermanager.go
+        // CreateControllerContext: informers.WithTransform(trim)): no controller reads them, they are a large part of each cached
+        // pod, and an Update built from a cached object without them keeps the stored ones.
+        private static Informer<T, TList> Shared<T, TList>(string resource, Informer<T, TList>.ListCall list, Informer<T, TList>.WatchCall watch,
+            TimeProvider time)
+            where T : class, IKubernetesObject<V1ObjectMeta>
+            where TList : class, IKubernetesObject<V1ListMeta>, IItems<T>
+        {
+            var informer = new Informer<T, TList>(resource, list, watch, time);
+            informer.SetTransform(Informer<T, TList>.StripManagedFields);
+            return informer;
+        }
+
         public void Start()
         {
             var ct = stop.Token;
             // Shared informers: one LIST+WATCH per resource type, shared by all components (like a SharedInformerFactory).
-            var pods = new Informer<V1Pod, V1PodList>("pods",
+            var pods = Shared<V1Pod, V1PodList>("pods",
                 c => client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var nodes = new Informer<V1Node, V1NodeList>("nodes",
+            var nodes = Shared<V1Node, V1NodeList>("nodes",
                 c => client.CoreV1.ListNodeAsync(cancellationToken: c),
                 (rv, onError, c) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var replicaSets = new Informer<V1ReplicaSet, V1ReplicaSetList>("replicasets",
+            var replicaSets = Shared<V1ReplicaSet, V1ReplicaSetList>("replicasets",
                 c => client.AppsV1.ListReplicaSetForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var replicationControllers = new Informer<V1ReplicationController, V1ReplicationControllerList>("replicationcontrollers",
+            var replicationControllers = Shared<V1ReplicationController, V1ReplicationControllerList>("replicationcontrollers",
                 c => client.CoreV1.ListReplicationControllerForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.CoreV1.WatchListReplicationControllerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
 
             // DaemonSets, StatefulSets and the storage they need (claims, volumes, classes, revisions).
-            var daemonSets = new Informer<V1DaemonSet, V1DaemonSetList>("daemonsets",
+            var daemonSets = Shared<V1DaemonSet, V1DaemonSetList>("daemonsets",
                 c => client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.AppsV1.WatchListDaemonSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var statefulSets = new Informer<V1StatefulSet, V1StatefulSetList>("statefulsets",
+            var statefulSets = Shared<V1StatefulSet, V1StatefulSetList>("statefulsets",
                 c => client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var revisions = new Informer<V1ControllerRevision, V1ControllerRevisionList>("controllerrevisions",
+            var revisions = Shared<V1ControllerRevision, V1ControllerRevisionList>("controllerrevisions",
                 c => client.AppsV1.ListControllerRevisionForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.AppsV1.WatchListControllerRevisionForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var claims = new Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("persistentvolumeclaims",
+            var claims = Shared<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("persistentvolumeclaims",
                 c => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var volumes = new Informer<V1PersistentVolume, V1PersistentVolumeList>("persistentvolumes",
+            var volumes = Shared<V1PersistentVolume, V1PersistentVolumeList>("persistentvolumes",
                 c => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: c),
                 (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var storageClasses = new Informer<V1StorageClass, V1StorageClassList>("storageclasses",
+            var storageClasses = Shared<V1StorageClass, V1StorageClassList>("storageclasses",
                 c => client.StorageV1.ListStorageClassAsync(cancellationToken: c),
                 (rv, onError, c) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
@@ -111,7 +124,7 @@ public static class ControllerManager
                 sa.ClientFor(inProcess);
             var rsController = new ReplicaSetController(sa.ClientFor("replicaset-controller"), replicaSets, pods, time);
             var rcController = new ReplicationControllerController(sa.ClientFor("replication-controller"), replicationControllers, pods, time);
-            var deployments = new Informer<V1Deployment, V1DeploymentList>("deployments",
+            var deployments = Shared<V1Deployment, V1DeploymentList>("deployments",
                 c => client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
@@ -128,11 +141,11 @@ public static class ControllerManager
             var provisioner = new LocalPathProvisioner(clients.LocalPathProvisioner, claims, volumes, storageClasses, time, dataPlane.Volumes);
             nodes.AddHandler(added: node => StartKubelet(node, ct));
             // Cluster DNS (CoreDNS's kubernetes plugin): its own Service informer, pods from the shared one.
-            var services = new Informer<V1Service, V1ServiceList>("services",
+            var services = Shared<V1Service, V1ServiceList>("services",
                 c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
-            var endpointSlices = new Informer<V1EndpointSlice, V1EndpointSliceList>("endpointslices",
+            var endpointSlices = Shared<V1EndpointSlice, V1EndpointSliceList>("endpointslices",
                 c => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: c),
                 (rv, onError, c) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
                     timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);

@@ -215,8 +215,24 @@ public sealed class Informer<T, TList>
         return current.Metadata?.ResourceVersion ?? "0";
     }
 
+    /// <summary>
+    /// client-go's SharedIndexInformer.SetTransform: applied to every object before it is cached and handed to the handlers.
+    /// Set it before <see cref="RunAsync"/>.
+    /// </summary>
+    public void SetTransform(Func<T, T> transform) => this.transform = transform;
+
+    private Func<T, T>? transform;
+
+    /// <summary>The transform kube-controller-manager and kube-scheduler set: drop metadata.managedFields.</summary>
+    public static T StripManagedFields(T obj)
+    {
+        obj.Metadata.ManagedFields = null;
+        return obj;
+    }
+
     private void Upsert(T obj)
     {
+        if (transform is not null) obj = transform(obj);
         var key = KeyOf(obj);
         if (cache.TryGetValue(key, out var old))
         {

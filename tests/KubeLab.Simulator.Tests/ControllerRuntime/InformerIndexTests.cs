@@ -88,4 +88,31 @@ public class InformerIndexTests
         await cts.CancelAsync();
         await run;
     }
+
+    [Fact]
+    public async Task A_transform_applies_to_listed_and_watched_objects_before_handlers_see_them()
+    {
+        static V1Pod WithManagedFields(V1Pod p)
+        {
+            p.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubelet", Operation = "Update" }];
+            return p;
+        }
+        var (informer, events, _) = Fake([WithManagedFields(Pod("a", "1", "rs-1"))]);
+        informer.SetTransform(Informer<V1Pod, V1PodList>.StripManagedFields);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<V1Pod>();
+        var mine = new SemaphoreSlim(0); // this handler runs after the fake's own: wait for it, not for the fake's
+        informer.AddHandler(added: p => { seen.Enqueue(p); mine.Release(); }, updated: (_, p) => { seen.Enqueue(p); mine.Release(); });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = informer.RunAsync(cts.Token);
+        await informer.Synced.WaitAsync(cts.Token);
+        await mine.WaitAsync(cts.Token);
+        await events.WriteAsync((WatchEventType.Modified, WithManagedFields(Pod("a", "2", "rs-1"))), cts.Token);
+        await mine.WaitAsync(cts.Token);
+
+        Assert.Equal(["1", "2"], seen.Select(p => p.Metadata.ResourceVersion));
+        Assert.All(seen, p => Assert.Null(p.Metadata.ManagedFields));
+        Assert.Null(informer.Get("ns/a")!.Metadata.ManagedFields);
+        await cts.CancelAsync();
+        await run;
+    }
 }
