@@ -80,9 +80,11 @@ public sealed class CronJobControllerTests : IClassFixture<ControlPlaneCluster>
             Assert.Equal(("CronJob", "tick", cj.Metadata.Uid, true), (owner.Kind, owner.Name, owner.Uid, owner.Controller == true));
             Assert.Equal("tick", job.Metadata.Labels["app"]);
         }
-        // Consecutive jobs are one schedule minute apart.
+        // One job per schedule minute: names never repeat and only increase. They are one minute apart while the controller keeps
+        // up; on a busy machine (the test clock runs fast) it may miss minutes and then starts only the most recent missed one
+        // (cronjob_controllerv2.go mostRecentScheduleTime), which is what kind does after a controller-manager stall too.
         var minutes = jobs.Select(j => long.Parse(j.Metadata.Name["tick-".Length..], CultureInfo.InvariantCulture)).Order().ToList();
-        Assert.All(minutes.Zip(minutes.Skip(1)), p => Assert.Equal(1, p.Second - p.First));
+        Assert.All(minutes.Zip(minutes.Skip(1)), p => Assert.True(p.Second > p.First, $"jobs tick-{p.First} and tick-{p.Second}"));
 
         var status = await ObservedState.Until(() => Client.BatchV1.ReadNamespacedCronJobAsync("tick", ns),
             c => c.Status?.LastScheduleTime is not null && c.Status.LastSuccessfulTime is not null, "lastScheduleTime and lastSuccessfulTime");
