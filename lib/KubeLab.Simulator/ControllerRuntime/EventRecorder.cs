@@ -6,9 +6,10 @@ namespace KubeLab.Simulator.ControllerRuntime;
 
 /// <summary>
 /// Records core/v1 Events for one component (kubelet on a node, default-scheduler, replicaset-controller, …),
-/// like client-go's event recorder: events are written in the background so a component never waits for them,
-/// and a repeat of the same event for the same object (same reason, message, type, source) bumps
-/// <c>count</c> and <c>lastTimestamp</c> instead of creating a new object. Event names are
+/// like client-go's event recorder and its EventCorrelator: events are written in the background so a component never waits
+/// for them; a repeat of the same event for the same object (same reason, message, type, source) bumps <c>count</c> and
+/// <c>lastTimestamp</c> instead of creating a new object; similar events with many different messages are combined
+/// (<see cref="EventAggregator"/>) and a source's events about one object are rate-limited (<see cref="EventSpamFilter"/>). Event names are
 /// <c>&lt;object name&gt;.&lt;hex of unix nanoseconds&gt;</c>, as Kubernetes names them.
 /// </summary>
 public sealed class EventRecorder
@@ -17,7 +18,9 @@ public sealed class EventRecorder
     private readonly TimeProvider time;
     private readonly Channel<Func<CancellationToken, Task>> pending = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new() { SingleReader = true });
     private readonly Util.BoundedCache<string, (string Namespace, string Name, int Count)> seen = new(MaxRemembered); // old events are forgotten rather than grow without bound
-    private const int MaxRemembered = 10_000;
+    private const int MaxRemembered = 4096; // maxLruCacheEntries
+    private readonly EventAggregator aggregator;
+    private readonly EventSpamFilter spam;
     private static long lastNanos; // shared by all recorders so two components never produce the same event name
 
     public EventRecorder(IKubernetes client, TimeProvider time, string component, string? host = null)
@@ -26,6 +29,8 @@ public sealed class EventRecorder
         this.time = time;
         Component = component;
         Host = host;
+        aggregator = new EventAggregator(time);
+        spam = new EventSpamFilter(time);
     }
 
     public string Component { get; }
@@ -84,28 +89,40 @@ public sealed class EventRecorder
     private async Task WriteAsync(V1ObjectReference involved, string type, string reason, string message, DateTime at, CancellationToken ct)
     {
         var ns = string.IsNullOrEmpty(involved.NamespaceProperty) ? "default" : involved.NamespaceProperty;
-        var aggregateKey = string.Join('\u0000', involved.Uid, involved.FieldPath, type, reason, message, Component, Host);
-        if (seen.TryGetValue(aggregateKey, out var existing))
+        // EventCorrelate's order: aggregate, count repeats (remembered even when the spam filter then drops the write), filter.
+        var groupKey = string.Join('\u0000', Component, Host, involved.Uid, type, reason);
+        var (text, key) = aggregator.Aggregate(string.Join('\u0000', groupKey, involved.FieldPath, message), groupKey, message);
+        seen.TryGetValue(key, out var existing);
+        var nanos = existing.Count > 0 ? 0 : NextNanos((at.Ticks - DateTime.UnixEpoch.Ticks) * 100);
+        var name = existing.Count > 0 ? existing.Name : $"{involved.Name}.{nanos:x}";
+        seen.Set(key, (ns, name, existing.Count + 1));
+        if (spam.Skip(Component, Host, involved)) return;
+
+        if (existing.Count > 0)
         {
-            var count = existing.Count + 1;
+            // The recorder's two-way merge patch carries count, lastTimestamp and message (the latest one, for a combined event).
             var patch = new V1Patch(
-                $$"""{"count":{{count}},"lastTimestamp":"{{at:yyyy-MM-ddTHH:mm:ssZ}}"}""", V1Patch.PatchType.MergePatch);
+                $$"""{"count":{{existing.Count + 1}},"lastTimestamp":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","message":{{System.Text.Json.JsonSerializer.Serialize(text)}}}""", V1Patch.PatchType.MergePatch);
             try
             {
                 await client.CoreV1.PatchNamespacedEventAsync(patch, existing.Name, existing.Namespace, cancellationToken: ct).ConfigureAwait(false);
-                seen.Set(aggregateKey, existing with { Count = count });
                 return;
             }
-            catch (k8s.Autorest.HttpOperationException) { seen.Remove(aggregateKey); } // deleted meanwhile → create anew
+            catch (k8s.Autorest.HttpOperationException)
+            {
+                // Deleted meanwhile: create it anew under a new name.
+                nanos = NextNanos((at.Ticks - DateTime.UnixEpoch.Ticks) * 100);
+                name = $"{involved.Name}.{nanos:x}";
+                seen.Set(key, (ns, name, 1));
+            }
         }
 
-        var nanos = NextNanos((at.Ticks - DateTime.UnixEpoch.Ticks) * 100);
         var ev = new Corev1Event
         {
-            Metadata = new V1ObjectMeta { Name = $"{involved.Name}.{nanos:x}", NamespaceProperty = ns },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
             InvolvedObject = involved,
             Reason = reason,
-            Message = message,
+            Message = text,
             Type = type,
             Source = new V1EventSource { Component = Component, Host = Host },
             ReportingComponent = Component,
@@ -114,7 +131,6 @@ public sealed class EventRecorder
             LastTimestamp = at,
             Count = 1,
         };
-        var created = await client.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: ct).ConfigureAwait(false);
-        seen.Set(aggregateKey, (ns, created.Metadata.Name, 1));
+        await client.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: ct).ConfigureAwait(false);
     }
 }
