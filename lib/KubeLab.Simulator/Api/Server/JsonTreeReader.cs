@@ -6,7 +6,7 @@ namespace KubeLab.Simulator.Api.Server;
 
 /// <summary>
 /// Parses a request body into the JSON tree the API server stores, built for being kept: property names and short string
-/// values are shared (interned) instead of one copy per object, and strings are plain values rather than views into the parsed
+/// values come from <see cref="Util.SharedStrings"/> instead of one copy per object, and strings are plain values rather than views into the parsed
 /// document (a view keeps the whole request body and its token table alive for as long as any one value of it is stored).
 /// At 10,000 pods that was a third of the API server's heap. Numbers and booleans stay <see cref="JsonElement"/> values, so
 /// every reader (<c>GetValue&lt;int&gt;()</c> of a parsed number…) sees what <see cref="JsonNode.Parse(ReadOnlySpan{byte}, JsonNodeOptions?, JsonDocumentOptions)"/>
@@ -15,16 +15,11 @@ namespace KubeLab.Simulator.Api.Server;
 /// </summary>
 public static class JsonTreeReader
 {
-    // Bounded: a long session with many distinct names stops interning rather than growing without end.
-    private const int MaxInterned = 200_000;
-    private const int MaxInternedValueLength = 40;
     private const int MaxCachedNumbers = 4096;
 
-    private static readonly ConcurrentDictionary<string, string> Strings = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> StringsBySpan = Strings.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly ConcurrentDictionary<string, JsonElement> Numbers = new(StringComparer.Ordinal);
     // ConcurrentDictionary.Count takes every lock of the table: on a full table it ran for each new string, so count here.
-    private static int internedCount, cachedNumberCount;
+    private static int cachedNumberCount;
     // Elements of a cloned (non-disposable) document: JsonElement.Clone() returns those as they are, so a DeepClone of a stored
     // tree shares them. An element of a JsonDocument.Parse result is copied into a new document on every clone (~150 bytes each,
     // kept by every stored copy: issue 7).
@@ -58,7 +53,7 @@ public static class JsonTreeReader
                 var o = new JsonObject();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var name = ReadString(ref reader, always: true);
+                    var name = Util.SharedStrings.Read(ref reader);
                     reader.Read();
                     if (!o.TryAdd(name, ReadValue(ref reader))) throw new Unusual();
                 }
@@ -70,29 +65,13 @@ public static class JsonTreeReader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) a.Add(ReadValue(ref reader));
                 return a;
             }
-            case JsonTokenType.String: return JsonValue.Create(ReadString(ref reader, always: false));
+            case JsonTokenType.String: return JsonValue.Create(Util.SharedStrings.Read(ref reader));
             case JsonTokenType.Number: return JsonValue.Create(NumberElement(ref reader));
             case JsonTokenType.True: return JsonValue.Create(True);
             case JsonTokenType.False: return JsonValue.Create(False);
             case JsonTokenType.Null: return null;
             default: throw new JsonException($"Unexpected JSON token {reader.TokenType}.");
         }
-    }
-
-    /// <summary>A property name (always interned while the table has room) or a string value (interned when short).</summary>
-    private static string ReadString(ref Utf8JsonReader reader, bool always)
-    {
-        var length = reader.ValueSpan.Length;
-        if ((!always && length > MaxInternedValueLength) || length > 256) return reader.GetString()!;
-        Span<char> buffer = stackalloc char[256];
-        var n = reader.CopyString(buffer);
-        var chars = buffer[..n];
-        if (StringsBySpan.TryGetValue(chars, out var known)) return known;
-        var s = chars.ToString();
-        if (Volatile.Read(ref internedCount) >= MaxInterned) return s;
-        if (!Strings.TryAdd(s, s)) return Strings.TryGetValue(s, out var raced) ? raced : s;
-        Interlocked.Increment(ref internedCount);
-        return s;
     }
 
     /// <summary>The number as a JsonElement of its own literal (cached for the few distinct literals objects carry).</summary>
