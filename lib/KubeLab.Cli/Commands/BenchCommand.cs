@@ -133,8 +133,7 @@ internal static partial class BenchCommand
             {
                 using var client = wide.CreateClient();
                 var running = await DeploymentRolloutBench.CreateAsync(client, n, "kubelab-bench-scale", ct);
-                var pods = await client.CoreV1.ListNamespacedPodAsync("kubelab-bench-scale", cancellationToken: ct);
-                var runningCount = pods.Items.Count(p => p.Status?.Phase == "Running");
+                var runningCount = await CountRunningAsync(client, "kubelab-bench-scale", ct);
                 if (runningCount != n)
                     throw new UserError($"{runningCount} of {n} pods are Running after the Deployment reported them available.", 1);
                 figures.Add($"scale.{n}.running_s", $"{n} pods of one Deployment → all Running ({workers} workers)", running.TotalSeconds, "s");
@@ -287,6 +286,20 @@ internal static partial class BenchCommand
     private static partial Regex ChapterNotebook();
 
     /// <summary>Creates a ReplicaSet and measures until status.readyReplicas reaches spec.replicas (watch-based).</summary>
+    /// <summary>Running pods of a namespace, listed in pages of 500 as kubectl does (one 10,000-pod response would dominate the peak).</summary>
+    private static async Task<int> CountRunningAsync(IKubernetes client, string ns, CancellationToken ct)
+    {
+        var running = 0;
+        string? next = null;
+        do
+        {
+            var page = await client.CoreV1.ListNamespacedPodAsync(ns, limit: 500, continueParameter: next, cancellationToken: ct);
+            running += page.Items.Count(p => p.Status?.Phase == "Running");
+            next = page.Metadata?.ContinueProperty;
+        } while (!string.IsNullOrEmpty(next));
+        return running;
+    }
+
     private static async Task<TimeSpan> TimeReplicaSetAsync(IKubernetes client, int replicas, CancellationToken ct)
     {
         const string ns = "kubelab-bench";
