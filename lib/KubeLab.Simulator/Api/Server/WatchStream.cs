@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Printing;
 using KubeLab.Simulator.Api.Registry;
@@ -54,6 +56,21 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
             await ctx.Response.Body.FlushAsync(token);
         }
 
+        async Task SendEncoded(string evType, byte[] obj)
+        {
+            var writer = ctx.Response.BodyWriter;
+            writer.Write(evType switch
+            {
+                "ADDED" => """{"type":"ADDED","object":"""u8,
+                "MODIFIED" => """{"type":"MODIFIED","object":"""u8,
+                "DELETED" => """{"type":"DELETED","object":"""u8,
+                _ => Encoding.UTF8.GetBytes("{\"type\":\"" + evType + "\",\"object\":"),
+            });
+            writer.Write(obj);
+            writer.Write("}\n"u8);
+            await writer.FlushAsync(token);
+        }
+
         try
         {
             await ctx.Response.Body.FlushAsync(token);
@@ -83,7 +100,9 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                     if (!now && !before) continue;
                     // The event's object is the store's shared copy: only read it; a clone when presenting would change it.
                     var shared = presentedAsStored && ev.Object.Str("kind") == info.Resource.Kind && ev.Object.Str("apiVersion") == info.Resource.GroupVersion;
-                    await Send(now && before ? ev.Type : now ? "ADDED" : "DELETED", shared ? ev.Object : ev.Object.CloneObject(), shared);
+                    var sent = now && before ? ev.Type : now ? "ADDED" : "DELETED";
+                    if (shared) await SendEncoded(sent, ev.EncodedObject ??= Encoding.UTF8.GetBytes(GoJson.Serialize(ev.Object)));
+                    else await Send(sent, ev.Object.CloneObject());
                 }
             }
             finally { store.Unwatch(channel); }

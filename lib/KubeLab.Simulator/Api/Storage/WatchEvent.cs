@@ -8,4 +8,12 @@ namespace KubeLab.Simulator.Api.Storage;
 /// <see cref="Previous"/> is the object before a modification, so a filtered watch can turn a change that leaves
 /// (or enters) its selector into DELETED (or ADDED), as the real watch cache does.
 /// </summary>
-public sealed record WatchEvent(long ResourceVersion, string Type, ResourceType Resource, JsonObject Object, JsonObject? Previous = null);
+public sealed record WatchEvent(long ResourceVersion, string Type, ResourceType Resource, JsonObject Object, JsonObject? Previous = null)
+{
+    /// <summary>
+    /// The watch server's UTF-8 encoding of <see cref="Object"/>, made by the first watch that sends the event as stored and
+    /// reused by the others (a pod change reaches the controller manager, the scheduler and a kubelet: one encoding, not three).
+    /// Dies with the event once it leaves the history's live window.
+    /// </summary>
+    internal byte[]? EncodedObject { get; set; }
+}
