@@ -36,6 +36,14 @@ public sealed class VolumeBindingFilter(IKubernetes client, Informer<V1Persisten
     private V1PersistentVolumeClaim? Claim(V1Pod pod, string name) =>
         claims.Get(Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>.KeyOf(pod.Metadata.NamespaceProperty, name));
 
+    /// <summary>Most pods mount no claim: the filters run for every pod on every node, so they return at once without allocating.</summary>
+    private static bool HasClaims(V1Pod pod)
+    {
+        foreach (var v in pod.Spec?.Volumes ?? [])
+            if (v.PersistentVolumeClaim?.ClaimName is not null) return true;
+        return false;
+    }
+
     private static IEnumerable<string> ClaimNames(V1Pod pod) =>
         (pod.Spec?.Volumes ?? []).Select(v => v.PersistentVolumeClaim?.ClaimName).OfType<string>().Distinct();
 
@@ -46,6 +54,7 @@ public sealed class VolumeBindingFilter(IKubernetes client, Informer<V1Persisten
     /// <summary>PreFilter: the message that makes the pod unschedulable on every node, or null.</summary>
     public string? PreFilter(V1Pod pod)
     {
+        if (!HasClaims(pod)) return null;
         foreach (var name in ClaimNames(pod))
         {
             var claim = Claim(pod, name);
@@ -60,6 +69,7 @@ public sealed class VolumeBindingFilter(IKubernetes client, Informer<V1Persisten
     /// <summary>Filter: why the node cannot take the pod's volumes, or null.</summary>
     public string? Filter(V1Pod pod, V1Node node)
     {
+        if (!HasClaims(pod)) return null;
         if (ReadWriteOncePodConflict(pod)) return ReadWriteOncePodReason;
         foreach (var name in ClaimNames(pod))
         {
@@ -87,7 +97,7 @@ public sealed class VolumeBindingFilter(IKubernetes client, Informer<V1Persisten
     }
 
     /// <summary>Whether binding the pod must wait for volumes (it has unbound WaitForFirstConsumer claims).</summary>
-    public bool NeedsPreBind(V1Pod pod) => ClaimNames(pod).Any(n => Claim(pod, n) is { } c && !Bound(c));
+    public bool NeedsPreBind(V1Pod pod) => HasClaims(pod) && ClaimNames(pod).Any(n => Claim(pod, n) is { } c && !Bound(c));
 
     /// <summary>PreBind (BindPodVolumes): pre-bind static PVs / ask for provisioning on <paramref name="nodeName"/>, then wait for Bound.</summary>
     public async Task PreBindAsync(V1Pod pod, V1Node node, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using KubeLab.Simulator.Runtime.Filesystem;
 
@@ -32,11 +33,31 @@ public sealed class NginxConfig
         return config;
     }
 
+    // Tokens of a file's content, by the content array itself (a write replaces the array): the image's nginx.conf and
+    // mime.types are the same nodes in every container, and lexing them again on every start was most of a start's garbage.
+    private static readonly ConditionalWeakTable<byte[], List<(string Text, int Line)>> Lexed = new();
+
     private static void Tokenize(ContainerFileSystem files, string path, List<(string, string, int)> output, int depth)
     {
-        string text;
-        try { text = files.ReadAllText(path); }
+        byte[] content;
+        try { content = files.ReadAllBytes(path); }
         catch (FileSystemException) { throw new NginxConfigException($"open() \"{path}\" failed (2: No such file or directory)"); }
+        var local = Lexed.GetValue(content, static c => Lex(Encoding.UTF8.GetString(c)));
+        // Expand "include <glob>;" in place (conf.d/*.conf, mime.types).
+        for (var k = 0; k < local.Count; k++)
+        {
+            if (local[k].Text == "include" && k + 2 < local.Count && local[k + 2].Text == ";" && depth < 10)
+            {
+                foreach (var included in Glob(files, Unquote(local[k + 1].Text))) Tokenize(files, included, output, depth + 1);
+                k += 2;
+                continue;
+            }
+            output.Add((local[k].Text, path, local[k].Line));
+        }
+    }
+
+    private static List<(string Text, int Line)> Lex(string text)
+    {
         var local = new List<(string Text, int Line)>();
         var line = 1;
         for (var i = 0; i < text.Length;)
@@ -58,17 +79,7 @@ public sealed class NginxConfig
             while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not (';' or '{' or '}')) word.Append(text[i++]);
             local.Add((word.ToString(), line));
         }
-        // Expand "include <glob>;" in place (conf.d/*.conf, mime.types).
-        for (var k = 0; k < local.Count; k++)
-        {
-            if (local[k].Text == "include" && k + 2 < local.Count && local[k + 2].Text == ";" && depth < 10)
-            {
-                foreach (var included in Glob(files, Unquote(local[k + 1].Text))) Tokenize(files, included, output, depth + 1);
-                k += 2;
-                continue;
-            }
-            output.Add((local[k].Text, path, local[k].Line));
-        }
+        return local;
     }
 
     private static IEnumerable<string> Glob(ContainerFileSystem files, string pattern)
