@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,8 +11,8 @@ namespace KubeLab.Simulator.Api.Storage;
 /// <summary>
 /// The store's ring of recent changes, from which a watch resumes at a resourceVersion (the watch cache's event window,
 /// <c>staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go</c>). The newest <see cref="LiveWindow"/> events keep their
-/// objects as shared trees (resumes from a recent version are the common case); older ones keep superseded objects as UTF-8 JSON,
-/// parsed again only when a watch replays them. A tree costs several times its JSON, and most of the ring holds versions
+/// objects as shared trees (resumes from a recent version are the common case); older ones keep superseded objects as
+/// compressed UTF-8 JSON, parsed again only when a watch replays them. A tree costs several times its JSON, and most of the ring holds versions
 /// nobody reads any more (issue 7: 10,000 events were ~60 MB of trees). Objects still current stay shared with the store.
 /// Every member except <see cref="Compact"/> runs under the store's lock.
 /// </summary>
@@ -82,12 +84,35 @@ internal sealed class WatchHistory(int capacity)
         writer.Reset();
         obj.WriteTo(writer);
         writer.Flush();
-        bytes = buffer.WrittenSpan.ToArray();
+        bytes = Compress(buffer.WrittenSpan);
         encoded.AddOrUpdate(obj, bytes);
         return bytes;
     }
 
-    private static JsonObject Decode(object form) => form as JsonObject ?? JsonNode.Parse((byte[])form)!.AsObject();
+    // Superseded versions are kept compressed (Brotli at its fastest quality, the JSON's length in front): a pod's JSON shrinks
+    // to about a fifth, and only a watch that resumes from an old version ever reads one back.
+    internal static byte[] Compress(ReadOnlySpan<byte> json)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(json.Length) + 4);
+        try
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(rented, json.Length);
+            if (!BrotliEncoder.TryCompress(json, rented.AsSpan(4), out var written, quality: 1, window: 22))
+                throw new InvalidOperationException("Brotli could not compress a watch history entry.");
+            return rented.AsSpan(0, written + 4).ToArray();
+        }
+        finally { ArrayPool<byte>.Shared.Return(rented); }
+    }
+
+    private static JsonObject Decode(object form)
+    {
+        if (form is JsonObject live) return live;
+        var packed = (byte[])form;
+        var json = new byte[BinaryPrimitives.ReadInt32LittleEndian(packed)];
+        if (!BrotliDecoder.TryDecompress(packed.AsSpan(4), json, out var written) || written != json.Length)
+            throw new InvalidOperationException("A watch history entry did not decompress to its recorded length.");
+        return JsonNode.Parse(json)!.AsObject();
+    }
 
     public sealed class Work(List<(Entry Entry, WatchEvent Event, bool Current)> items)
     {

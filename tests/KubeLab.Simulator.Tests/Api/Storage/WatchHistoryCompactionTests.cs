@@ -103,4 +103,29 @@ public class WatchHistoryCompactionTests
         Assert.Equal(2_000, fromOldest.Count);
         Assert.Equal(Enumerable.Range(0, 2_000).Select(i => oldest + 1 + i), fromOldest.Select(e => e.ResourceVersion));
     }
+
+    [Fact]
+    public void A_superseded_pod_version_is_kept_in_well_under_half_its_json()
+    {
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = "web-5d4f8b7c9-x2k8p", ["namespace"] = "shop", ["uid"] = Guid.NewGuid().ToString(), ["labels"] = new JsonObject { ["app"] = "web", ["pod-template-hash"] = "5d4f8b7c9" } },
+            ["spec"] = new JsonObject
+            {
+                ["containers"] = new JsonArray(new JsonObject { ["name"] = "web", ["image"] = "nginx:1.27.0", ["imagePullPolicy"] = "IfNotPresent", ["terminationMessagePath"] = "/dev/termination-log", ["terminationMessagePolicy"] = "File",
+                    ["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "kube-api-access-x2k8p", ["mountPath"] = "/var/run/secrets/kubernetes.io/serviceaccount", ["readOnly"] = true }) }),
+                ["tolerations"] = new JsonArray(
+                    new JsonObject { ["key"] = "node.kubernetes.io/not-ready", ["operator"] = "Exists", ["effect"] = "NoExecute", ["tolerationSeconds"] = 300 },
+                    new JsonObject { ["key"] = "node.kubernetes.io/unreachable", ["operator"] = "Exists", ["effect"] = "NoExecute", ["tolerationSeconds"] = 300 }),
+            },
+            ["status"] = new JsonObject { ["phase"] = "Running", ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "Initialized", ["status"] = "True", ["lastTransitionTime"] = "2026-12-04T01:00:00Z" },
+                new JsonObject { ["type"] = "Ready", ["status"] = "True", ["lastTransitionTime"] = "2026-12-04T01:00:02Z" },
+                new JsonObject { ["type"] = "ContainersReady", ["status"] = "True", ["lastTransitionTime"] = "2026-12-04T01:00:02Z" },
+                new JsonObject { ["type"] = "PodScheduled", ["status"] = "True", ["lastTransitionTime"] = "2026-12-04T01:00:00Z" }) },
+        };
+        var json = System.Text.Encoding.UTF8.GetBytes(pod.ToJsonString());
+        Assert.InRange(WatchHistory.Compress(json).Length, 1, json.Length / 2);
+    }
 }
