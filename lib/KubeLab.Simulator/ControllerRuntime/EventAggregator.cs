@@ -28,18 +28,36 @@ internal sealed class EventAggregator(TimeProvider time)
         }
         lock (group)
         {
-            group.Messages.Add(message);
             group.Last = now;
-            if (group.Messages.Count < MaxEvents) return (message, eventKey);
+            if (group.Add(message) < MaxEvents) return (message, eventKey);
             // Upstream drops an arbitrary member so the set stays below the threshold's size.
-            group.Messages.Remove(group.Messages.First());
+            group.RemoveOne();
         }
         return (CombinedPrefix + message, groupKey);
     }
 
+    /// <summary>The distinct messages of a group: most groups (one kubelet, one pod, one reason) only ever see one.</summary>
     private sealed class Group
     {
-        public HashSet<string> Messages { get; } = new(StringComparer.Ordinal);
+        private string? only;
+        private HashSet<string>? many;
+
         public DateTimeOffset Last { get; set; }
+
+        /// <summary>Adds a message; returns how many distinct ones the group holds.</summary>
+        public int Add(string message)
+        {
+            if (many is not null) { many.Add(message); return many.Count; }
+            if (only is null || only == message) { only = message; return 1; }
+            many = new HashSet<string>(StringComparer.Ordinal) { only, message };
+            only = null;
+            return 2;
+        }
+
+        public void RemoveOne()
+        {
+            if (many is { Count: > 0 }) many.Remove(many.First());
+            else only = null;
+        }
     }
 }
