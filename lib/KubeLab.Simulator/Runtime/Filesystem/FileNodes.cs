@@ -233,10 +233,11 @@ public sealed class RegularFile : FileNode
             lock (Gate)
             {
                 if (changed is not null) return changed.Task;
-                changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var next = changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                // If the source already grew, this runs at once (same thread, lock re-entered) and completes next.
                 source?.GrownBeyond(source.Position)?.ContinueWith(static (_, file) => ((RegularFile)file!).SourceGrew(), this,
                     CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                return changed.Task;
+                return next.Task;
             }
         }
     }
