@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using k8s.Models;
 using KubeLab.Simulator.ControllerRuntime;
@@ -24,7 +23,9 @@ internal sealed class ContainerLogFiles
     private const string ContainersDir = "/var/log/containers";
 
     private readonly NodeKubelet kubelet;
-    private readonly ConcurrentDictionary<string, byte> mirrored = new(StringComparer.Ordinal);
+    // The runs whose file exists: container ids by pod uid (a pod has one or a few). Looked up on every pod update without
+    // allocating; the pod's entry goes with the pod.
+    private readonly Dictionary<string, string[]> published = new(StringComparer.Ordinal);
 
     // stopping: nothing runs on its own any more (the files are views), so there is nothing to stop.
     public ContainerLogFiles(NodeKubelet kubelet, Informer<V1Pod, V1PodList> pods, CancellationToken stopping)
@@ -51,13 +52,26 @@ internal sealed class ContainerLogFiles
         foreach (var status in (pod.Status.InitContainerStatuses ?? []).Concat(pod.Status.ContainerStatuses ?? []))
         {
             if (status.ContainerID is not { } cid || (status.State?.Running is null && status.State?.Terminated is null)) continue;
-            var id = cid[(cid.IndexOf("://", StringComparison.Ordinal) + 3)..];
-            if (!mirrored.TryAdd($"{pod.Metadata.Uid}/{id}", 0)) continue;
+            if (!TryMarkPublished(pod.Metadata.Uid, cid.AsSpan(cid.IndexOf("://", StringComparison.Ordinal) + 3), out var id)) continue;
             ContainerLog log;
             try { log = kubelet.GetLog(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, status.Name, previous: false); }
             catch (Server.KubeletException) { continue; }
             if (log.RestartCount != status.RestartCount) continue; // the status describes a run that is already replaced
             Publish(pod, status.Name, id, log);
+        }
+    }
+
+    /// <summary>True the first time a run is seen (then <paramref name="id"/> is its container id as a string).</summary>
+    private bool TryMarkPublished(string uid, ReadOnlySpan<char> containerId, out string id)
+    {
+        lock (published)
+        {
+            var ids = published.GetValueOrDefault(uid) ?? [];
+            foreach (var known in ids)
+                if (containerId.SequenceEqual(known)) { id = known; return false; }
+            id = containerId.ToString();
+            published[uid] = [.. ids, id];
+            return true;
         }
     }
 
@@ -85,7 +99,7 @@ internal sealed class ContainerLogFiles
         if (pod.Spec?.NodeName != kubelet.NodeName) return;
         if (kubelet.DataPlane.Volumes.Find(kubelet.NodeName, PodsDir) is DirectoryNode pods) pods.Remove(PodDirName(pod));
         if (kubelet.DataPlane.Volumes.Find(kubelet.NodeName, ContainersDir) is DirectoryNode links) RemoveLinks(links, $"{PodsDir}/{PodDirName(pod)}/");
-        foreach (var key in mirrored.Keys.Where(k => k.StartsWith(pod.Metadata.Uid + "/", StringComparison.Ordinal))) mirrored.TryRemove(key, out _);
+        lock (published) published.Remove(pod.Metadata.Uid);
     }
 
     private static void RemoveLinks(DirectoryNode links, string targetPrefix)
