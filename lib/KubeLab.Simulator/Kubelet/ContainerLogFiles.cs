@@ -14,8 +14,8 @@ namespace KubeLab.Simulator.Kubelet;
 /// <c>/var/log/containers/&lt;pod&gt;_&lt;ns&gt;_&lt;container&gt;-&lt;containerID&gt;.log</c> to it
 /// (kuberuntime_container.go legacyLogSymlink). Here each run's file is a view of its <see cref="ContainerLog"/>
 /// (<see cref="CriLogView"/>: rendered when read, so it shows every line written so far and wakes followers on new ones); the
-/// kubelet keeps the current and the previous run of a container (older ones are garbage-collected) and removes the pod's files once the
-/// pod is gone. Lines are written whole (tag F); the 16 KiB partial-line split (tag P) is not modelled.
+/// kubelet keeps the current and the previous run of a container (older ones are garbage-collected) and removes the pod's
+/// files once the pod is gone. Lines are written whole (tag F); the 16 KiB partial-line split (tag P) is not modelled.
 /// </summary>
 internal sealed class ContainerLogFiles
 {
