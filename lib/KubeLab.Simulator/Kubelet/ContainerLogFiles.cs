@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using k8s.Models;
 using KubeLab.Simulator.ControllerRuntime;
 using KubeLab.Simulator.Runtime;
@@ -14,9 +12,10 @@ namespace KubeLab.Simulator.Kubelet;
 /// <c>/var/log/pods/&lt;ns&gt;_&lt;pod&gt;_&lt;uid&gt;/&lt;container&gt;/&lt;restartCount&gt;.log</c> in the CRI log format
 /// (<c>&lt;RFC3339Nano&gt; stdout|stderr F &lt;line&gt;</c>, pkg/kubelet/kuberuntime/logs), and the kubelet links
 /// <c>/var/log/containers/&lt;pod&gt;_&lt;ns&gt;_&lt;container&gt;-&lt;containerID&gt;.log</c> to it
-/// (kuberuntime_container.go legacyLogSymlink). Here the kubelet copies each run's <see cref="ContainerLog"/> there as it grows,
-/// keeps the current and the previous run of a container (older ones are garbage-collected) and removes the pod's files once the
-/// pod is gone. Lines are written whole (tag F); the 16 KiB partial-line split (tag P) is not modelled.
+/// (kuberuntime_container.go legacyLogSymlink). Here each run's file is a view of its <see cref="ContainerLog"/>
+/// (<see cref="CriLogView"/>: rendered when read, so it shows every line written so far and wakes followers on new ones); the
+/// kubelet keeps the current and the previous run of a container (older ones are garbage-collected) and removes the pod's
+/// files once the pod is gone. Lines are written whole (tag F); the 16 KiB partial-line split (tag P) is not modelled.
 /// </summary>
 internal sealed class ContainerLogFiles
 {
@@ -24,13 +23,15 @@ internal sealed class ContainerLogFiles
     private const string ContainersDir = "/var/log/containers";
 
     private readonly NodeKubelet kubelet;
-    private readonly ConcurrentDictionary<string, byte> mirrored = new(StringComparer.Ordinal);
-    private readonly CancellationToken stopping;
+    // The runs whose file exists: container ids by pod uid (a pod has one or a few). Looked up on every pod update without
+    // allocating; the pod's entry goes with the pod.
+    private readonly Dictionary<string, string[]> published = new(StringComparer.Ordinal);
 
+    // stopping: nothing runs on its own any more (the files are views), so there is nothing to stop.
     public ContainerLogFiles(NodeKubelet kubelet, Informer<V1Pod, V1PodList> pods, CancellationToken stopping)
     {
+        _ = stopping;
         this.kubelet = kubelet;
-        this.stopping = stopping;
         pods.AddHandler(added: Observe, updated: (_, p) => Observe(p), deleted: Forget);
     }
 
@@ -43,7 +44,7 @@ internal sealed class ContainerLogFiles
 
     /// <summary>One CRI log line: Go's RFC3339Nano (trailing zeros of the fraction dropped), stream, tag F, the text.</summary>
     public static string CriLine(LogEntry e) =>
-        $"{e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)}Z {e.Stream} F {e.Line}\n";
+        $"{e.Time.UtcDateTime.ToString(CriLogView.TimeFormat, CultureInfo.InvariantCulture)}Z {e.Stream} F {e.Line}\n";
 
     private void Observe(V1Pod pod)
     {
@@ -51,45 +52,45 @@ internal sealed class ContainerLogFiles
         foreach (var status in (pod.Status.InitContainerStatuses ?? []).Concat(pod.Status.ContainerStatuses ?? []))
         {
             if (status.ContainerID is not { } cid || (status.State?.Running is null && status.State?.Terminated is null)) continue;
-            var id = cid[(cid.IndexOf("://", StringComparison.Ordinal) + 3)..];
-            if (!mirrored.TryAdd($"{pod.Metadata.Uid}/{id}", 0)) continue;
+            if (!TryMarkPublished(pod.Metadata.Uid, cid.AsSpan(cid.IndexOf("://", StringComparison.Ordinal) + 3), out var id)) continue;
             ContainerLog log;
             try { log = kubelet.GetLog(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, status.Name, previous: false); }
             catch (Server.KubeletException) { continue; }
             if (log.RestartCount != status.RestartCount) continue; // the status describes a run that is already replaced
-            _ = MirrorAsync(pod, status.Name, id, log);
+            Publish(pod, status.Name, id, log);
         }
     }
 
-    private async Task MirrorAsync(V1Pod pod, string container, string containerId, ContainerLog log)
+    /// <summary>True the first time a run is seen (then <paramref name="id"/> is its container id as a string).</summary>
+    private bool TryMarkPublished(string uid, ReadOnlySpan<char> containerId, out string id)
+    {
+        lock (published)
+        {
+            var ids = published.GetValueOrDefault(uid) ?? [];
+            foreach (var known in ids)
+                if (containerId.SequenceEqual(known)) { id = known; return false; }
+            id = containerId.ToString();
+            published[uid] = [.. ids, id];
+            return true;
+        }
+    }
+
+    /// <summary>The run's log file (a view of <paramref name="log"/>), its link, and the run before the previous one gone.</summary>
+    private void Publish(V1Pod pod, string container, string containerId, ContainerLog log)
     {
         var data = kubelet.DataPlane.Volumes;
         var now = kubelet.Time.GetUtcNow();
         var dir = $"{PodsDir}/{PodDirName(pod)}/{container}";
         var containerDir = data.HostPath(kubelet.NodeName, dir);
-        if (data.CreateFile(kubelet.NodeName, $"{dir}/{log.RestartCount}.log", now) is not RegularFile file) return;
+        var name = $"{log.RestartCount}.log";
+        lock (containerDir.Gate)
+        {
+            if (containerDir.Get(name) is { } and not RegularFile) return; // something else took the name
+            containerDir.Set(name, new RegularFile(new CriLogView(log)) { ModifiedAt = now });
+        }
         var links = data.HostPath(kubelet.NodeName, ContainersDir);
         if (containerDir.Remove($"{log.RestartCount - 2}.log")) RemoveLinks(links, $"{dir}/{log.RestartCount - 2}.log");
-        links.Set(LinkName(pod, container, containerId), new SymlinkNode($"{dir}/{log.RestartCount}.log") { ModifiedAt = now });
-        var seen = 0;
-        try
-        {
-            while (true)
-            {
-                var entries = log.Snapshot(seen);
-                if (entries.Count > 0)
-                {
-                    seen += entries.Count;
-                    var text = new StringBuilder();
-                    foreach (var e in entries) text.Append(CriLine(e));
-                    file.Write(text.ToString(), append: true, kubelet.Time.GetUtcNow());
-                    continue;
-                }
-                if (log.Closed) return;
-                await log.WaitBeyondAsync(seen, stopping).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) { }
+        links.Set(LinkName(pod, container, containerId), new SymlinkNode($"{dir}/{name}") { ModifiedAt = now });
     }
 
     /// <summary>The pod is gone: its log directory and links go with it (the kubelet's container and pod GC).</summary>
@@ -98,7 +99,7 @@ internal sealed class ContainerLogFiles
         if (pod.Spec?.NodeName != kubelet.NodeName) return;
         if (kubelet.DataPlane.Volumes.Find(kubelet.NodeName, PodsDir) is DirectoryNode pods) pods.Remove(PodDirName(pod));
         if (kubelet.DataPlane.Volumes.Find(kubelet.NodeName, ContainersDir) is DirectoryNode links) RemoveLinks(links, $"{PodsDir}/{PodDirName(pod)}/");
-        foreach (var key in mirrored.Keys.Where(k => k.StartsWith(pod.Metadata.Uid + "/", StringComparison.Ordinal))) mirrored.TryRemove(key, out _);
+        lock (published) published.Remove(pod.Metadata.Uid);
     }
 
     private static void RemoveLinks(DirectoryNode links, string targetPrefix)

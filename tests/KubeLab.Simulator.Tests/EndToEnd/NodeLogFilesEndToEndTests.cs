@@ -64,4 +64,62 @@ public sealed class NodeLogFilesEndToEndTests(EndToEndCluster f) : IClassFixture
             !(await f.ExecAsync(null, "exec", "reader", "-n", ns, "--", "ls", "/var/log/containers")).Stdout.Contains($"talker_{ns}_"),
             () => "talker's log link removed with the pod");
     }
+
+    [Fact]
+    public async Task A_restarting_container_keeps_its_current_and_previous_run_on_disk()
+    {
+        var ns = await f.NewNamespaceAsync("nodelogs-restarts");
+        await f.ApplyAsync(ns, """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: crasher
+            spec:
+              nodeName: k8s-course-worker
+              containers:
+              - name: main
+                image: busybox:1.36
+                command: ["sh", "-c", "echo attempt; exit 1"]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: reader
+            spec:
+              nodeName: k8s-course-worker
+              containers:
+              - name: main
+                image: busybox:1.36
+                command: ["sleep", "3600"]
+                volumeMounts:
+                - name: varlog
+                  mountPath: /var/log
+                  readOnly: true
+              volumes:
+              - name: varlog
+                hostPath:
+                  path: /var/log
+                  type: Directory
+            """);
+        await f.WaitForRunningAsync(ns, "reader");
+        // Back-offs of 10 s, 20 s (1 s, 2 s of real time at 10x): the fourth run starts after three exits.
+        var crasher = await f.WaitForPodAsync(ns, "crasher", p => p.Status?.ContainerStatuses?[0].RestartCount >= 3, "three restarts");
+        var dir = $"/var/log/pods/{ns}_crasher_{crasher.Metadata.Uid}/main";
+
+        // Checked as a whole, again if a later restart changed the directory in between (a new run's file comes before the
+        // run before the previous one goes).
+        var seen = "";
+        await EndToEndCluster.EventuallyAsync(async () =>
+        {
+            var runs = (await f.ExecAsync(null, "exec", "reader", "-n", ns, "--", "ls", dir)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var links = (await f.ExecAsync(null, "exec", "reader", "-n", ns, "--", "ls", "/var/log/containers")).Stdout
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith($"crasher_{ns}_main-", StringComparison.Ordinal));
+            var contents = new List<string>();
+            foreach (var run in runs) contents.Add((await f.ExecAsync(null, "exec", "reader", "-n", ns, "--", "cat", $"{dir}/{run}")).Stdout);
+            seen = $"runs [{string.Join(", ", runs)}], {links} links, contents [{string.Join(" | ", contents)}]";
+            var numbers = runs.Select(r => int.TryParse(r.Replace(".log", ""), out var n) ? n : -1).Order().ToArray();
+            return numbers.Length == 2 && numbers[0] >= 2 && numbers[1] == numbers[0] + 1 && links == 2
+                && contents.All(c => Regex.IsMatch(c, @"^\S+Z stdout F attempt\n$"));
+        }, () => $"{dir}: only the last two runs, each with its line, and their two links; got {seen}");
+    }
 }

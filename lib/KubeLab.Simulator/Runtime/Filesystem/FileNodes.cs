@@ -10,7 +10,7 @@ public abstract class FileNode
 {
     /// <summary>Permission bits as <c>ls -l</c> and <c>defaultMode</c> use them (e.g. 0644).</summary>
     public int Mode { get; set; }
-    public DateTimeOffset ModifiedAt { get; set; }
+    public virtual DateTimeOffset ModifiedAt { get; set; }
 }
 
 /// <summary>A directory: children by name. All access goes through <see cref="Gate"/> so containers can share it.</summary>
@@ -138,10 +138,18 @@ public sealed class DirectoryNode : FileNode
     public DirectoryNode Clone() => new(this);
 }
 
-/// <summary>A regular file. Writers append or replace; <see cref="Changed"/> wakes followers such as <c>tail -f</c>.</summary>
+/// <summary>
+/// A regular file. Writers append or replace; <see cref="Changed"/> wakes followers such as <c>tail -f</c>. A file made over
+/// an <see cref="IFileContentSource"/> shows its own bytes followed by what the source holds beyond the point of the file's
+/// last write (as a log writer with O_APPEND keeps adding after someone else's write or truncation); a file without one is
+/// just its bytes.
+/// </summary>
 public sealed class RegularFile : FileNode
 {
     private byte[] content;
+    private readonly IFileContentSource? source;
+    // Where in the source the file's own bytes end: the file shows the source from here on.
+    private long sourceFrom;
     // Created when someone waits for a change (tail -f); most files are never followed, and a Task per file added up (issue 7).
     private TaskCompletionSource? changed;
     private object Gate => this;
@@ -154,9 +162,39 @@ public sealed class RegularFile : FileNode
 
     public RegularFile(string text, int mode = 0x1A4) : this(Encoding.UTF8.GetBytes(text), mode) { }
 
-    public long Length { get { lock (Gate) return content.LongLength; } }
+    /// <summary>A file whose content is rendered from <paramref name="source"/> when it is read.</summary>
+    public RegularFile(IFileContentSource source, int mode = 0x1A4 /* 0644 */)
+    {
+        content = [];
+        this.source = source;
+        Mode = mode;
+    }
 
-    public byte[] Read() { lock (Gate) return content; }
+    public long Length { get { lock (Gate) return content.LongLength + (source?.LengthFrom(sourceFrom) ?? 0); } }
+
+    /// <summary>The last write, or the source's last growth shown in the file if that is later.</summary>
+    public override DateTimeOffset ModifiedAt
+    {
+        get
+        {
+            var own = base.ModifiedAt;
+            if (source is null) return own;
+            DateTimeOffset? grown;
+            lock (Gate) grown = source.ModifiedAfter(sourceFrom);
+            return grown is { } g && g > own ? g : own;
+        }
+        set => base.ModifiedAt = value;
+    }
+
+    public byte[] Read() { lock (Gate) return ReadLocked(out _); }
+
+    private byte[] ReadLocked(out long to)
+    {
+        to = 0;
+        if (source is null) return content;
+        var rendered = source.Read(sourceFrom, out to);
+        return content.Length == 0 ? rendered : rendered.Length == 0 ? content : [.. content, .. rendered];
+    }
 
     public string ReadText() => Encoding.UTF8.GetString(Read());
 
@@ -165,7 +203,19 @@ public sealed class RegularFile : FileNode
         TaskCompletionSource? wake;
         lock (Gate)
         {
-            content = append ? [.. content, .. data] : data;
+            if (source is null) content = append ? [.. content, .. data] : data;
+            else if (append)
+            {
+                // The source's bytes so far become the file's own; what the source adds later follows this write.
+                var before = ReadLocked(out var to);
+                content = [.. before, .. data];
+                sourceFrom = to;
+            }
+            else
+            {
+                content = data;
+                sourceFrom = source.Position;
+            }
             ModifiedAt = now;
             wake = changed;
             changed = null;
@@ -175,12 +225,35 @@ public sealed class RegularFile : FileNode
 
     public void Write(string text, bool append, DateTimeOffset now) => Write(Encoding.UTF8.GetBytes(text), append, now);
 
-    /// <summary>Completes on the next write (or truncate) of this file.</summary>
+    /// <summary>Completes on the next write (or truncate) of this file, or when its source grows.</summary>
     public Task Changed
     {
-        get { lock (Gate) return (changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task; }
+        get
+        {
+            lock (Gate)
+            {
+                if (changed is not null) return changed.Task;
+                var next = changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                // If the source already grew, this runs at once (same thread, lock re-entered) and completes next.
+                source?.GrownBeyond(source.Position)?.ContinueWith(static (_, file) => ((RegularFile)file!).SourceGrew(), this,
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                return next.Task;
+            }
+        }
     }
 
+    private void SourceGrew()
+    {
+        TaskCompletionSource? wake;
+        lock (Gate)
+        {
+            wake = changed;
+            changed = null;
+        }
+        wake?.TrySetResult();
+    }
+
+    /// <summary>A copy of what the file shows now (a copied-up file no longer follows a source).</summary>
     public RegularFile Clone() => new(Read(), Mode) { ModifiedAt = ModifiedAt };
 }
 
