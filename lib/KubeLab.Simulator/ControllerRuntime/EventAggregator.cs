@@ -29,7 +29,8 @@ internal sealed class EventAggregator(TimeProvider time)
         lock (group)
         {
             group.Last = now;
-            if (group.Add(message) < MaxEvents) return (message, eventKey);
+            // The group keeps the text for 10 minutes: the pooled copy (a kubelet's "Started container web" is the same in every pod).
+            if (group.Add(Util.SharedStrings.Get(message)) < MaxEvents) return (message, eventKey);
             // Upstream drops an arbitrary member so the set stays below the threshold's size.
             group.RemoveOne();
         }

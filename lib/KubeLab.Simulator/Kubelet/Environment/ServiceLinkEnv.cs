@@ -10,7 +10,11 @@ namespace KubeLab.Simulator.Kubelet.Environment;
 /// </summary>
 public static class ServiceLinkEnv
 {
-    public static IEnumerable<KeyValuePair<string, string>> For(V1Service service)
+    /// <summary>The variables of one Service (the same names and values in every pod of the namespace: pooled, not copied per pod).</summary>
+    public static IEnumerable<KeyValuePair<string, string>> For(V1Service service) =>
+        Variables(service).Select(v => new KeyValuePair<string, string>(Util.SharedStrings.Get(v.Key), Util.SharedStrings.Get(v.Value)));
+
+    private static IEnumerable<KeyValuePair<string, string>> Variables(V1Service service)
     {
         var ip = service.Spec?.ClusterIP;
         var ports = service.Spec?.Ports;

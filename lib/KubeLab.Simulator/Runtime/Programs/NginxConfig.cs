@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using KubeLab.Simulator.Runtime.Filesystem;
 
@@ -33,16 +32,18 @@ public sealed class NginxConfig
         return config;
     }
 
-    // Tokens of a file's content, by the content array itself (a write replaces the array): the image's nginx.conf and
-    // mime.types are the same nodes in every container, and lexing them again on every start was most of a start's garbage.
-    private static readonly ConditionalWeakTable<byte[], List<(string Text, int Line)>> Lexed = new();
+    // Tokens of a file's text: nginx.conf, mime.types and the entrypoint's rewritten default.conf read the same in every
+    // container, and lexing them again on every start was most of a start's garbage. Keyed by the text (not the file), so
+    // containers share one token list; bounded, as a user may write many configs.
+    private static readonly Util.BoundedCache<string, List<(string Text, int Line)>> Lexed = new(64, StringComparer.Ordinal);
 
     private static void Tokenize(ContainerFileSystem files, string path, List<(string, string, int)> output, int depth)
     {
         byte[] content;
         try { content = files.ReadAllBytes(path); }
         catch (FileSystemException) { throw new NginxConfigException($"open() \"{path}\" failed (2: No such file or directory)"); }
-        var local = Lexed.GetValue(content, static c => Lex(Encoding.UTF8.GetString(c)));
+        var text = Encoding.UTF8.GetString(content);
+        if (!Lexed.TryGetValue(text, out var local)) local = Lexed.GetOrAdd(text, Lex(text));
         // Expand "include <glob>;" in place (conf.d/*.conf, mime.types).
         for (var k = 0; k < local.Count; k++)
         {
