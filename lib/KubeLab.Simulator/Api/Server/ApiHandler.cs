@@ -222,15 +222,15 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                 FieldValidation(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
                 // The decoded body is this request's own: the storage may keep it rather than copy it.
-                var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"), handOver: true);
-                await HttpIO.WriteJson(ctx, 200, Present(t, updated));
+                var updated = storage.Update(st, ns, info.Name, sb, info.Subresource == "finalize" ? null : info.Subresource, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"), handOver: true, sharedResult: true);
+                await HttpIO.WriteJson(ctx, 200, PresentShared(t, updated));
                 return;
             }
             case "PATCH" when info.Name is not null:
             {
                 QueryOptions.ValidateWrite(ctx, "PatchOptions");
                 var result = await Patch(ctx, info);
-                await HttpIO.WriteJson(ctx, result.Created ? 201 : 200, Present(t, result.Object));
+                await HttpIO.WriteJson(ctx, result.Created ? 201 : 200, result.Shared ? PresentShared(t, result.Object) : Present(t, result.Object));
                 return;
             }
             case "DELETE" when info.Name is not null && info.Subresource is null:
@@ -284,6 +284,14 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
     }
 
     /// <summary>Present a stored object in the requested group version (events.k8s.io/v1, autoscaling/v1 are converted: <see cref="VersionConversion"/>).</summary>
+    /// <summary>
+    /// <see cref="Present"/> for an object the response may only read (the store's own, after a write): written as it is when it
+    /// already reads as the requested version, else presented from a copy.
+    /// </summary>
+    private static JsonObject PresentShared(ResourceType t, JsonObject obj) =>
+        !VersionConversion.Converts(t) && t.Custom is null && obj.Str("kind") == t.Kind && obj.Str("apiVersion") == t.GroupVersion
+            ? obj : Present(t, obj.CloneObject());
+
     internal static JsonObject Present(ResourceType t, JsonObject obj)
     {
         if (VersionConversion.Converts(t)) return VersionConversion.ToServed(t, obj);
@@ -350,7 +358,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         return new DeleteOptions(grace, policy, body.Path("preconditions.uid")?.ToString(), body.Path("preconditions.resourceVersion")?.ToString(), dry);
     }
 
-    private async Task<(JsonObject Object, bool Created)> Patch(HttpContext ctx, RequestInfo info)
+    private async Task<(JsonObject Object, bool Created, bool Shared)> Patch(HttpContext ctx, RequestInfo info)
     {
         var t = info.Resource;
         var media = HttpIO.MediaType(ctx);
@@ -389,7 +397,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                     var toCreate = applied.CloneObject();
                     ManagedFields.RecordApply(toCreate, manager, null, fields, storage.Now());
                     var (ct, cb) = Stored(t, toCreate);
-                    return (storage.Create(ct, info.Namespace, cb, dryRun), true);
+                    return (storage.Create(ct, info.Namespace, cb, dryRun), true, false);
                 }
                 // A version other than the stored one is applied to the object as that version shows it.
                 var live = UnappliedFields.Prepare(VersionConversion.Converts(t) ? Present(t, current) : current, applied, fields, manager, info.Subresource);
@@ -399,7 +407,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                 catch (InvalidOperationException e) { throw ApiError.BadRequest($"the patch could not be applied: {e.Message}"); }
                 ManagedFields.RecordApply(merged, manager, info.Subresource, fields, storage.Now());
                 var (mt, mb) = Stored(t, merged);
-                try { return (storage.Update(mt, info.Namespace, info.Name!, mb, info.Subresource, dryRun, applyManager: manager), false); }
+                try { return (storage.Update(mt, info.Namespace, info.Name!, mb, info.Subresource, dryRun, applyManager: manager), false, false); }
                 catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < 10 && applied.Path("metadata.resourceVersion") is null)
                 {
                     current = storage.Store.Get(t, info.Namespace, info.Name!);
@@ -411,7 +419,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         for (var attempt = 0; ; attempt++)
         {
             if (current is null) throw ApiError.NotFound(t, info.Name!);
-            try { return (ApplyPatch(t, info, media, patch, current, manager, dryRun, HttpIO.Query(ctx, "fieldValidation")), false); }
+            try { return (ApplyPatch(t, info, media, patch, current, manager, dryRun, HttpIO.Query(ctx, "fieldValidation")), false, true); }
             catch (ApiError e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < 10 && (patch as JsonObject)?.Path("metadata.resourceVersion") is null)
             {
                 current = Current();
@@ -453,7 +461,7 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         obj.Meta()["resourceVersion"] = patchRv ?? current.Meta().Str("resourceVersion");
         if (manager is not null) ManagedFields.Record(obj, manager, "Update", storage.Now());
         // obj is this patch's own result: the storage may keep it rather than copy it.
-        return storage.Update(t, info.Namespace, info.Name!, obj, info.Subresource, dryRun, handOver: true);
+        return storage.Update(t, info.Namespace, info.Name!, obj, info.Subresource, dryRun, handOver: true, sharedResult: true);
     }
 
     /// <summary>pods/binding (what the scheduler posts): sets spec.nodeName once; a pod already bound is a 409 Conflict.</summary>

@@ -120,7 +120,9 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
     /// With <paramref name="handOver"/> the caller gives <paramref name="obj"/> away (a private copy it never reads again, such as a
     /// patch result), saving a deep copy; an unconditional update, which may be retried with the same body, still copies it.
     /// </summary>
-    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false, string? applyManager = null, bool handOver = false)
+    /// <param name="sharedResult">The caller only reads the result (to write the response): the store's own object is returned,
+    /// saving a deep copy per write. It must not be changed.</param>
+    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false, string? applyManager = null, bool handOver = false, bool sharedResult = false)
     {
         // An unconditional update (no resourceVersion in the body) must not fail because another writer got in between.
         var unconditional = string.IsNullOrEmpty(obj.Meta().Str("resourceVersion"));
@@ -130,14 +132,14 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             try
             {
                 if (t.Kind == "Service" && subresource != "status")
-                    lock (ServiceAllocations.GateFor(store)) return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned);
-                return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned);
+                    lock (ServiceAllocations.GateFor(store)) return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned, sharedResult);
+                return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned, sharedResult);
             }
             catch (ApiError e) when (unconditional && e.Code == 409 && e.Reason == "Conflict" && attempt < 10) { }
         }
     }
 
-    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange, string? applyManager, bool owned)
+    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange, string? applyManager, bool owned, bool sharedResult)
     {
         CheckKind(t, obj);
         var meta = obj.Meta();
@@ -218,7 +220,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         if (dryRun) return next;
         next.Meta()["resourceVersion"] = current.Meta()["resourceVersion"]?.DeepClone();
         // next is this call's own copy (cloned above) and not used again: the store may keep it as is.
-        var result = store.Update(t, next, current.Meta().Str("resourceVersion"), handOver: true);
+        var result = store.Update(t, next, current.Meta().Str("resourceVersion"), handOver: true, sharedResult);
         return result.Outcome switch
         {
             UpdateOutcome.NotFound => throw ApiError.NotFound(t, name),

@@ -133,7 +133,8 @@ public sealed class ObjectStore
     /// As <see cref="Update(ResourceType, JsonObject, string?)"/>; with <paramref name="handOver"/> the caller gives the store
     /// <paramref name="obj"/> itself (a private copy it never touches again), saving one deep copy per write.
     /// </summary>
-    public UpdateResult Update(ResourceType t, JsonObject obj, string? expectedVersion, bool handOver)
+    /// <param name="sharedResult">Return the stored object itself (read-only) instead of a copy.</param>
+    public UpdateResult Update(ResourceType t, JsonObject obj, string? expectedVersion, bool handOver, bool sharedResult = false)
     {
         var copy = handOver ? obj : obj.CloneObject();
         var key = Key(copy.Namespace(), copy.Name());
@@ -155,8 +156,9 @@ public sealed class ObjectStore
                 Record("MODIFIED", t, stored, current);
             }
         }
-        if (!ReferenceEquals(stored, current)) { CompactHistory(); return new UpdateResult(UpdateOutcome.Updated, stored.CloneObject()); }
-        return new UpdateResult(UpdateOutcome.Unchanged, stored.CloneObject());
+        var result = sharedResult ? stored : stored.CloneObject();
+        if (!ReferenceEquals(stored, current)) { CompactHistory(); return new UpdateResult(UpdateOutcome.Updated, result); }
+        return new UpdateResult(UpdateOutcome.Unchanged, result);
     }
 
     public JsonObject? Delete(ResourceType t, string? ns, string name, string? expectedUid = null)
