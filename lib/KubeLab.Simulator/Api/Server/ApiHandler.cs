@@ -210,8 +210,9 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
                 Validation.Decoding.TypedDecoding.CheckBody(t, body);
                 FieldValidation(t, body, HttpIO.Query(ctx, "fieldValidation"));
                 var (st, sb) = Stored(t, body);
-                var created = storage.Create(st, ns, sb, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"));
-                await HttpIO.WriteJson(ctx, 201, Present(t, created));
+                // The decoded body is this request's own: stored as it is, and the response reads the stored object.
+                var created = storage.Create(st, ns, sb, HttpIO.DryRun(ctx), HttpIO.Query(ctx, "fieldManager"), handOver: true, sharedResult: true);
+                await HttpIO.WriteJson(ctx, 201, PresentShared(t, created));
                 return;
             }
             case "PUT" when info.Name is not null:

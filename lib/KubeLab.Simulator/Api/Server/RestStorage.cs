@@ -23,14 +23,16 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
     public JsonObject Get(ResourceType t, string? ns, string name)
         => store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
 
-    public JsonObject Create(ResourceType t, string? ns, JsonObject obj, bool dryRun = false, string? fieldManager = null)
+    /// <param name="handOver">The body is the caller's own copy, never used again: the store may keep it.</param>
+    /// <param name="sharedResult">The caller only reads the result: the stored object is returned, not a copy.</param>
+    public JsonObject Create(ResourceType t, string? ns, JsonObject obj, bool dryRun = false, string? fieldManager = null, bool handOver = false, bool sharedResult = false)
     {
         // Service writes are serialised: their cluster IPs and node ports are allocated from what the other Services hold.
-        if (t.Kind == "Service") lock (ServiceAllocations.GateFor(store)) return CreateOnce(t, ns, obj, dryRun, fieldManager);
-        return CreateOnce(t, ns, obj, dryRun, fieldManager);
+        if (t.Kind == "Service") lock (ServiceAllocations.GateFor(store)) return CreateOnce(t, ns, obj, dryRun, fieldManager, handOver, sharedResult);
+        return CreateOnce(t, ns, obj, dryRun, fieldManager, handOver, sharedResult);
     }
 
-    private JsonObject CreateOnce(ResourceType t, string? ns, JsonObject obj, bool dryRun, string? fieldManager)
+    private JsonObject CreateOnce(ResourceType t, string? ns, JsonObject obj, bool dryRun, string? fieldManager, bool handOver, bool sharedResult)
     {
         CheckKind(t, obj);
         var meta = obj.Meta();
@@ -90,7 +92,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             if (store.Get(t, obj.Namespace(), obj.Name()) is not null) throw ApiError.AlreadyExists(t, obj.Name());
             return obj;
         }
-        return store.Create(t, obj) ?? throw ApiError.AlreadyExists(t, obj.Name());
+        return store.Create(t, obj, handOver, sharedResult) ?? throw ApiError.AlreadyExists(t, obj.Name());
     }
 
     private static string GenerateName(string prefix)

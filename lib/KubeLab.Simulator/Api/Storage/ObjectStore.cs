@@ -108,9 +108,16 @@ public sealed class ObjectStore
     }
 
     /// <summary>Insert a new object; returns the stored copy with its resourceVersion. Null when the name is taken.</summary>
-    public JsonObject? Create(ResourceType t, JsonObject obj)
+    public JsonObject? Create(ResourceType t, JsonObject obj) => Create(t, obj, handOver: false, sharedResult: false);
+
+    /// <summary>
+    /// As <see cref="Create(ResourceType, JsonObject)"/>; with <paramref name="handOver"/> the store keeps <paramref name="obj"/>
+    /// itself (the caller's private copy, never touched again), with <paramref name="sharedResult"/> it returns the stored object
+    /// (read-only) rather than a copy: a POST's body becomes the stored object and its response, with no deep copy.
+    /// </summary>
+    public JsonObject? Create(ResourceType t, JsonObject obj, bool handOver, bool sharedResult)
     {
-        var copy = obj.CloneObject();
+        var copy = handOver ? obj : obj.CloneObject();
         var key = Key(copy.Namespace(), copy.Name());
         JsonObject stored;
         lock (gate)
@@ -123,7 +130,7 @@ public sealed class ObjectStore
             Record("ADDED", t, stored);
         }
         CompactHistory();
-        return stored.CloneObject();
+        return sharedResult ? stored : stored.CloneObject();
     }
 
     /// <summary>Replace an object if its resourceVersion still equals <paramref name="expectedVersion"/> (null = unconditional).</summary>
