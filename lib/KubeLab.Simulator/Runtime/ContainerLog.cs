@@ -1,4 +1,3 @@
-using CommunityToolkit.HighPerformance.Buffers;
 
 namespace KubeLab.Simulator.Runtime;
 
@@ -20,9 +19,8 @@ public sealed class ContainerLog
     internal const int PooledLineLength = 256;
 
     // Replicas print the same startup lines (nginx's entrypoint, its [notice] lines stamped to the second): one string per
-    // distinct line instead of one per pod. Bounded: the pool drops its least used strings when full; a dropped string stays
-    // valid in the logs that hold it.
-    private static readonly StringPool Lines = new(4096);
+    // distinct line instead of one per pod. Bounded (Util.StringTable): a dropped string stays valid in the logs that hold it.
+    private static readonly Util.StringTable Lines = new(16_384);
 
     private readonly List<LogEntry> entries = [];
     // The unfinished last line of each stream, in the order the streams first wrote one (Close flushes them in that order).
@@ -42,7 +40,7 @@ public sealed class ContainerLog
 
     /// <summary>The pooled instance of a line's text (a new string for long lines).</summary>
     internal static string Intern(ReadOnlySpan<char> line) =>
-        line.Length <= PooledLineLength ? Lines.GetOrAdd(line) : line.ToString();
+        line.Length <= PooledLineLength ? Lines.Get(line) : line.ToString();
 
     /// <summary>The shared constant for the usual stream names.</summary>
     private static string StreamName(string stream) => stream switch

@@ -1,31 +1,31 @@
-using System.Text;
 using System.Text.Json;
-using CommunityToolkit.HighPerformance.Buffers;
 
 namespace KubeLab.Simulator.Util;
 
 /// <summary>
 /// One pool of short strings for everything the simulator keeps parsed: stored trees and the in-process components' typed
 /// caches hold the same namespace, image, label and reason texts thousands of times (at 10,000 pods, copies of repeated
-/// strings were ~130 MB of the heap). CommunityToolkit's StringPool has a fixed size and replaces its least recently used
-/// entries, so hot strings stay shared and unique ones (names, uids, timestamps) cannot grow it.
+/// strings were ~130 MB of the heap). The table is bounded (<see cref="StringTable"/>), so unique strings (names, uids,
+/// timestamps) cannot grow it.
 /// </summary>
 public static class SharedStrings
 {
     /// <summary>Longer strings (messages, certificates, tokens) are rarely repeated: not worth hashing.</summary>
     public const int MaxPooledBytes = 128;
 
-    private static readonly StringPool Pool = new(1 << 16);
+    private static readonly StringTable Table = new(1 << 17);
 
-    /// <summary>The current string token, from the pool when it is short and plain (no escapes, one contiguous span).</summary>
+    /// <summary>The current string token (or property name), from the table when it is short.</summary>
     public static string Read(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || reader.HasValueSequence || reader.ValueIsEscaped
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || reader.HasValueSequence
             || reader.ValueSpan.Length > MaxPooledBytes)
             return reader.GetString()!;
-        return Pool.GetOrAdd(reader.ValueSpan, Encoding.UTF8);
+        // Unescaped, a string has at most as many UTF-16 characters as it has UTF-8 bytes.
+        Span<char> chars = stackalloc char[MaxPooledBytes];
+        return Table.Get(chars[..reader.CopyString(chars)]);
     }
 
-    /// <summary>The pooled instance of these characters.</summary>
-    public static string Get(ReadOnlySpan<char> chars) => Pool.GetOrAdd(chars);
+    /// <summary>The shared instance of these characters.</summary>
+    public static string Get(ReadOnlySpan<char> chars) => Table.Get(chars);
 }
