@@ -35,9 +35,19 @@ public static class ApiObjects
     public static Dictionary<string, byte[]> Bytes(V1ConfigMap cm)
     {
         var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var (k, v) in cm.Data ?? new Dictionary<string, string>()) data[k] = System.Text.Encoding.UTF8.GetBytes(v ?? "");
+        foreach (var (k, v) in cm.Data ?? new Dictionary<string, string>()) data[k] = SharedBytes(v ?? "");
         foreach (var (k, v) in cm.BinaryData ?? new Dictionary<string, byte[]>()) data[k] = v ?? [];
         return data;
+    }
+
+    // Every pod of a namespace mounts kube-root-ca.crt: one array per distinct value instead of one per pod (a file's content is
+    // replaced, never changed in place, when someone writes to it).
+    private static readonly Util.BoundedCache<string, byte[]> Encoded = new(1024, StringComparer.Ordinal);
+
+    private static byte[] SharedBytes(string value)
+    {
+        if (Encoded.TryGetValue(value, out var bytes)) return bytes;
+        return Encoded.GetOrAdd(value, System.Text.Encoding.UTF8.GetBytes(value));
     }
 
     /// <summary>Secret data (the client has already base64-decoded it) plus stringData if a server echoed it.</summary>
