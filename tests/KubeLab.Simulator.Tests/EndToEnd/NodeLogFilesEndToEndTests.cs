@@ -5,6 +5,31 @@ namespace KubeLab.Simulator.Tests.EndToEnd;
 /// <summary>Container logs on the node's disk (/var/log/pods, /var/log/containers), read through a hostPath as a log agent does.</summary>
 public sealed class NodeLogFilesEndToEndTests(EndToEndCluster f) : IClassFixture<EndToEndCluster>
 {
+    /// <summary>A pod on the same node that reads the node's /var/log through a hostPath (as fluent-bit would).</summary>
+    private const string Reader = """
+
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: reader
+        spec:
+          nodeName: k8s-course-worker
+          containers:
+          - name: main
+            image: busybox:1.36
+            command: ["sleep", "3600"]
+            volumeMounts:
+            - name: varlog
+              mountPath: /var/log
+              readOnly: true
+          volumes:
+          - name: varlog
+            hostPath:
+              path: /var/log
+              type: Directory
+        """;
+
     [Fact]
     public async Task A_hostPath_reader_sees_other_pods_logs_in_CRI_format()
     {
@@ -20,27 +45,7 @@ public sealed class NodeLogFilesEndToEndTests(EndToEndCluster f) : IClassFixture
               - name: main
                 image: busybox:1.36
                 command: ["sh", "-c", "echo hello node; echo oops >&2; sleep 3600"]
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: reader
-            spec:
-              nodeName: k8s-course-worker
-              containers:
-              - name: main
-                image: busybox:1.36
-                command: ["sleep", "3600"]
-                volumeMounts:
-                - name: varlog
-                  mountPath: /var/log
-                  readOnly: true
-              volumes:
-              - name: varlog
-                hostPath:
-                  path: /var/log
-                  type: Directory
-            """);
+            """ + Reader);
         var talker = await f.WaitForRunningAsync(ns, "talker");
         await f.WaitForRunningAsync(ns, "reader");
         var id = talker.Status.ContainerStatuses.Single().ContainerID["containerd://".Length..];
@@ -80,27 +85,7 @@ public sealed class NodeLogFilesEndToEndTests(EndToEndCluster f) : IClassFixture
               - name: main
                 image: busybox:1.36
                 command: ["sh", "-c", "echo attempt; exit 1"]
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: reader
-            spec:
-              nodeName: k8s-course-worker
-              containers:
-              - name: main
-                image: busybox:1.36
-                command: ["sleep", "3600"]
-                volumeMounts:
-                - name: varlog
-                  mountPath: /var/log
-                  readOnly: true
-              volumes:
-              - name: varlog
-                hostPath:
-                  path: /var/log
-                  type: Directory
-            """);
+            """ + Reader);
         await f.WaitForRunningAsync(ns, "reader");
         // Back-offs of 10 s, 20 s (1 s, 2 s of real time at 10x): the fourth run starts after three exits.
         var crasher = await f.WaitForPodAsync(ns, "crasher", p => p.Status?.ContainerStatuses?[0].RestartCount >= 3, "three restarts");
