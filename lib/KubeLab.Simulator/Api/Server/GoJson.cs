@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -31,6 +32,43 @@ public static class GoJson
         {
             if (b.Capacity <= CachedBuilderLimit) { b.Clear(); cached = b; }
         }
+    }
+
+    /// <summary>
+    /// The same text as <see cref="Serialize"/>, as UTF-8 into <paramref name="output"/>, encoded chunk by chunk from the builder
+    /// (no intermediate string: responses and watch events are most of what the API server writes).
+    /// </summary>
+    public static void SerializeUtf8(JsonNode? node, IBufferWriter<byte> output)
+    {
+        var b = cached ?? new StringBuilder(4096);
+        cached = null;
+        try
+        {
+            Write(b, node);
+            var encoder = Encoding.UTF8.GetEncoder();
+            var chunks = b.GetChunks();
+            var more = chunks.MoveNext();
+            while (more)
+            {
+                var chunk = chunks.Current.Span;
+                more = chunks.MoveNext();
+                // A surrogate pair split across two chunks is joined by the encoder's state; flush only after the last chunk.
+                var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
+                output.Advance(encoder.GetBytes(chunk, span, flush: !more));
+            }
+        }
+        finally
+        {
+            if (b.Capacity <= CachedBuilderLimit) { b.Clear(); cached = b; }
+        }
+    }
+
+    /// <summary>The UTF-8 bytes of <see cref="Serialize"/>.</summary>
+    public static byte[] SerializeToUtf8Bytes(JsonNode? node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        SerializeUtf8(node, buffer);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void Write(StringBuilder b, JsonNode? node)

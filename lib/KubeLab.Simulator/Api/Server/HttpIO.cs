@@ -13,7 +13,8 @@ public static class HttpIO
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.WriteAsync(GoJson.Serialize(body), ctx.RequestAborted);
+        GoJson.SerializeUtf8(body, ctx.Response.BodyWriter);
+        await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
     }
 
     public static Task WriteStatus(HttpContext ctx, ApiError error) => WriteJson(ctx, error.Code, error.ToStatus());

@@ -101,7 +101,7 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
                     // The event's object is the store's shared copy: only read it; a clone when presenting would change it.
                     var shared = presentedAsStored && ev.Object.Str("kind") == info.Resource.Kind && ev.Object.Str("apiVersion") == info.Resource.GroupVersion;
                     var sent = now && before ? ev.Type : now ? "ADDED" : "DELETED";
-                    if (shared) await SendEncoded(sent, ev.EncodedObject ??= Encoding.UTF8.GetBytes(GoJson.Serialize(ev.Object)));
+                    if (shared) await SendEncoded(sent, ev.EncodedObject ??= GoJson.SerializeToUtf8Bytes(ev.Object));
                     else await Send(sent, ev.Object.CloneObject());
                 }
             }

@@ -36,4 +36,25 @@ public sealed class GoJsonEncodingTests(ClusterFixture f) : IClassFixture<Cluste
     [Fact]
     public void A_lone_surrogate_becomes_the_replacement_escape() => // built in code: test-data serialisation would replace it first
         Assert.Equal("\"lone \\ufffdx\"", KubeLab.Simulator.Api.Server.GoJson.Serialize(System.Text.Json.Nodes.JsonValue.Create("lone " + (char)0xD800 + "x")));
+
+    public static TheoryData<int> Prefixes() => [.. Enumerable.Range(0, 27), 4097, 20_000];
+
+    [Theory]
+    [MemberData(nameof(Prefixes))]
+    public void The_utf8_writer_gives_the_bytes_of_the_text_even_when_a_surrogate_pair_straddles_two_builder_chunks(int prefix)
+    {
+        // The builder grows in chunks; the escaped pattern is 26 characters, so some prefix puts a pair across a chunk boundary.
+        var node = new System.Text.Json.Nodes.JsonObject
+        {
+            ["a"] = new string('x', prefix) + string.Concat(Enumerable.Repeat("😀日本<&>\"", 3000)),
+            ["n"] = 3,
+        };
+        var expected = System.Text.Encoding.UTF8.GetBytes(KubeLab.Simulator.Api.Server.GoJson.Serialize(node));
+        // A new thread has a new (small) builder, which grows chunk by chunk; a reused one is a single chunk.
+        byte[]? written = null;
+        var thread = new Thread(() => written = KubeLab.Simulator.Api.Server.GoJson.SerializeToUtf8Bytes(node));
+        thread.Start();
+        thread.Join();
+        Assert.Equal(expected, written);
+    }
 }
