@@ -18,6 +18,7 @@ public static class GoJson
     // (growing chunk by chunk to the size of a pod) was a large share of the API server's garbage.
     [ThreadStatic] private static StringBuilder? cached;
     private const int CachedBuilderLimit = 256 * 1024;
+    private const int Slice = 1024;
 
     public static string Serialize(JsonNode? node)
     {
@@ -52,9 +53,14 @@ public static class GoJson
             {
                 var chunk = chunks.Current.Span;
                 more = chunks.MoveNext();
-                // A surrogate pair split across two chunks is joined by the encoder's state; flush only after the last chunk.
-                var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
-                output.Advance(encoder.GetBytes(chunk, span, flush: !more));
+                // Slices of 1,024 characters keep the requested buffers small. A surrogate pair split across two slices or
+                // chunks is joined by the encoder's state: flush only after the very last one.
+                for (var at = 0; at < chunk.Length; at += Slice)
+                {
+                    var slice = chunk.Slice(at, Math.Min(Slice, chunk.Length - at));
+                    var last = !more && at + slice.Length == chunk.Length;
+                    output.Advance(encoder.GetBytes(slice, output.GetSpan(Encoding.UTF8.GetMaxByteCount(slice.Length)), flush: last));
+                }
             }
         }
         finally
@@ -64,12 +70,7 @@ public static class GoJson
     }
 
     /// <summary>The UTF-8 bytes of <see cref="Serialize"/>.</summary>
-    public static byte[] SerializeToUtf8Bytes(JsonNode? node)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        SerializeUtf8(node, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] SerializeToUtf8Bytes(JsonNode? node) => Encoding.UTF8.GetBytes(Serialize(node));
 
     private static void Write(StringBuilder b, JsonNode? node)
     {

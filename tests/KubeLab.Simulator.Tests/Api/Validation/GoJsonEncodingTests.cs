@@ -52,7 +52,12 @@ public sealed class GoJsonEncodingTests(ClusterFixture f) : IClassFixture<Cluste
         var expected = System.Text.Encoding.UTF8.GetBytes(KubeLab.Simulator.Api.Server.GoJson.Serialize(node));
         // A new thread has a new (small) builder, which grows chunk by chunk; a reused one is a single chunk.
         byte[]? written = null;
-        var thread = new Thread(() => written = KubeLab.Simulator.Api.Server.GoJson.SerializeToUtf8Bytes(node));
+        var thread = new Thread(() =>
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            KubeLab.Simulator.Api.Server.GoJson.SerializeUtf8(node, buffer);
+            written = buffer.WrittenSpan.ToArray();
+        });
         thread.Start();
         thread.Join();
         Assert.Equal(expected, written);
