@@ -92,9 +92,9 @@ public sealed class EventRecorder
         // EventCorrelate's order: aggregate, count repeats (remembered even when the spam filter then drops the write), filter.
         var groupKey = string.Join('\u0000', Component, Host, involved.Uid, type, reason);
         var (text, key) = aggregator.Aggregate(string.Join('\u0000', groupKey, involved.FieldPath, message), groupKey, message);
+        string NewName() => $"{involved.Name}.{NextNanos((at.Ticks - DateTime.UnixEpoch.Ticks) * 100):x}";
         seen.TryGetValue(key, out var existing);
-        var nanos = existing.Count > 0 ? 0 : NextNanos((at.Ticks - DateTime.UnixEpoch.Ticks) * 100);
-        var name = existing.Count > 0 ? existing.Name : $"{involved.Name}.{nanos:x}";
+        var name = existing.Count > 0 ? existing.Name : NewName();
         seen.Set(key, (ns, name, existing.Count + 1));
         if (spam.Skip(Component, Host, involved)) return;
 
@@ -111,8 +111,7 @@ public sealed class EventRecorder
             catch (k8s.Autorest.HttpOperationException)
             {
                 // Deleted meanwhile: create it anew under a new name.
-                nanos = NextNanos((at.Ticks - DateTime.UnixEpoch.Ticks) * 100);
-                name = $"{involved.Name}.{nanos:x}";
+                name = NewName();
                 seen.Set(key, (ns, name, 1));
             }
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using KubeLab.Simulator.Runtime;
 using KubeLab.Simulator.Runtime.Filesystem;
@@ -17,18 +16,18 @@ internal sealed class CriLogView(ContainerLog log) : IFileContentSource
 
     public long Position => log.Count;
 
+    // Reading a node's log file is rare (cat, tail, a log agent): the lines are rendered with CriLine itself, so the format has
+    // one definition.
     public byte[] Read(long from, out long to)
     {
         var entries = log.Snapshot((int)from);
         to = from + entries.Count;
-        if (entries.Count == 0) return [];
-        var bytes = new byte[Length(entries)];
-        var written = 0;
-        foreach (var e in entries) written += Encode(e, bytes.AsSpan(written));
-        return bytes;
+        return Encoding.UTF8.GetBytes(Text(entries));
     }
 
-    public long LengthFrom(long from) => Length(log.Snapshot((int)from));
+    public long LengthFrom(long from) => Encoding.UTF8.GetByteCount(Text(log.Snapshot((int)from)));
+
+    private static string Text(IReadOnlyList<LogEntry> entries) => string.Concat(entries.Select(ContainerLogFiles.CriLine));
 
     public DateTimeOffset? ModifiedAfter(long from) => log.Count > from ? log.LastWritten : null;
 
@@ -36,31 +35,5 @@ internal sealed class CriLogView(ContainerLog log) : IFileContentSource
     {
         var grown = log.WaitBeyondAsync((int)position, CancellationToken.None);
         return grown.IsCompleted && log.Closed && log.Count <= position ? null : grown;
-    }
-
-    private static long Length(IReadOnlyList<LogEntry> entries)
-    {
-        long length = 0;
-        Span<byte> time = stackalloc byte[40];
-        foreach (var e in entries)
-        {
-            e.Time.UtcDateTime.TryFormat(time, out var n, TimeFormat, CultureInfo.InvariantCulture);
-            length += n + 2 + Encoding.UTF8.GetByteCount(e.Stream) + 3 + Encoding.UTF8.GetByteCount(e.Line) + 1;
-        }
-        return length;
-    }
-
-    /// <summary>Writes one line as <see cref="ContainerLogFiles.CriLine"/> does, in UTF-8; returns the bytes written.</summary>
-    private static int Encode(LogEntry e, Span<byte> to)
-    {
-        e.Time.UtcDateTime.TryFormat(to, out var n, TimeFormat, CultureInfo.InvariantCulture);
-        "Z "u8.CopyTo(to[n..]);
-        n += 2;
-        n += Encoding.UTF8.GetBytes(e.Stream, to[n..]);
-        " F "u8.CopyTo(to[n..]);
-        n += 3;
-        n += Encoding.UTF8.GetBytes(e.Line, to[n..]);
-        to[n++] = (byte)'\n';
-        return n;
     }
 }

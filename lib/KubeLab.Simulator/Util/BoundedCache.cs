@@ -34,6 +34,13 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, IEqualityComparer<T
         return value;
     }
 
+    /// <summary>The cached value, or the one <paramref name="create"/> makes (only on a miss) after caching it.</summary>
+    public TValue GetOrAdd(TKey key, Func<TKey, TValue> create) => map.TryGetValue(key, out var known) ? known : GetOrAdd(key, create(key));
+
+    /// <summary>Lookups by another form of the key (a span of characters for a string), without allocating one.</summary>
+    public ConcurrentDictionary<TKey, TValue>.AlternateLookup<TAlternate> GetAlternateLookup<TAlternate>() where TAlternate : notnull, allows ref struct
+        => map.GetAlternateLookup<TAlternate>();
+
     public void Remove(TKey key)
     {
         if (map.TryRemove(key, out _)) Interlocked.Decrement(ref count);

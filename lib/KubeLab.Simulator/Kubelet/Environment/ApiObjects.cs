@@ -44,11 +44,7 @@ public static class ApiObjects
     // replaced, never changed in place, when someone writes to it).
     private static readonly Util.BoundedCache<string, byte[]> Encoded = new(1024, StringComparer.Ordinal);
 
-    private static byte[] SharedBytes(string value)
-    {
-        if (Encoded.TryGetValue(value, out var bytes)) return bytes;
-        return Encoded.GetOrAdd(value, System.Text.Encoding.UTF8.GetBytes(value));
-    }
+    private static byte[] SharedBytes(string value) => Encoded.GetOrAdd(value, System.Text.Encoding.UTF8.GetBytes);
 
     /// <summary>Secret data (the client has already base64-decoded it) plus stringData if a server echoed it.</summary>
     public static Dictionary<string, byte[]> Bytes(V1Secret secret)

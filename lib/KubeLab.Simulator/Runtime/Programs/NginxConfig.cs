@@ -43,7 +43,7 @@ public sealed class NginxConfig
         try { content = files.ReadAllBytes(path); }
         catch (FileSystemException) { throw new NginxConfigException($"open() \"{path}\" failed (2: No such file or directory)"); }
         var text = Encoding.UTF8.GetString(content);
-        if (!Lexed.TryGetValue(text, out var local)) local = Lexed.GetOrAdd(text, Lex(text));
+        var local = Lexed.GetOrAdd(text, Lex);
         // Expand "include <glob>;" in place (conf.d/*.conf, mime.types).
         for (var k = 0; k < local.Count; k++)
         {
