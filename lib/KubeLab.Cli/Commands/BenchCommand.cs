@@ -120,6 +120,7 @@ internal static partial class BenchCommand
                 figures.Add($"rollout.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-replica runs", memory.PeakHeapMiB, "MiB");
                 figures.Add($"rollout.{n}.allocated_gib", $"  managed allocations during the {n}-replica runs", memory.AllocatedGiB, "GiB", "0.00");
                 figures.AddText($"rollout.{n}.gc_collections", $"  GC collections gen0/1/2 during the {n}-replica runs", memory.Collections);
+                figures.Add($"rollout.{n}.gc_pause_s", $"  GC pause time during the {n}-replica runs", memory.GcPauseSeconds, "s");
             }
         }
 
@@ -143,6 +144,7 @@ internal static partial class BenchCommand
             figures.Add($"scale.{n}.peak_gc_heap_mib", $"  peak GC heap during the {n}-pod run", memory.PeakHeapMiB, "MiB");
             figures.Add($"scale.{n}.allocated_gib", $"  managed allocations during the {n}-pod run", memory.AllocatedGiB, "GiB", "0.00");
             figures.AddText($"scale.{n}.gc_collections", $"  GC collections gen0/1/2 during the {n}-pod run", memory.Collections);
+            figures.Add($"scale.{n}.gc_pause_s", $"  GC pause time during the {n}-pod run", memory.GcPauseSeconds, "s");
         }
 
         if (settings.Runs("api"))

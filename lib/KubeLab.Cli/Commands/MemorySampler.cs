@@ -14,6 +14,7 @@ internal sealed class MemorySampler : IAsyncDisposable
     private long peakHeap;
     private readonly TimeSpan cpuAtStart = CpuTime();
     private readonly long allocatedAtStart = GC.GetTotalAllocatedBytes();
+    private readonly TimeSpan pauseAtStart = GC.GetTotalPauseDuration();
     private readonly int[] collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     public MemorySampler()
@@ -42,6 +43,9 @@ internal sealed class MemorySampler : IAsyncDisposable
 
     /// <summary>Bytes allocated on the managed heap since the section started (all threads): what the GC had to deal with.</summary>
     public double AllocatedGiB => (GC.GetTotalAllocatedBytes() - allocatedAtStart) / 1073741824.0;
+
+    /// <summary>Time the GC held every managed thread still since the section started (a share of the elapsed time).</summary>
+    public double GcPauseSeconds => (GC.GetTotalPauseDuration() - pauseAtStart).TotalSeconds;
 
     /// <summary>Garbage collections of generation 0/1/2 since the section started.</summary>
     public string Collections => $"{GC.CollectionCount(0) - collectionsAtStart[0]}/{GC.CollectionCount(1) - collectionsAtStart[1]}/{GC.CollectionCount(2) - collectionsAtStart[2]}";

@@ -54,6 +54,7 @@ public sealed class NodeKubelet : IKubeletServer
         HostIp = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1";
         Ips = new PodIpAllocator(node.Spec?.PodCIDR ?? "10.244.0.0/24");
         Recorder = new EventRecorder(client, time, "kubelet", NodeName);
+        ConfigObjects = new Managers.WatchingConfigObjects(client, time);
         queue = new WorkQueue(time);
         foreach (var image in KindNodeImages) AddImage(image);
         dataPlane.Kubelets.Register(NodeName, this);
@@ -68,6 +69,8 @@ public sealed class NodeKubelet : IKubeletServer
     public KubeletTimings Timings { get; }
     public PodIpAllocator Ips { get; }
     public EventRecorder Recorder { get; }
+    /// <summary>The ConfigMaps and Secrets this node's pods refer to, watched one by one (the kubelet's default Watch strategy).</summary>
+    public Managers.WatchingConfigObjects ConfigObjects { get; }
 
     /// <summary>
     /// The services of a namespace from the informer. Upstream refuses to build the environment until the informer has synced
@@ -109,6 +112,7 @@ public sealed class NodeKubelet : IKubeletServer
             await recorder.ConfigureAwait(false);
             try { await informer.ConfigureAwait(false); } catch (OperationCanceledException) { }
             try { await serviceInformer.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            await ConfigObjects.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -255,7 +255,7 @@ public sealed class PodWorker
         Dictionary<string, string> env;
         try
         {
-            env = await ContainerEnvironment.ResolveAsync(pod, c.Spec, model.PodIp ?? "", kubelet.HostIp, kubelet.Client, kubelet.ServicesInAsync, ct).ConfigureAwait(false);
+            env = await ContainerEnvironment.ResolveAsync(pod, c.Spec, model.PodIp ?? "", kubelet.HostIp, kubelet.Client, kubelet.ConfigObjects, kubelet.ServicesInAsync, ct).ConfigureAwait(false);
         }
         catch (ContainerConfigException e)
         {
@@ -298,7 +298,7 @@ public sealed class PodWorker
         {
             try
             {
-                return await PodVolumes.PrepareAsync(pod, kubelet.NodeName, kubelet.Client, kubelet.DataPlane.Volumes, Time, ct).ConfigureAwait(false);
+                return await PodVolumes.PrepareAsync(pod, kubelet.NodeName, kubelet.Client, kubelet.ConfigObjects, kubelet.DataPlane.Volumes, Time, ct).ConfigureAwait(false);
             }
             catch (VolumeSetupException e)
             {
@@ -599,7 +599,8 @@ public sealed class PodWorker
     /// giving up would leave the pod's status stuck for ever.
     /// </summary>
     // The status last written: status_manager.go skips a status equal to the one it already sent ("Ignoring same status for pod").
-    private string? published;
+    // Kept as its SHA-256, not the text: 10,000 pods kept ~17 MB of status bodies (issue 7).
+    private byte[]? published;
 
     private async Task PublishAsync(CancellationToken ct)
     {
@@ -610,12 +611,13 @@ public sealed class PodWorker
             {
                 string body;
                 lock (gate) body = KubernetesJson.Serialize(new { status = model.ToStatus(Now) });
-                if (body == published) return;
+                var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body));
+                if (published is not null && digest.AsSpan().SequenceEqual(published)) return;
                 try
                 {
                     await kubelet.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), PodName, Ns,
                         cancellationToken: ct).ConfigureAwait(false);
-                    published = body;
+                    published = digest;
                     return;
                 }
                 catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { throw; }

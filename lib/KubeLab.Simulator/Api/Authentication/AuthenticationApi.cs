@@ -52,7 +52,7 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
             errors.Add(FieldError.Invalid("spec.expirationSeconds", seconds.ToString(CultureInfo.InvariantCulture), "may not specify a duration larger than 2^32 seconds"));
         if (errors.Count > 0) throw ApiError.Invalid(TokenRequestType, serviceAccount, errors);
 
-        var sa = storage.Get(ResourceRegistry.ForKind("ServiceAccount"), ns, serviceAccount);
+        var sa = storage.GetReadOnly(ResourceRegistry.ForKind("ServiceAccount"), ns, serviceAccount);
         var audiences = spec["audiences"] is JsonArray a && a.Count > 0 ? a.Select(x => x?.ToString() ?? "").ToList() : [ServiceAccountTokens.Issuer];
         var binding = new TokenBinding(ns, serviceAccount, sa.Uid() ?? "");
         var now = storage.Time.GetUtcNow();
@@ -67,7 +67,7 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
             switch (kind)
             {
                 case "Pod" when apiVersion == "v1":
-                    target = storage.Get(ResourceRegistry.ForKind("Pod"), ns, name);
+                    target = storage.GetReadOnly(ResourceRegistry.ForKind("Pod"), ns, name);
                     var podSa = target.Path("spec.serviceAccountName")?.ToString();
                     if (string.IsNullOrEmpty(podSa)) podSa = "default";
                     if (podSa != serviceAccount)
@@ -83,11 +83,11 @@ public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens 
                     }
                     break;
                 case "Secret" when apiVersion == "v1":
-                    target = storage.Get(ResourceRegistry.ForKind("Secret"), ns, name);
+                    target = storage.GetReadOnly(ResourceRegistry.ForKind("Secret"), ns, name);
                     binding = binding with { SecretName = name, SecretUid = target.Uid() };
                     break;
                 case "Node" when apiVersion == "v1":
-                    target = storage.Get(ResourceRegistry.ForKind("Node"), null, name);
+                    target = storage.GetReadOnly(ResourceRegistry.ForKind("Node"), null, name);
                     binding = binding with { NodeName = name, NodeUid = target.Uid() };
                     break;
                 default:

@@ -62,10 +62,11 @@ public sealed class RbacPolicy
     public static RbacPolicy Read(ObjectStore store, long version)
     {
         var p = new RbacPolicy(version);
-        foreach (var (t, o) in store.AllReadOnly())
+        foreach (var stored in store.AllStored())
         {
-            if (t.Group != Group) continue;
-            switch (t.Kind)
+            if (stored.Type.Group != Group) continue;
+            var o = stored.Object;
+            switch (stored.Type.Kind)
             {
                 case "ClusterRole": p.clusterRoles[o.Name()] = PolicyRule.ListFromJson(o["rules"]); break;
                 case "Role": p.roles[(o.Namespace() ?? "", o.Name())] = PolicyRule.ListFromJson(o["rules"]); break;

@@ -49,7 +49,7 @@ public sealed class GarbageCollector : IAsyncDisposable
     {
         if (obj.Meta()["ownerReferences"] is not JsonArray refs) return false;
         foreach (var r in refs)
-            if (r.Str("uid") is not { } u || storage.Store.ByUidReadOnly(u) is not { } owner || owner.IsDeleting()) return true;
+            if (r.Str("uid") is not { } u || storage.Store.FindByUid(u) is not { } owner || owner.IsDeleting) return true;
         return false;
     }
 
@@ -81,21 +81,25 @@ public sealed class GarbageCollector : IAsyncDisposable
     {
         var changed = false;
         var waiting = false;
-        // Shared, read-only objects: every change below clones first (a full copy of the store per pass grew with the cluster).
-        var all = storage.Store.AllReadOnly();
-        var byUid = all.Where(x => x.Object.Uid() is not null).ToDictionary(x => x.Object.Uid()!, x => x);
+        // The stored versions' metadata: a pass parses (and clones before changing) only the objects it acts on (a full copy
+        // of the store per pass grew with the cluster).
+        var all = storage.Store.AllStored();
+        var byUid = new Dictionary<string, StoredObject>(all.Count, StringComparer.Ordinal);
+        foreach (var x in all)
+            if (x.Uid is { } u) byUid[u] = x;
         var now = storage.Time.GetUtcNow();
 
-        foreach (var (type, obj) in all)
+        foreach (var stored in all)
         {
             // Fast path for nearly every object: not deleting, and every owner present and not being deleted: nothing to do.
-            if (!obj.IsDeleting() && OwnersAllLive(obj, byUid)) continue;
+            if (!stored.IsDeleting && OwnersAllLive(stored, byUid)) continue;
             waiting = true;
+            var (type, obj) = (stored.Type, stored.Object);
             var refs = obj.OwnerReferences().ToList();
             if (refs.Count > 0 && !obj.IsDeleting())
             {
-                var live = refs.Where(r => r.Str("uid") is { } u && byUid.TryGetValue(u, out var owner) && !OrphansDependents(owner.Object)).ToList();
-                var orphaning = refs.Where(r => r.Str("uid") is { } u && byUid.TryGetValue(u, out var owner) && OrphansDependents(owner.Object)).ToList();
+                var live = refs.Where(r => r.Str("uid") is { } u && byUid.TryGetValue(u, out var owner) && !OrphansDependents(owner)).ToList();
+                var orphaning = refs.Where(r => r.Str("uid") is { } u && byUid.TryGetValue(u, out var owner) && OrphansDependents(owner)).ToList();
                 var absent = refs.Count - live.Count - orphaning.Count;
                 if (orphaning.Count > 0)
                 {
@@ -119,18 +123,18 @@ public sealed class GarbageCollector : IAsyncDisposable
                     continue;
                 }
                 // Foreground: dependents of an owner that waits for them are deleted first.
-                if (live.Any(r => byUid[r.Str("uid")!].Object is var o && o.IsDeleting() && o.Finalizers().Contains("foregroundDeletion")))
+                if (live.Any(r => byUid[r.Str("uid")!] is { IsDeleting: true } o && o.Object.Finalizers().Contains("foregroundDeletion")))
                     changed |= DeleteDependent(type, obj, "Foreground");
             }
 
             if (!obj.IsDeleting()) continue;
             var finalizers = obj.Finalizers();
             var uid = obj.Uid();
-            bool HasDependents() => all.Any(x => x.Object.OwnerReferences().Any(r => r.Str("uid") == uid));
+            bool HasDependents() => all.Any(x => x.OwnerUids.Contains(uid));
 
             if (finalizers.Contains("foregroundDeletion") && !HasDependents())
                 changed |= RemoveFinalizer(type, obj, "foregroundDeletion");
-            else if (finalizers.Contains("orphan") && !all.Any(x => x.Object.OwnerReferences().Any(r => r.Str("uid") == uid)))
+            else if (finalizers.Contains("orphan") && !HasDependents())
                 changed |= RemoveFinalizer(type, obj, "orphan");
             else if (type.Kind == "Namespace")
                 changed |= FinishNamespace(obj, all);
@@ -141,15 +145,14 @@ public sealed class GarbageCollector : IAsyncDisposable
         return changed;
     }
 
-    private static bool OwnersAllLive(JsonObject obj, Dictionary<string, (ResourceType Type, JsonObject Object)> byUid)
+    private static bool OwnersAllLive(StoredObject obj, Dictionary<string, StoredObject> byUid)
     {
-        if (obj.Meta()["ownerReferences"] is not JsonArray refs) return true;
-        foreach (var r in refs)
-            if (r.Str("uid") is not { } u || !byUid.TryGetValue(u, out var owner) || owner.Object.IsDeleting()) return false;
+        foreach (var u in obj.OwnerUids)
+            if (u is null || !byUid.TryGetValue(u, out var owner) || owner.IsDeleting) return false;
         return true;
     }
 
-    private static bool OrphansDependents(JsonObject owner) => owner.IsDeleting() && owner.Finalizers().Contains("orphan");
+    private static bool OrphansDependents(StoredObject owner) => owner.IsDeleting && owner.Object.Finalizers().Contains("orphan");
 
     private bool DeleteDependent(ResourceType type, JsonObject obj, string policy)
     {
@@ -169,10 +172,10 @@ public sealed class GarbageCollector : IAsyncDisposable
     }
 
     /// <summary>Namespace controller: delete everything in the namespace; once it is empty drop the "kubernetes" finalizer and the namespace.</summary>
-    private bool FinishNamespace(JsonObject ns, List<(ResourceType Type, JsonObject Object)> all)
+    private bool FinishNamespace(JsonObject ns, List<StoredObject> all)
     {
         var name = ns.Name();
-        var contents = all.Where(x => x.Type.Namespaced && x.Object.Namespace() == name).ToList();
+        var contents = all.Where(x => x.Type.Namespaced && x.Namespace == name).Select(x => (x.Type, x.Object)).ToList();
         var changed = false;
         foreach (var (type, obj) in contents)
         {

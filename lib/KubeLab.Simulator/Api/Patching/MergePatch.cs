@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KubeLab.Simulator.Util;
 
 namespace KubeLab.Simulator.Api.Patching;
 
@@ -16,7 +17,7 @@ public static class MergePatch
     // result is already a private copy: nested objects are merged into it in place rather than copied again at every level.
     private static void MergeInto(JsonObject result, JsonObject patch)
     {
-        foreach (var (key, value) in patch)
+        foreach (var (key, value) in patch.Members())
         {
             if (value is null) result.Remove(key);
             else if (value is JsonObject nested && result[key] is JsonObject existing) MergeInto(existing, nested);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KubeLab.Simulator.Util;
 
 namespace KubeLab.Simulator.Api.Patching;
 
@@ -49,7 +50,7 @@ public static class StrategicMergePatch
                 if (!keep.Contains(k)) result.Remove(k);
         }
         var orders = new Dictionary<string, JsonArray>();
-        foreach (var (key, value) in patch)
+        foreach (var (key, value) in patch.Members())
         {
             if (key is "$patch" or "$retainKeys") continue;
             if (key.StartsWith("$setElementOrder/", StringComparison.Ordinal))

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KubeLab.Simulator.Util;
 
 namespace KubeLab.Simulator.Api.Server;
 
@@ -82,7 +83,7 @@ public static class GoJson
             case JsonObject o:
                 b.Append('{');
                 var first = true;
-                foreach (var (key, value) in o)
+                foreach (var (key, value) in o.Members())
                 {
                     if (!first) b.Append(',');
                     first = false;

@@ -23,6 +23,10 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
     public JsonObject Get(ResourceType t, string? ns, string name)
         => store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
 
+    /// <summary>The stored object itself, shared and read-only (for checks that only read it); NotFound when absent.</summary>
+    public JsonObject GetReadOnly(ResourceType t, string? ns, string name)
+        => store.GetReadOnly(t, ns, name) ?? throw ApiError.NotFound(t, name);
+
     /// <param name="handOver">The body is the caller's own copy, never used again: the store may keep it.</param>
     /// <param name="sharedResult">The caller only reads the result: the stored object is returned, not a copy.</param>
     public JsonObject Create(ResourceType t, string? ns, JsonObject obj, bool dryRun = false, string? fieldManager = null, bool handOver = false, bool sharedResult = false)
@@ -43,8 +47,8 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
                 throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
             ns ??= bodyNs ?? "default";
             meta["namespace"] = ns;
-            var nsObj = store.Get(ResourceRegistry.Namespaces, null, ns) ?? throw ApiError.NamespaceNotFound(ns);
-            if (nsObj.IsDeleting())
+            var nsObj = store.Find(ResourceRegistry.Namespaces, null, ns) ?? throw ApiError.NamespaceNotFound(ns);
+            if (nsObj.IsDeleting)
                 throw ApiError.Forbidden(t, meta.Str("name") ?? meta.Str("generateName") ?? "",
                     $"unable to create new content in namespace {ns} because it is being terminated");
         }
@@ -89,7 +93,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
 
         if (dryRun)
         {
-            if (store.Get(t, obj.Namespace(), obj.Name()) is not null) throw ApiError.AlreadyExists(t, obj.Name());
+            if (store.Find(t, obj.Namespace(), obj.Name()) is not null) throw ApiError.AlreadyExists(t, obj.Name());
             return obj;
         }
         return store.Create(t, obj, handOver, sharedResult) ?? throw ApiError.AlreadyExists(t, obj.Name());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Util;
 
 namespace KubeLab.Simulator.Api.Storage;
 
@@ -12,6 +13,7 @@ namespace KubeLab.Simulator.Api.Storage;
 /// Stored objects are never changed in place (a write stores a new copy), so the history, watchers and
 /// <see cref="Changed"/> handlers share them read-only and each watch clones an event only when it sends it – outside the
 /// store's lock, and only for watches of that resource type (the real watch cache also keeps one copy per event).
+/// Each version is a <see cref="StoredObject"/>: recent ones keep their trees (<see cref="HotSet"/>), the rest only their JSON.
 /// </summary>
 public sealed class ObjectStore
 {
@@ -20,10 +22,11 @@ public sealed class ObjectStore
     public ObjectStore(int historyCapacity = DefaultHistoryCapacity) => history = new WatchHistory(Math.Max(1, historyCapacity));
 
     private readonly object gate = new();
-    private readonly Dictionary<ResourceType, SortedDictionary<string, JsonObject>> data = new();
+    private readonly Dictionary<ResourceType, SortedDictionary<string, StoredObject>> data = new();
+    private readonly HotSet hot = new();
     private readonly WatchHistory history;
     // metadata.uid → the stored object (the garbage collector's owner lookups; etcd has no such index, the real GC keeps its own graph).
-    private readonly Dictionary<string, JsonObject> byUid = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredObject> byUid = new(StringComparer.Ordinal);
     // A watcher's filter runs under the lock for every event of its type, so 100 kubelets watching their own node's pods are
     // woken only for those (the watch cache's trigger index on spec.nodeName does the same upstream).
     private readonly List<(Channel<WatchEvent> Channel, ResourceType? Type, Func<WatchEvent, bool>? Filter)> watchers = [];
@@ -39,55 +42,79 @@ public sealed class ObjectStore
 
     private static string Key(string? ns, string name) => $"{ns}/{name}";
 
-    private SortedDictionary<string, JsonObject> Bucket(ResourceType t)
+    private SortedDictionary<string, StoredObject> Bucket(ResourceType t)
     {
         t = ResourceRegistry.StorageType(t);
-        if (!data.TryGetValue(t, out var b)) data[t] = b = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        if (!data.TryGetValue(t, out var b)) data[t] = b = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
         return b;
     }
 
-    // Stored objects are immutable, so copies for callers are made outside the lock: under load (10,000 pods, every component
-    // writing) the lock was held mostly for deep clones, and the writers queued behind it.
+    // Stored objects are immutable, so copies for callers (and parses of cold versions) are made outside the lock: under load
+    // (10,000 pods, every component writing) the lock was held mostly for deep clones, and the writers queued behind it.
     public JsonObject? Get(ResourceType t, string? ns, string name)
     {
-        JsonObject? o;
-        lock (gate) o = Bucket(t).GetValueOrDefault(Key(ns, name));
-        return o?.CloneObject();
+        StoredObject? s;
+        lock (gate) s = Bucket(t).GetValueOrDefault(Key(ns, name));
+        return s is null ? null : Private(s);
     }
 
-    /// <summary>The stored object itself, shared and read-only (clone it before changing it); null when absent.</summary>
+    /// <summary>A private tree of a stored version: a copy of the shared tree, or a fresh parse of a cold one.</summary>
+    private static JsonObject Private(StoredObject s)
+    {
+        var (obj, shared) = s.Read();
+        return shared ? obj.CloneObject() : obj;
+    }
+
+    /// <summary>
+    /// The stored object itself, shared and read-only (clone it before changing it); null when absent. A cold version is parsed
+    /// and kept hot again: what is read is usually written next (a PATCH's basis, a status update).
+    /// </summary>
     public JsonObject? GetReadOnly(ResourceType t, string? ns, string name)
+    {
+        StoredObject? s;
+        lock (gate) s = Bucket(t).GetValueOrDefault(Key(ns, name));
+        if (s is null) return null;
+        if (s.Read() is (var tree, true)) return tree;
+        tree = s.Heat();
+        lock (gate) hot.Add(s);
+        return tree;
+    }
+
+    /// <summary>The stored version under a key (its metadata without parsing it); null when absent.</summary>
+    public StoredObject? Find(ResourceType t, string? ns, string name)
     {
         lock (gate) return Bucket(t).GetValueOrDefault(Key(ns, name));
     }
 
     public (List<JsonObject> Items, long ResourceVersion) List(ResourceType t, string? ns)
     {
-        var (shared, version) = ListReadOnly(t, ns);
-        for (var i = 0; i < shared.Count; i++) shared[i] = shared[i].CloneObject();
-        return (shared, version);
+        var (stored, version) = ListStored(t, ns);
+        return (stored.ConvertAll(Private), version);
     }
 
-    /// <summary>The stored objects of one type without copying (shared and read-only: clone one before changing it).</summary>
+    /// <summary>The stored objects of one type (shared and read-only: clone one before changing it; cold ones are parsed, not kept).</summary>
     public (List<JsonObject> Items, long ResourceVersion) ListReadOnly(ResourceType t, string? ns)
+    {
+        var (stored, version) = ListStored(t, ns);
+        return (stored.ConvertAll(s => s.Object), version);
+    }
+
+    private (List<StoredObject> Items, long ResourceVersion) ListStored(ResourceType t, string? ns)
     {
         lock (gate)
         {
-            var items = ns is null ? [.. Bucket(t).Values] : Bucket(t).Values.Where(o => o.Namespace() == ns).ToList();
+            var items = ns is null ? [.. Bucket(t).Values] : Bucket(t).Values.Where(o => o.Namespace == ns).ToList();
             return (items, resourceVersion);
         }
     }
 
-    public List<(ResourceType Type, JsonObject Object)> All()
-        => AllReadOnly().Select(x => (x.Type, x.Object.CloneObject())).ToList();
-
     /// <summary>
-    /// Every stored object without copying (a whole-store scan such as the garbage collector's would otherwise clone the
-    /// cluster on every pass). The objects are shared and read-only: clone one before changing it.
+    /// Every stored version, with the metadata a whole-store scan (the garbage collector's) needs kept apart: reading
+    /// <see cref="StoredObject.Object"/> of a cold one parses it, so a scan touches the trees only of what it acts on.
     /// </summary>
-    public List<(ResourceType Type, JsonObject Object)> AllReadOnly()
+    public List<StoredObject> AllStored()
     {
-        lock (gate) return data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, o))).ToList();
+        lock (gate) return data.Values.SelectMany(b => b.Values).ToList();
     }
 
     public bool ExistsUid(string uid)
@@ -95,16 +122,19 @@ public sealed class ObjectStore
         lock (gate) return byUid.ContainsKey(uid);
     }
 
-    /// <summary>The stored object with this metadata.uid, shared and read-only (clone it before changing it); null when none.</summary>
-    public JsonObject? ByUidReadOnly(string uid)
+    /// <summary>The stored version with this metadata.uid (read-only); null when none.</summary>
+    public StoredObject? FindByUid(string uid)
     {
         lock (gate) return byUid.GetValueOrDefault(uid);
     }
 
-    private void IndexUid(JsonObject? before, JsonObject? after)
+    /// <summary>The stored object with this metadata.uid, shared and read-only (clone it before changing it); null when none.</summary>
+    public JsonObject? ByUidReadOnly(string uid) => FindByUid(uid)?.Object;
+
+    private void IndexUid(StoredObject? before, StoredObject? after)
     {
-        if (before?.Uid() is { } old) byUid.Remove(old);
-        if (after?.Uid() is { } now) byUid[now] = after;
+        if (before?.Uid is { } old) byUid.Remove(old);
+        if (after?.Uid is { } now) byUid[now] = after;
     }
 
     /// <summary>Insert a new object; returns the stored copy with its resourceVersion. Null when the name is taken.</summary>
@@ -125,11 +155,12 @@ public sealed class ObjectStore
             var b = Bucket(t);
             if (b.ContainsKey(key)) return null;
             stored = Stamp(copy);
-            b[key] = stored;
-            IndexUid(null, stored);
-            Record("ADDED", t, stored);
+            var version = Keep(t, stored);
+            b[key] = version;
+            IndexUid(null, version);
+            Record("ADDED", t, stored, version);
         }
-        CompactHistory();
+        AfterWrite();
         return sharedResult ? stored : stored.CloneObject();
     }
 
@@ -145,27 +176,42 @@ public sealed class ObjectStore
     {
         var copy = handOver ? obj : obj.CloneObject();
         var key = Key(copy.Namespace(), copy.Name());
-        JsonObject stored;
-        JsonObject? current;
-        lock (gate)
+        // The no-op check needs the current tree: a cold version is parsed outside the lock, then used if still current.
+        StoredObject? parsedVersion = null;
+        JsonObject? parsed = null;
+        while (true)
         {
-            var b = Bucket(t);
-            if (!b.TryGetValue(key, out current)) return new UpdateResult(UpdateOutcome.NotFound, null);
-            if (expectedVersion is not null && current.Meta().Str("resourceVersion") != expectedVersion)
-                return new UpdateResult(UpdateOutcome.Conflict, null);
-            if (EqualIgnoringResourceVersion(current, copy))
-                stored = current; // no-op writes keep the resourceVersion, like the real server
-            else
+            JsonObject stored = null!;
+            JsonObject? current;
+            lock (gate)
             {
-                stored = Stamp(copy);
-                b[key] = stored;
-                IndexUid(current, stored);
-                Record("MODIFIED", t, stored, current);
+                var b = Bucket(t);
+                if (!b.TryGetValue(key, out var version)) return new UpdateResult(UpdateOutcome.NotFound, null);
+                if (expectedVersion is not null && version.ResourceVersion != expectedVersion)
+                    return new UpdateResult(UpdateOutcome.Conflict, null);
+                current = ReferenceEquals(version, parsedVersion) ? parsed : version.Tree;
+                if (current is null) parsedVersion = version;
+                else if (EqualIgnoringResourceVersion(current, copy))
+                    stored = current; // no-op writes keep the resourceVersion, like the real server
+                else
+                {
+                    stored = Stamp(copy);
+                    var next = Keep(t, stored);
+                    version.Superseded = true;
+                    b[key] = next;
+                    IndexUid(version, next);
+                    Record("MODIFIED", t, stored, next, current);
+                }
             }
+            if (current is null)
+            {
+                parsed = parsedVersion!.Object;
+                continue;
+            }
+            var result = sharedResult ? stored : stored.CloneObject();
+            if (!ReferenceEquals(stored, current)) { AfterWrite(); return new UpdateResult(UpdateOutcome.Updated, result); }
+            return new UpdateResult(UpdateOutcome.Unchanged, result);
         }
-        var result = sharedResult ? stored : stored.CloneObject();
-        if (!ReferenceEquals(stored, current)) { CompactHistory(); return new UpdateResult(UpdateOutcome.Updated, result); }
-        return new UpdateResult(UpdateOutcome.Unchanged, result);
     }
 
     public JsonObject? Delete(ResourceType t, string? ns, string name, string? expectedUid = null)
@@ -176,21 +222,30 @@ public sealed class ObjectStore
             var b = Bucket(t);
             var key = Key(ns, name);
             if (!b.TryGetValue(key, out var current)) return null;
-            if (expectedUid is not null && current.Uid() != expectedUid) return null;
+            if (expectedUid is not null && current.Uid != expectedUid) return null;
             b.Remove(key);
+            current.Superseded = true;
             IndexUid(current, null);
-            gone = Stamp(current.CloneObject());
-            Record("DELETED", t, gone);
+            gone = Stamp(Private(current));
+            Record("DELETED", t, gone, null);
         }
-        CompactHistory();
+        AfterWrite();
         return gone.CloneObject();
+    }
+
+    /// <summary>A new stored version for a stamped tree; hot until newer writes push it out (under the lock).</summary>
+    private StoredObject Keep(ResourceType t, JsonObject stored)
+    {
+        var version = new StoredObject(ResourceRegistry.StorageType(t), stored);
+        hot.Add(version);
+        return version;
     }
 
     /// <summary>Deep equality except metadata.resourceVersion, without cloning either side.</summary>
     private static bool EqualIgnoringResourceVersion(JsonObject a, JsonObject b)
     {
         if (a.Count != b.Count) return false;
-        foreach (var (key, value) in a)
+        foreach (var (key, value) in a.Members())
         {
             if (!b.TryGetPropertyValue(key, out var other)) return false;
             if (key == "metadata" && value is JsonObject ma && other is JsonObject mb)
@@ -198,7 +253,7 @@ public sealed class ObjectStore
                 var countA = ma.Count - (ma.ContainsKey("resourceVersion") ? 1 : 0);
                 var countB = mb.Count - (mb.ContainsKey("resourceVersion") ? 1 : 0);
                 if (countA != countB) return false;
-                foreach (var (mk, mv) in ma)
+                foreach (var (mk, mv) in ma.Members())
                     if (mk != "resourceVersion" && (!mb.TryGetPropertyValue(mk, out var mo) || !JsonNode.DeepEquals(mv, mo))) return false;
             }
             else if (!JsonNode.DeepEquals(value, other)) return false;
@@ -213,30 +268,36 @@ public sealed class ObjectStore
         return copy;
     }
 
-    private void Record(string type, ResourceType t, JsonObject stored, JsonObject? previous = null)
+    private void Record(string type, ResourceType t, JsonObject stored, StoredObject? version, JsonObject? previous = null)
     {
         // stored and previous are never modified again: the history and the watchers share them (a watch clones what it sends).
-        var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored, previous);
+        var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored, previous) { Stored = version };
         history.Add(ev);
         foreach (var (channel, only, filter) in watchers)
             if ((only is null || only == ev.Resource) && Passes(filter, ev)) channel.Writer.TryWrite(ev);
         Changed?.Invoke(ev);
     }
 
-    /// <summary>Encodes the history's older events once enough have passed (after a write, outside the lock).</summary>
-    private void CompactHistory()
+    /// <summary>
+    /// After a write, outside the lock: encodes the history's older events once enough have passed, and lets the oldest hot
+    /// versions go cold.
+    /// </summary>
+    private void AfterWrite()
     {
         WatchHistory.Work? work;
-        lock (gate) work = history.TakeBatch(IsCurrent);
-        if (work is null) return;
-        history.Compact(work);
-        lock (gate) history.Store(work);
+        List<StoredObject>? cooling;
+        lock (gate) (work, cooling) = (history.TakeBatch(), hot.TakeBatch());
+        if (work is not null)
+        {
+            history.Compact(work);
+            lock (gate) history.Store(work);
+        }
+        if (cooling is not null)
+        {
+            HotSet.Cool(cooling);
+            lock (gate) hot.Done();
+        }
     }
-
-    /// <summary>Whether an event's object is still the stored one (under the lock).</summary>
-    private bool IsCurrent(WatchEvent ev) =>
-        data.TryGetValue(ev.Resource, out var b) && b.TryGetValue(Key(ev.Object.Namespace(), ev.Object.Name()), out var now)
-        && ReferenceEquals(now, ev.Object);
 
     /// <summary>
     /// Subscribe to changes after <paramref name="fromVersion"/> (of one resource type, or all when <paramref name="type"/> is null).
@@ -261,15 +322,14 @@ public sealed class ObjectStore
     /// <summary>Snapshot of current objects plus a live subscription from that exact point (watch without resourceVersion).</summary>
     public (List<JsonObject> Existing, Channel<WatchEvent> Channel) ListAndWatch(ResourceType t, string? ns, Func<WatchEvent, bool>? filter = null)
     {
-        List<JsonObject> items;
+        List<StoredObject> items;
         var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (gate)
         {
-            (items, _) = ListReadOnly(t, ns);
+            (items, _) = ListStored(t, ns);
             watchers.Add((ch, ResourceRegistry.StorageType(t), filter));
         }
-        for (var i = 0; i < items.Count; i++) items[i] = items[i].CloneObject();
-        return (items, ch);
+        return (items.ConvertAll(Private), ch);
     }
 
     /// <summary>A watcher's filter says whether an event may concern it (a cheap superset test); a failing filter lets it through.</summary>

@@ -32,8 +32,8 @@ public sealed class StoredObjectView(ObjectStore store, EncryptionConfiguration?
 
     /// <summary>Every key starting with <paramref name="prefix"/>, sorted as etcd returns a range.</summary>
     public IReadOnlyList<string> Keys(string prefix) =>
-        store.AllReadOnly()
-            .Select(x => KeyOf(ResourceRegistry.StorageType(x.Type), x.Object.Namespace(), x.Object.Name()))
+        store.AllStored()
+            .Select(x => KeyOf(x.Type, x.Namespace, x.Name))
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 

@@ -15,5 +15,17 @@ public sealed record WatchEvent(long ResourceVersion, string Type, ResourceType 
     /// reused by the others (a pod change reaches the controller manager, the scheduler and a kubelet: one encoding, not three).
     /// Dies with the event once it leaves the history's live window.
     /// </summary>
-    internal byte[]? EncodedObject { get; set; }
+    internal byte[]? EncodedObject
+    {
+        get;
+        set
+        {
+            field = value;
+            // The same bytes are the stored version's JSON: when it goes cold there is nothing left to encode.
+            if (value is not null) Stored?.OfferJson(value);
+        }
+    }
+
+    /// <summary>The stored version this event's <see cref="Object"/> is (null for a deletion, whose object is a final copy).</summary>
+    internal StoredObject? Stored { get; init; }
 }

@@ -13,7 +13,8 @@ namespace KubeLab.Simulator.Api.Storage;
 /// <c>staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go</c>). The newest <see cref="LiveWindow"/> events keep their
 /// objects as shared trees (resumes from a recent version are the common case); older ones keep superseded objects as
 /// compressed UTF-8 JSON, parsed again only when a watch replays them. A tree costs several times its JSON, and most of the ring holds versions
-/// nobody reads any more (issue 7: 10,000 events were ~60 MB of trees). Objects still current stay shared with the store.
+/// nobody reads any more (issue 7: 10,000 events were ~60 MB of trees). Objects still current are kept as the store's
+/// <see cref="StoredObject"/> (tree or JSON, whichever it holds).
 /// Every member except <see cref="Compact"/> runs under the store's lock.
 /// </summary>
 internal sealed class WatchHistory(int capacity)
@@ -48,16 +49,23 @@ internal sealed class WatchHistory(int capacity)
 
     /// <summary>
     /// The oldest live events past the window, to encode outside the lock; null when there are too few or another writer is
-    /// already encoding. <paramref name="isCurrent"/> tells an object the store still holds (kept shared, not encoded).
+    /// already encoding. An event whose object is still the stored version keeps that version (which goes cold on its own).
     /// </summary>
-    public Work? TakeBatch(Func<WatchEvent, bool> isCurrent)
+    public Work? TakeBatch()
     {
         if (compacting || live < LiveWindow + Batch) return null;
         compacting = true;
         var batch = entries.Skip(entries.Count - live).Take(Batch)
-            .Select(e => (e, e.Event, isCurrent(e.Event))).ToList();
+            .Select(e => (e, e.Event, Current(e.Event))).ToList();
         live -= batch.Count;
         return new Work(batch);
+    }
+
+    private static StoredObject? Current(WatchEvent ev)
+    {
+        if (ev.Stored is not { Superseded: false } stored) return null;
+        stored.InHistory = true;
+        return stored;
     }
 
     /// <summary>Encodes a batch (outside the lock: stored objects are immutable).</summary>
@@ -67,7 +75,7 @@ internal sealed class WatchHistory(int capacity)
         var buffer = new ArrayBufferWriter<byte>(8192);
         using var writer = new Utf8JsonWriter(buffer);
         foreach (var (_, ev, current) in work.Items)
-            work.Forms.Add((current ? ev.Object : Encode(ev.Object, buffer, writer), ev.Previous is null ? null : Encode(ev.Previous, buffer, writer)));
+            work.Forms.Add((current ?? (object)Encode(ev.Object, buffer, writer), ev.Previous is null ? null : Encode(ev.Previous, buffer, writer)));
     }
 
     /// <summary>Swaps the encoded forms in (under the lock).</summary>
@@ -106,7 +114,7 @@ internal sealed class WatchHistory(int capacity)
 
     private static JsonObject Decode(object form)
     {
-        if (form is JsonObject live) return live;
+        if (form is StoredObject stored) return stored.Object;
         var packed = (byte[])form;
         var json = new byte[BinaryPrimitives.ReadInt32LittleEndian(packed)];
         if (!BrotliDecoder.TryDecompress(packed.AsSpan(4), json, out var written) || written != json.Length)
@@ -114,16 +122,16 @@ internal sealed class WatchHistory(int capacity)
         return JsonNode.Parse(json)!.AsObject();
     }
 
-    public sealed class Work(List<(Entry Entry, WatchEvent Event, bool Current)> items)
+    public sealed class Work(List<(Entry Entry, WatchEvent Event, StoredObject? Current)> items)
     {
-        public List<(Entry Entry, WatchEvent Event, bool Current)> Items { get; } = items;
+        public List<(Entry Entry, WatchEvent Event, StoredObject? Current)> Items { get; } = items;
         public List<(object Object, byte[]? Previous)> Forms { get; } = [];
     }
 
     public sealed class Entry(WatchEvent ev)
     {
         private WatchEvent? live = ev;
-        private object? obj;          // the current object (shared) or the encoded version
+        private object? obj;          // the stored version (still current when compacted) or the encoded one
         private byte[]? previous;
         private readonly string type = ev.Type;
 

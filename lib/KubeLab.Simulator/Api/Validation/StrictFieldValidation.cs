@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using k8s.Models;
 using KubeLab.Simulator.Api.Errors;
 using KubeLab.Simulator.Api.Registry;
+using KubeLab.Simulator.Util;
 
 namespace KubeLab.Simulator.Api.Validation;
 
@@ -72,13 +73,13 @@ public static class StrictFieldValidation
             {
                 if (IsDictionary(type))
                 {
-                    if (type.GetGenericArguments() is [_, var valueType]) foreach (var (_, value) in o) Prune(value, valueType);
+                    if (type.GetGenericArguments() is [_, var valueType]) foreach (var (_, value) in o.Members()) Prune(value, valueType);
                     return;
                 }
                 var props = Properties.GetOrAdd(type, PropertiesOf);
                 if (props.Count == 0) return;   // free-form (object, IntOrString, quantities...)
                 List<string>? drop = null;
-                foreach (var (key, value) in o)
+                foreach (var (key, value) in o.Members())
                 {
                     // kind and apiVersion are read by the decoder itself (and every model has them).
                     if (top && key is "kind" or "apiVersion") continue;
@@ -105,7 +106,7 @@ public static class StrictFieldValidation
                 if (IsDictionary(type)) return;
                 var props = Properties.GetOrAdd(type, PropertiesOf);
                 if (props.Count == 0) return;   // free-form (object, IntOrString, quantities...)
-                foreach (var (key, value) in o)
+                foreach (var (key, value) in o.Members())
                 {
                     var p = path.Length == 0 ? key : $"{path}.{key}";
                     if (props.TryGetValue(key, out var propType)) Walk(value, propType, p, unknown);

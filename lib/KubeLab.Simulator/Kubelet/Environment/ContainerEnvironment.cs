@@ -30,10 +30,10 @@ public static class ContainerEnvironment
         async (ns, ct) => (await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct).ConfigureAwait(false)).Items.ToList();
 
     public static Task<Dictionary<string, string>> ResolveAsync(V1Pod pod, V1Container c, string podIp, string hostIp,
-        IKubernetes client, CancellationToken ct) => ResolveAsync(pod, c, podIp, hostIp, client, ServicesFrom(client), ct);
+        IKubernetes client, CancellationToken ct) => ResolveAsync(pod, c, podIp, hostIp, client, new Managers.ApiGetConfigObjects(client), ServicesFrom(client), ct);
 
     public static async Task<Dictionary<string, string>> ResolveAsync(V1Pod pod, V1Container c, string podIp, string hostIp,
-        IKubernetes client, ServicesIn services, CancellationToken ct)
+        IKubernetes client, Managers.IConfigObjects objects, ServicesIn services, CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
         var serviceEnv = await ServiceEnvAsync(pod, services, ct).ConfigureAwait(false);
@@ -44,7 +44,7 @@ public static class ContainerEnvironment
         async Task<V1ConfigMap?> ConfigMap(string name, bool optional)
         {
             if (configMaps.TryGetValue(name, out var cached)) return cached;
-            var cm = await ApiObjects.ConfigMapAsync(client, ns, name, ct).ConfigureAwait(false);
+            var cm = await objects.ConfigMapAsync(ns, name, ct).ConfigureAwait(false);
             if (cm is null) return optional ? null : throw new ContainerConfigException(ApiObjects.ConfigMapNotFound(name));
             return configMaps[name] = cm;
         }
@@ -52,7 +52,7 @@ public static class ContainerEnvironment
         async Task<V1Secret?> Secret(string name, bool optional)
         {
             if (secrets.TryGetValue(name, out var cached)) return cached;
-            var s = await ApiObjects.SecretAsync(client, ns, name, ct).ConfigureAwait(false);
+            var s = await objects.SecretAsync(ns, name, ct).ConfigureAwait(false);
             if (s is null) return optional ? null : throw new ContainerConfigException(ApiObjects.SecretNotFound(name));
             return secrets[name] = s;
         }

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using KubeLab.Simulator.Kubelet.Managers;
 using KubeLab.Simulator.Kubelet.Environment;
 using KubeLab.Simulator.Runtime.Filesystem;
 using KubeLab.Simulator.Storage;
@@ -36,8 +37,12 @@ public sealed class PodVolumes
 
     public IReadOnlyDictionary<string, PodVolume> Volumes => volumes;
 
-    public static async Task<PodVolumes> PrepareAsync(V1Pod pod, string nodeName, IKubernetes client, VolumeData data, TimeProvider time,
-        CancellationToken ct)
+    /// <summary>As the other overload, reading ConfigMaps and Secrets with a GET each (no kubelet watches to share).</summary>
+    public static Task<PodVolumes> PrepareAsync(V1Pod pod, string nodeName, IKubernetes client, VolumeData data, TimeProvider time,
+        CancellationToken ct) => PrepareAsync(pod, nodeName, client, new ApiGetConfigObjects(client), data, time, ct);
+
+    public static async Task<PodVolumes> PrepareAsync(V1Pod pod, string nodeName, IKubernetes client, IConfigObjects objects, VolumeData data,
+        TimeProvider time, CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
         var prepared = new Dictionary<string, PodVolume>(StringComparer.Ordinal);
@@ -57,7 +62,7 @@ public sealed class PodVolumes
                     else prepared[v.Name] = new PodVolume(v.Name, "persistentVolumeClaim", root!, claimSource.ReadOnlyProperty == true);
                     continue;
                 }
-                prepared[v.Name] = await PrepareOneAsync(v, currentPod, nodeName, client, data, time, ct).ConfigureAwait(false);
+                prepared[v.Name] = await PrepareOneAsync(v, currentPod, nodeName, client, objects, data, time, ct).ConfigureAwait(false);
             }
             catch (VolumePayloads.PayloadException e) { setUpFailures.Add(VolumeSetupException.SetUpFailed(v.Name, e.Message)); }
             catch (InvalidOperationException e) { setUpFailures.Add(VolumeSetupException.SetUpFailed(v.Name, e.Message)); }
@@ -81,8 +86,8 @@ public sealed class PodVolumes
         return result;
     }
 
-    private static async Task<PodVolume> PrepareOneAsync(V1Volume v, Func<V1Pod> pod, string nodeName, IKubernetes client, VolumeData data,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<PodVolume> PrepareOneAsync(V1Volume v, Func<V1Pod> pod, string nodeName, IKubernetes client, IConfigObjects objects,
+        VolumeData data, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var ns = pod().Metadata.NamespaceProperty ?? "default";
@@ -94,15 +99,15 @@ public sealed class PodVolumes
 
         (string Kind, Func<CancellationToken, Task<Dictionary<string, FileProjection>>> Payload)? projection = null;
         if (v.ConfigMap is { } cm)
-            projection = ("configMap", c => VolumePayloads.ConfigMapAsync(client, ns, cm.Name, cm.Items, cm.DefaultMode, cm.Optional == true, c));
+            projection = ("configMap", c => VolumePayloads.ConfigMapAsync(objects, ns, cm.Name, cm.Items, cm.DefaultMode, cm.Optional == true, c));
         else if (v.Secret is { } s)
-            projection = ("secret", c => VolumePayloads.SecretAsync(client, ns, s.SecretName, s.Items, s.DefaultMode, s.Optional == true, c));
+            projection = ("secret", c => VolumePayloads.SecretAsync(objects, ns, s.SecretName, s.Items, s.DefaultMode, s.Optional == true, c));
         else if (v.DownwardAPI is { } d)
             projection = ("downwardAPI", c => VolumePayloads.DownwardApiAsync(pod(), d.Items, d.DefaultMode, client, nodeName, c));
         else if (v.Projected is { } p)
         {
             var tokens = new ServiceAccountTokenSource(client, time);
-            projection = ("projected", c => VolumePayloads.ProjectedAsync(pod(), p, client, nodeName, (sat, tc) => tokens.GetAsync(pod(), sat, tc), c));
+            projection = ("projected", c => VolumePayloads.ProjectedAsync(pod(), p, client, objects, nodeName, (sat, tc) => tokens.GetAsync(pod(), sat, tc), c));
         }
         if (projection is { } proj)
         {

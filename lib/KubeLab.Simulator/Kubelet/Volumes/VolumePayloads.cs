@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KubeLab.Simulator.Kubelet.Environment;
+using KubeLab.Simulator.Kubelet.Managers;
 
 namespace KubeLab.Simulator.Kubelet.Volumes;
 
@@ -15,19 +16,19 @@ public static class VolumePayloads
 
     public sealed class PayloadException(string message) : Exception(message);
 
-    public static async Task<Dictionary<string, FileProjection>> ConfigMapAsync(IKubernetes client, string ns, string name,
+    public static async Task<Dictionary<string, FileProjection>> ConfigMapAsync(IConfigObjects objects, string ns, string name,
         IList<V1KeyToPath>? items, int? defaultMode, bool optional, CancellationToken ct)
     {
-        var cm = await ApiObjects.ConfigMapAsync(client, ns, name, ct).ConfigureAwait(false);
+        var cm = await objects.ConfigMapAsync(ns, name, ct).ConfigureAwait(false);
         if (cm is null && !optional) throw new PayloadException(ApiObjects.ConfigMapNotFound(name));
         return KeysToFiles(cm is null ? [] : ApiObjects.Bytes(cm), items, defaultMode ?? DefaultMode, optional,
             "configmap references non-existent config key: ");
     }
 
-    public static async Task<Dictionary<string, FileProjection>> SecretAsync(IKubernetes client, string ns, string name,
+    public static async Task<Dictionary<string, FileProjection>> SecretAsync(IConfigObjects objects, string ns, string name,
         IList<V1KeyToPath>? items, int? defaultMode, bool optional, CancellationToken ct)
     {
-        var secret = await ApiObjects.SecretAsync(client, ns, name, ct).ConfigureAwait(false);
+        var secret = await objects.SecretAsync(ns, name, ct).ConfigureAwait(false);
         if (secret is null && !optional) throw new PayloadException(ApiObjects.SecretNotFound(name));
         return KeysToFiles(secret is null ? [] : ApiObjects.Bytes(secret), items, defaultMode ?? DefaultMode, optional,
             "references non-existent secret key: ");
@@ -87,7 +88,8 @@ public static class VolumePayloads
     /// with the volume's defaultMode unless an item says otherwise. <paramref name="token"/> supplies the token's text.
     /// </summary>
     public static async Task<Dictionary<string, FileProjection>> ProjectedAsync(V1Pod pod, V1ProjectedVolumeSource projected,
-        IKubernetes client, string nodeName, Func<V1ServiceAccountTokenProjection, CancellationToken, Task<string>> token, CancellationToken ct)
+        IKubernetes client, IConfigObjects objects, string nodeName, Func<V1ServiceAccountTokenProjection, CancellationToken, Task<string>> token,
+        CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
         var mode = projected.DefaultMode ?? DefaultMode;
@@ -99,9 +101,9 @@ public static class VolumePayloads
             {
                 Dictionary<string, FileProjection>? part = null;
                 if (source.ConfigMap is { } cm)
-                    part = await ConfigMapAsync(client, ns, cm.Name, cm.Items, mode, cm.Optional == true, ct).ConfigureAwait(false);
+                    part = await ConfigMapAsync(objects, ns, cm.Name, cm.Items, mode, cm.Optional == true, ct).ConfigureAwait(false);
                 else if (source.Secret is { } s)
-                    part = await SecretAsync(client, ns, s.Name, s.Items, mode, s.Optional == true, ct).ConfigureAwait(false);
+                    part = await SecretAsync(objects, ns, s.Name, s.Items, mode, s.Optional == true, ct).ConfigureAwait(false);
                 else if (source.DownwardAPI is { } d)
                     part = await DownwardApiAsync(pod, d.Items, mode, client, nodeName, ct).ConfigureAwait(false);
                 else if (source.ServiceAccountToken is { } sat)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeLab.Simulator.Api.Server;
 using KubeLab.Simulator.Api.FieldManager;
+using KubeLab.Simulator.Util;
 
 namespace KubeLab.Simulator.Api.Validation.Decoding;
 
@@ -59,7 +60,7 @@ public static class TypeWalker
                 return Miss($"json: cannot unmarshal {word} into Go value of type int32");
             case GoKind.Struct:
                 if (node is not JsonObject o) return Miss();
-                foreach (var (key, value) in o)
+                foreach (var (key, value) in o.Members())
                 {
                     if (shape.Field(key) is not { } field) continue;
                     var hit = track
@@ -70,7 +71,7 @@ public static class TypeWalker
                 return null;
             case GoKind.Map:
                 if (node is not JsonObject m) return Miss();
-                foreach (var (key, value) in m)
+                foreach (var (key, value) in m.Members())
                     if (Walk(value, shape.Element!, structName, goPath, track ? $"{smdPath}.{key}" : "", key, track) is { } hit) return hit;
                 return null;
             case GoKind.Slice:
