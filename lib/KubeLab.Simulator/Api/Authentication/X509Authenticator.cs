@@ -12,13 +12,15 @@ public sealed class X509Authenticator(ClusterPki pki, TimeProvider time)
 {
     // Chain building is the costly part; a certificate that verified once only needs its validity period re-checked.
     private readonly Util.BoundedCache<string, UserInfo> verified = new(1024, StringComparer.Ordinal);
+    // An in-process component presents the same certificate object on every request: hash its bytes once (RawData is a copy).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, string> fingerprints = new();
 
     public (UserInfo? User, string? Error) Authenticate(X509Certificate2 certificate)
     {
         var now = time.GetUtcNow().UtcDateTime;
         if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
             return (null, "verifying certificate failed: x509: certificate has expired or is not yet valid");
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+        var fingerprint = fingerprints.GetValue(certificate, c => Convert.ToHexStringLower(SHA256.HashData(c.RawData)));
         if (verified.TryGetValue(fingerprint, out var known)) return (known, null);
         if (!pki.Verifies(certificate, now))
             return (null, $"verifying certificate SN={certificate.SerialNumber}, SKID=, AKID= failed: x509: certificate signed by unknown authority");

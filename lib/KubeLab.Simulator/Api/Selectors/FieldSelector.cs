@@ -67,6 +67,14 @@ public sealed class FieldSelector
         };
     }
 
+    /// <summary>The value an equality term requires of <paramref name="field"/> (<c>field=value</c>), or null when none does.</summary>
+    public string? RequiredValue(string field)
+    {
+        foreach (var (f, equal, value) in terms)
+            if (equal && f == field) return value;
+        return null;
+    }
+
     public bool Matches(JsonObject obj)
     {
         foreach (var (field, equal, value) in terms)

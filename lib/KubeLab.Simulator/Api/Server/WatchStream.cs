@@ -38,6 +38,8 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
         bool Wanted(JsonObject o) => Scoped(o) && (labels.IsEmpty || labels.Matches(o.Labels()));
         // What the store checks before waking this watch: the object, before or after the change, is in its namespace, name and fields.
         bool MayConcern(WatchEvent ev) => Scoped(ev.Object) || (ev.Previous is not null && Scoped(ev.Previous));
+        // A kubelet's pod watch (spec.nodeName=<node>) is indexed by that node, so other nodes' pods never reach its filter.
+        var podNodeName = type.Kind == "Pod" && type.Group == "" ? fields.RequiredValue("spec.nodeName") : null;
         // A stored object that already reads as the watched version is sent as it is (serialising only reads it); others are copied
         // and presented (kind, apiVersion, version conversion, custom resource defaults).
         var presentedAsStored = !table && !VersionConversion.Converts(info.Resource) && info.Resource.Custom is null;
@@ -76,13 +78,13 @@ public sealed class WatchStream(ObjectStore store, TimeProvider time)
             await ctx.Response.Body.FlushAsync(token);
             if (!fromVersion)
             {
-                var (existing, ch) = store.ListAndWatch(type, info.Namespace, MayConcern);
+                var (existing, ch) = store.ListAndWatch(type, info.Namespace, MayConcern, podNodeName);
                 channel = ch;
                 foreach (var o in existing.Where(Wanted)) await Send("ADDED", o);
             }
             else
             {
-                channel = store.Watch(rv, out var oldest, type, MayConcern);
+                channel = store.Watch(rv, out var oldest, type, MayConcern, podNodeName);
                 if (channel is null)
                 {
                     var status = Errors.ApiError.StatusBody(410, "Expired", $"too old resource version: {rv} ({oldest})", null);

@@ -27,9 +27,9 @@ public sealed class ObjectStore
     private readonly WatchHistory history;
     // metadata.uid → the stored object (the garbage collector's owner lookups; etcd has no such index, the real GC keeps its own graph).
     private readonly Dictionary<string, StoredObject> byUid = new(StringComparer.Ordinal);
-    // A watcher's filter runs under the lock for every event of its type, so 100 kubelets watching their own node's pods are
-    // woken only for those (the watch cache's trigger index on spec.nodeName does the same upstream).
-    private readonly List<(Channel<WatchEvent> Channel, ResourceType? Type, Func<WatchEvent, bool>? Filter)> watchers = [];
+    // A watcher's filter runs under the lock for every event that reaches it, so 100 kubelets watching their own node's pods are
+    // woken only for those.
+    private readonly WatcherIndex watchers = new();
     private long resourceVersion = 1;
 
     /// <summary>Raised under the store's lock with the shared, read-only event: handlers must be quick and must not modify it.</summary>
@@ -273,8 +273,7 @@ public sealed class ObjectStore
         // stored and previous are never modified again: the history and the watchers share them (a watch clones what it sends).
         var ev = new WatchEvent(resourceVersion, type, ResourceRegistry.StorageType(t), stored, previous) { Stored = version };
         history.Add(ev);
-        foreach (var (channel, only, filter) in watchers)
-            if ((only is null || only == ev.Resource) && Passes(filter, ev)) channel.Writer.TryWrite(ev);
+        watchers.Notify(ev);
         Changed?.Invoke(ev);
     }
 
@@ -304,7 +303,9 @@ public sealed class ObjectStore
     /// Returns null when that version has left the history (410 Expired). The replay and the live subscription are taken under
     /// one lock so no event is lost or duplicated. The events' objects are shared and read-only: clone one before changing it.
     /// </summary>
-    public Channel<WatchEvent>? Watch(long fromVersion, out long oldest, ResourceType? type = null, Func<WatchEvent, bool>? filter = null)
+    /// <param name="podNodeName">For a pod watch, the spec.nodeName its field selector requires: only pods on that node wake it.</param>
+    public Channel<WatchEvent>? Watch(long fromVersion, out long oldest, ResourceType? type = null, Func<WatchEvent, bool>? filter = null,
+        string? podNodeName = null)
     {
         var only = type is null ? null : ResourceRegistry.StorageType(type);
         lock (gate)
@@ -313,36 +314,29 @@ public sealed class ObjectStore
             if (fromVersion < oldest) return null;
             var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
             foreach (var ev in history.Since(fromVersion, only))
-                if (Passes(filter, ev)) ch.Writer.TryWrite(ev);
-            watchers.Add((ch, only, filter));
+                if (WatcherIndex.Passes(filter, ev)) ch.Writer.TryWrite(ev);
+            watchers.Add(ch, only, filter, podNodeName);
             return ch;
         }
     }
 
     /// <summary>Snapshot of current objects plus a live subscription from that exact point (watch without resourceVersion).</summary>
-    public (List<JsonObject> Existing, Channel<WatchEvent> Channel) ListAndWatch(ResourceType t, string? ns, Func<WatchEvent, bool>? filter = null)
+    public (List<JsonObject> Existing, Channel<WatchEvent> Channel) ListAndWatch(ResourceType t, string? ns, Func<WatchEvent, bool>? filter = null,
+        string? podNodeName = null)
     {
         List<StoredObject> items;
         var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (gate)
         {
             (items, _) = ListStored(t, ns);
-            watchers.Add((ch, ResourceRegistry.StorageType(t), filter));
+            watchers.Add(ch, ResourceRegistry.StorageType(t), filter, podNodeName);
         }
         return (items.ConvertAll(Private), ch);
     }
 
-    /// <summary>A watcher's filter says whether an event may concern it (a cheap superset test); a failing filter lets it through.</summary>
-    private static bool Passes(Func<WatchEvent, bool>? filter, WatchEvent ev)
-    {
-        if (filter is null) return true;
-        try { return filter(ev); }
-        catch (Exception) { return true; }
-    }
-
     public void Unwatch(Channel<WatchEvent> ch)
     {
-        lock (gate) watchers.RemoveAll(w => w.Channel == ch);
+        lock (gate) watchers.Remove(ch);
         ch.Writer.TryComplete();
     }
 }
