@@ -34,6 +34,27 @@ public sealed partial class Lab
             return new HostHttpResult(url, 0, "", $"no answer within {(timeout ?? TimeSpan.FromSeconds(10)).TotalSeconds:0.#} s");
         }
     }
+
+    /// <summary>
+    /// Repeats <see cref="HostGetAsync"/> (about once a second) until an answer satisfies <paramref name="condition"/>; throws
+    /// <see cref="WaitTimeoutException"/> with the last answer after <paramref name="timeout"/> (default 1 min, real time). A host
+    /// port answers only once the node port is programmed: on kind kube-proxy needs a moment after the Service appears, and the
+    /// simulator opens its 127.0.0.1 listener when kube-proxy has the rule.
+    /// </summary>
+    public static async Task<HostHttpResult> WaitForHostGetAsync(int port, string path, Func<HostHttpResult, bool> condition, string description,
+        TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var limit = timeout ?? TimeSpan.FromMinutes(1);
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var last = await HostGetAsync(port, path, ct: ct).ConfigureAwait(false);
+            if (condition(last)) return last;
+            if (DateTime.UtcNow > deadline) throw new WaitTimeoutException($"localhost:{port}: {description}", limit, $"  The last answer: {last}");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>The answer to a GET from the host; <see cref="Error"/> when no HTTP answer came (refused, timed out).</summary>
