@@ -22,19 +22,8 @@ public sealed partial class Lab
     /// Resolves <paramref name="name"/> in <paramref name="pod"/> once a second until <paramref name="condition"/> holds (CoreDNS
     /// answers from its watch on Services and EndpointSlices, so a new Service or endpoint shows up in DNS a moment after the API has it).
     /// </summary>
-    public async Task<DnsAnswer> WaitForResolveAsync(string pod, string name, Func<DnsAnswer, bool> condition, string description,
+    public Task<DnsAnswer> WaitForResolveAsync(string pod, string name, Func<DnsAnswer, bool> condition, string description,
         TimeSpan? timeout = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        var limit = timeout ?? TimeSpan.FromMinutes(1);
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            var answer = await ResolveAsync(pod, name, ct: ct).ConfigureAwait(false);
-            if (condition(answer)) return answer;
-            if (DateTime.UtcNow > deadline)
-                throw new WaitTimeoutException($"{pod} resolving {name}: {description}", limit, $"  The last answer:\n{answer.Output}");
-            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-        }
-    }
+        => Polling.UntilAsync(() => ResolveAsync(pod, name, ct: ct), condition, timeout,
+            (answer, limit) => Task.FromResult(new WaitTimeoutException($"{pod} resolving {name}: {description}", limit, $"  The last answer:\n{answer.Output}")), ct);
 }

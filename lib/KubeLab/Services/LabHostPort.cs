@@ -41,20 +41,10 @@ public sealed partial class Lab
     /// port answers only once the node port is programmed: on kind kube-proxy needs a moment after the Service appears, and the
     /// simulator opens its 127.0.0.1 listener when kube-proxy has the rule.
     /// </summary>
-    public static async Task<HostHttpResult> WaitForHostGetAsync(int port, string path, Func<HostHttpResult, bool> condition, string description,
+    public static Task<HostHttpResult> WaitForHostGetAsync(int port, string path, Func<HostHttpResult, bool> condition, string description,
         TimeSpan? timeout = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        var limit = timeout ?? TimeSpan.FromMinutes(1);
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            var last = await HostGetAsync(port, path, ct: ct).ConfigureAwait(false);
-            if (condition(last)) return last;
-            if (DateTime.UtcNow > deadline) throw new WaitTimeoutException($"localhost:{port}: {description}", limit, $"  The last answer: {last}");
-            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-        }
-    }
+        => Polling.UntilAsync(() => HostGetAsync(port, path, ct: ct), condition, timeout,
+            (last, limit) => Task.FromResult(new WaitTimeoutException($"localhost:{port}: {description}", limit, $"  The last answer: {last}")), ct);
 }
 
 /// <summary>The answer to a GET from the host; <see cref="Error"/> when no HTTP answer came (refused, timed out).</summary>

@@ -49,25 +49,13 @@ public sealed partial class Lab
     /// each node's rules asynchronously (kind: within about a second of an EndpointSlice change, longer on a busy node), so a client sees a
     /// new Service, a new endpoint or a removed one a little after the API does; wait with this before measuring.
     /// </summary>
-    public async Task<DialResult> WaitForDialAsync(string clientPod, string host, int port, Func<DialResult, bool> condition, string description,
+    public Task<DialResult> WaitForDialAsync(string clientPod, string host, int port, Func<DialResult, bool> condition, string description,
         int tries = 10, TimeSpan? timeout = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        var limit = timeout ?? TimeSpan.FromMinutes(1);
-        var deadline = DateTime.UtcNow + limit;
-        DialResult last;
-        while (true)
+        => Polling.UntilAsync(() => DialAsync(clientPod, host, port, tries, ct: ct), condition, timeout, async (last, limit) =>
         {
-            last = await DialAsync(clientPod, host, port, tries, ct: ct).ConfigureAwait(false);
-            if (condition(last)) return last;
-            if (DateTime.UtcNow > deadline)
-            {
-                // A Service name (short or qualified): its EndpointSlices say whether anything was there to answer.
-                var service = System.Net.IPAddress.TryParse(host, out _) ? null : host.Split('.')[0];
-                var endpoints = service is null ? "" : $"\n  Endpoints: {await EndpointsAsync(service, ct).ConfigureAwait(false)}";
-                throw new WaitTimeoutException($"{clientPod} dialing {host}:{port}: {description}", limit, $"  The last {last.Tries} connections: {last}{endpoints}");
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-        }
-    }
+            // A Service name (short or qualified): its EndpointSlices say whether anything was there to answer.
+            var service = System.Net.IPAddress.TryParse(host, out _) ? null : host.Split('.')[0];
+            var endpoints = service is null ? "" : $"\n  Endpoints: {await EndpointsAsync(service, ct).ConfigureAwait(false)}";
+            return new WaitTimeoutException($"{clientPod} dialing {host}:{port}: {description}", limit, $"  The last {last.Tries} connections: {last}{endpoints}");
+        }, ct);
 }
