@@ -58,9 +58,6 @@ public sealed class StoredObject
     /// <summary>Set when the watch history keeps this version as an event's object (its tree must still go cold); under the store's lock.</summary>
     internal bool InHistory { get; set; }
 
-    /// <summary>Whether cooling would have to encode the tree (no JSON yet).</summary>
-    internal bool NeedsEncoding => Volatile.Read(ref json) is null;
-
     /// <summary>
     /// Whether the tree should go cold when it leaves the hot set: not for a version that was replaced and that the history does
     /// not keep (nothing references it any more, so the tree goes with it; encoding it would be wasted).
