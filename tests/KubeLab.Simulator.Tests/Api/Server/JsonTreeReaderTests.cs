@@ -68,6 +68,44 @@ public class JsonTreeReaderTests
     }
 
     [Fact]
+    public void A_failed_parse_leaves_nothing_behind_for_the_next_one()
+    {
+        Assert.ThrowsAny<JsonException>(() => JsonTreeReader.Parse("""{"a":{"b":[1,{"c":2"""u8));
+        JsonTreeReader.Parse("""{"x":{"y":1,"y":2}}"""u8); // a repeated name inside: handed to JsonNode.Parse
+        var bytes = """{"kind":"Pod","spec":{"containers":[{"name":"web"}]}}"""u8.ToArray();
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(bytes), JsonTreeReader.Parse(bytes)));
+    }
+
+    [Fact]
+    public void Objects_and_arrays_larger_than_the_reused_buffers_read_whole()
+    {
+        var members = string.Join(",", Enumerable.Range(0, 300).Select(i => $"\"k{i}\":[{string.Join(",", Enumerable.Range(0, i % 7))}]"));
+        var items = string.Join(",", Enumerable.Range(0, 500).Select(i => $"{{\"i\":{i}}}"));
+        var bytes = Encoding.UTF8.GetBytes($"{{{members},\"items\":[{items}]}}");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(bytes), JsonTreeReader.Parse(bytes)));
+    }
+
+    [Fact]
+    public void An_object_is_built_at_its_size_not_grown_member_by_member()
+    {
+        // JsonObject doubles its dictionary as members are added; the reader builds each object once its members are known.
+        var names = Enumerable.Range(0, 16).Select(i => $"k{i}").ToArray();
+        var bytes = Encoding.UTF8.GetBytes("{" + string.Join(",", names.Select(n => $"\"{n}\":null")) + "}");
+        JsonTreeReader.Parse(bytes); // warm the shared strings and the thread's buffers
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) JsonTreeReader.Parse(bytes);
+        var parsed = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            var grown = new JsonObject();
+            foreach (var n in names) grown.Add(n, null);
+        }
+        var grownBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(parsed < grownBytes * 3 / 4, $"parsing allocated {parsed} B, adding member by member {grownBytes} B");
+    }
+
+    [Fact]
     public void Deep_nesting_is_refused_at_the_same_depth()
     {
         var deep = Encoding.UTF8.GetBytes(new string('[', 65) + new string(']', 65));
