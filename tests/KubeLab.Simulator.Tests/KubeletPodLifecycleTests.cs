@@ -55,6 +55,39 @@ public class KubeletPodLifecycleTests(ControlPlaneCluster cp) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task The_pod_IP_reaches_the_status_with_the_started_containers_not_before()
+    {
+        // kubelet.SyncPod writes the status computed from the runtime state cached before that sync, then creates the sandbox and
+        // starts the containers: the first status has no IP (ContainerCreating), the next one has the IP and the running container.
+        var ns = await cp.NewNamespaceAsync("ipseq");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = new List<V1Pod>();
+        var watching = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var (_, p) in Client.CoreV1.WatchListNamespacedPodAsync(ns, cancellationToken: stop.Token))
+                {
+                    lock (seen) seen.Add(p);
+                    if (p.Status?.Phase == "Running") return;
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+        await Client.CoreV1.CreateNamespacedPodAsync(ControlPlaneCluster.Pod("web", "nginx:1.27.0"), ns);
+        await watching;
+
+        List<V1Pod> versions;
+        lock (seen) versions = [.. seen];
+        Assert.Contains(versions, p => p.Status?.Phase == "Running");
+        var firstWithIp = versions.First(p => !string.IsNullOrEmpty(p.Status?.PodIP));
+        Assert.Equal("Running", firstWithIp.Status.Phase);
+        Assert.NotNull(Assert.Single(firstWithIp.Status.ContainerStatuses).State.Running);
+        Assert.Contains(versions, p => p.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Waiting?.Reason == "ContainerCreating"
+            && string.IsNullOrEmpty(p.Status.PodIP));
+    }
+
+    [Fact]
     public async Task Second_pod_with_same_image_on_a_node_finds_it_already_present()
     {
         var ns = await cp.NewNamespaceAsync("cache");

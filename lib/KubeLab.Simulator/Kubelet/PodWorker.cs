@@ -76,7 +76,9 @@ public sealed class PodWorker
                 sandbox = new PodSandbox(Ns, PodName, Uid, pod.Spec.Hostname ?? PodName, kubelet.NodeName) { Ip = model.PodIp };
             }
             kubelet.DataPlane.Network.Attach(sandbox);
-            await PublishAsync(ct).ConfigureAwait(false);
+            // No status write for the sandbox alone: kubelet.SyncPod writes the status it computed from the runtime state cached
+            // before that sync, then creates the sandbox and starts the containers; the pod IP first reaches the API with the next
+            // sync's status (the started containers). Hence ContainerCreating without an IP, then Running with it, as kind shows.
             volumes = await PrepareVolumesAsync(ct).ConfigureAwait(false);
             etcFiles = EtcFiles.Create(pod, [model.PodIp!], kubelet.NodeName, kubelet.HostIp, Time);
             _ = RefreshVolumesAsync(ct);
@@ -105,7 +107,9 @@ public sealed class PodWorker
                 foreach (var c in model.Containers)
                     if (c.State.Waiting?.Reason == "PodInitializing") c.State = ContainerRecord.Waiting("ContainerCreating");
             }
-            await PublishAsync(ct).ConfigureAwait(false);
+            // The sync after the last init container: Initialized, app containers ContainerCreating. Without init containers
+            // there is no such sync; the first status write already said Initialized.
+            if (model.InitContainers.Count > 0) await PublishAsync(ct).ConfigureAwait(false);
             await Task.WhenAll(model.Containers.Select(c => RunContainerAsync(c, ct))).ConfigureAwait(false);
             // Every app container has ended and will not be restarted (Never, or OnFailure after success): computePodActions
             // kills the pod (keepCount == 0), which stops the sidecars so they cannot keep a Job's pod alive.
