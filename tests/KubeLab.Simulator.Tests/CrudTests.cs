@@ -166,6 +166,28 @@ public class CrudTests(ClusterFixture f) : IClassFixture<ClusterFixture>
         Assert.Equal("Lost", pvc.Status.Phase);
     }
 
+    [Fact]
+    public async Task A_status_patch_changes_the_status_alone_whatever_else_it_carries()
+    {
+        var ns = await f.NewNamespaceAsync();
+        var created = await f.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("p"), ns);
+        // Status alone, as the kubelet and the controllers send it: the stored copy with the new status becomes the next version.
+        var patched = await f.Client.CoreV1.PatchNamespacedPersistentVolumeClaimStatusAsync(
+            new V1Patch("""{"status":{"phase":"Lost"}}""", V1Patch.PatchType.MergePatch), "p", ns);
+        Assert.Equal("Lost", patched.Status.Phase);
+        Assert.NotEqual(created.Metadata.ResourceVersion, patched.Metadata.ResourceVersion);
+        Assert.Equal(created.Spec.AccessModes, patched.Spec.AccessModes);
+        Assert.Equal(created.Metadata.Uid, patched.Metadata.Uid);
+        var read = await f.Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("p", ns);
+        Assert.Equal(KubernetesJson.Serialize(patched), KubernetesJson.Serialize(read));
+        // With a spec change beside it, the status endpoint still takes only the status.
+        patched = await f.Client.CoreV1.PatchNamespacedPersistentVolumeClaimStatusAsync(
+            new V1Patch("""{"spec":{"volumeName":"ignored"},"status":{"phase":"Bound"}}""", V1Patch.PatchType.MergePatch), "p", ns);
+        Assert.Null(patched.Spec.VolumeName);
+        Assert.Equal("Bound", patched.Status.Phase);
+        Assert.Null((await f.Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("p", ns)).Spec.VolumeName);
+    }
+
     public static V1PersistentVolumeClaim Claim(string name) => new()
     {
         Metadata = new() { Name = name },

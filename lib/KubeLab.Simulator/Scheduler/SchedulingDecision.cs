@@ -30,10 +30,13 @@ public static class SchedulingDecision
         var feasible = new List<V1Node>();
         var podRequest = NodeResourcesFit.Requests(pod);
         var victimSearches = 0;
+        // One list of failed filters, reused node after node: a scheduling cycle visits every node (all of them below 100 nodes:
+        // numFeasibleNodesToFind), so per-node garbage adds up to most of the scheduler's.
+        var failed = new List<string>(4);
         foreach (var node in nodes)
         {
             // NodeResourcesFit (pod count, cpu, memory: every failing one is a reason) runs after NodeAffinity, VolumeBinding after both.
-            List<string> failed = [];
+            failed.Clear();
             if (FilterReason(pod, node) is { } filter) failed.Add(filter);
             else
             {
@@ -41,8 +44,8 @@ public static class SchedulingDecision
                 if (requestedOnNode is not null) failed.AddRange(NodeResourcesFit.Insufficient(podRequest, node, requestedOnNode(node.Metadata.Name)));
                 if (failed.Count == 0 && volumeFilter?.Invoke(pod, node) is { } volume) failed.Add(volume);
             }
-            if (failed.Count == 0) feasible.Add(node);
-            if (failed.Any(r => r is NodeResourcesFit.InsufficientCpu or NodeResourcesFit.InsufficientMemory or VolumeBindingFilter.ReadWriteOncePodReason)) victimSearches++;
+            if (failed.Count == 0) { feasible.Add(node); continue; }
+            if (failed.Exists(r => r is NodeResourcesFit.InsufficientCpu or NodeResourcesFit.InsufficientMemory or VolumeBindingFilter.ReadWriteOncePodReason)) victimSearches++;
             foreach (var reason in failed) reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         }
 
@@ -64,6 +67,8 @@ public static class SchedulingDecision
         return podsAlreadyOnNode >= pods.ToInt32() ? TooManyPodsReason : null;
     }
 
+    private static readonly IDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
     /// <summary>Why the node cannot run the pod, or null if it can.</summary>
     public static string? FilterReason(V1Pod pod, V1Node node)
     {
@@ -78,7 +83,7 @@ public static class SchedulingDecision
         var taint = TaintToleration.FirstUntolerated(node.Spec?.Taints, tolerations);
         if (taint is not null) return $"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}";
 
-        var labels = node.Metadata.Labels ?? new Dictionary<string, string>();
+        var labels = node.Metadata.Labels ?? NoLabels;
         if (pod.Spec.NodeSelector is { Count: > 0 } selector &&
             selector.Any(kv => !labels.TryGetValue(kv.Key, out var v) || v != kv.Value))
             return NodeSelectorReason;

@@ -26,8 +26,16 @@ public static class TaintToleration
     /// <summary>The first NoSchedule/NoExecute taint of the node that none of the tolerations tolerate, or null.</summary>
     public static V1Taint? FirstUntolerated(IEnumerable<V1Taint>? taints, IEnumerable<V1Toleration>? tolerations)
     {
-        var tols = tolerations?.ToList() ?? [];
-        return taints?.FirstOrDefault(t =>
-            t.Effect is "NoSchedule" or "NoExecute" && !tols.Any(tol => Tolerates(tol, t)));
+        if (taints is null) return null;
+        foreach (var taint in taints)
+        {
+            if (taint.Effect is not ("NoSchedule" or "NoExecute")) continue;
+            var tolerated = false;
+            if (tolerations is not null)
+                foreach (var toleration in tolerations)
+                    if (Tolerates(toleration, taint)) { tolerated = true; break; }
+            if (!tolerated) return taint;
+        }
+        return null;
     }
 }

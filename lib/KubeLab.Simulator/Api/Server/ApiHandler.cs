@@ -462,7 +462,11 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         obj.Meta()["resourceVersion"] = patchRv ?? current.Meta().Str("resourceVersion");
         if (manager is not null) ManagedFields.Record(obj, manager, "Update", storage.Now());
         // obj is this patch's own result: the storage may keep it rather than copy it.
-        return storage.Update(t, info.Namespace, info.Name!, obj, info.Subresource, dryRun, handOver: true, sharedResult: true);
+        // A status patch that carries nothing but status (the kubelet's) changed nothing else of current: unless a field manager's
+        // entry was written into its metadata above, the result is current with the new status, and the store can keep it as is.
+        var onlyStatusDiffers = info.Subresource == "status" && manager is null && !VersionConversion.Converts(t)
+            && patch is JsonObject { Count: 1 } p && p.ContainsKey("status");
+        return storage.Update(t, info.Namespace, info.Name!, obj, info.Subresource, dryRun, handOver: true, sharedResult: true, onlyStatusDiffers: onlyStatusDiffers);
     }
 
     /// <summary>pods/binding (what the scheduler posts): sets spec.nodeName once; a pod already bound is a 409 Conflict.</summary>
@@ -486,7 +490,8 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
             ((JsonObject)pod["spec"]!)["nodeName"] = node;
             try
             {
-                storage.Update(t, info.Namespace, info.Name!, pod, null, HttpIO.DryRun(ctx), allowPodSpecChange: true);
+                // pod is this attempt's own copy (a conflict reads it anew): the store may keep it, and nobody reads the result.
+                storage.Update(t, info.Namespace, info.Name!, pod, null, HttpIO.DryRun(ctx), allowPodSpecChange: true, handOver: true, sharedResult: true);
                 break;
             }
             catch (ApiError e) when (e.Code == 409 && attempt < 10) { }

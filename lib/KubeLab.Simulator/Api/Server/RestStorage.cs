@@ -128,7 +128,9 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
     /// </summary>
     /// <param name="sharedResult">The caller only reads the result (to write the response): the store's own object is returned,
     /// saving a deep copy per write. It must not be changed.</param>
-    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false, string? applyManager = null, bool handOver = false, bool sharedResult = false)
+    /// <param name="onlyStatusDiffers">For the status subresource: <paramref name="obj"/> is the stored object with another status
+    /// (a patch of status alone), so with <paramref name="handOver"/> it becomes the new version as it is.</param>
+    public JsonObject Update(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun = false, string? fieldManager = null, bool allowPodSpecChange = false, string? applyManager = null, bool handOver = false, bool sharedResult = false, bool onlyStatusDiffers = false)
     {
         // An unconditional update (no resourceVersion in the body) must not fail because another writer got in between.
         var unconditional = string.IsNullOrEmpty(obj.Meta().Str("resourceVersion"));
@@ -138,14 +140,14 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
             try
             {
                 if (t.Kind == "Service" && subresource != "status")
-                    lock (ServiceAllocations.GateFor(store)) return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned, sharedResult);
-                return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned, sharedResult);
+                    lock (ServiceAllocations.GateFor(store)) return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned, sharedResult, onlyStatusDiffers);
+                return UpdateOnce(t, ns, name, obj, subresource, dryRun, fieldManager, allowPodSpecChange, applyManager, owned, sharedResult, onlyStatusDiffers);
             }
             catch (ApiError e) when (unconditional && e.Code == 409 && e.Reason == "Conflict" && attempt < 10) { }
         }
     }
 
-    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange, string? applyManager, bool owned, bool sharedResult)
+    private JsonObject UpdateOnce(ResourceType t, string? ns, string name, JsonObject obj, string? subresource, bool dryRun, string? fieldManager, bool allowPodSpecChange, string? applyManager, bool owned, bool sharedResult, bool onlyStatusDiffers)
     {
         CheckKind(t, obj);
         var meta = obj.Meta();
@@ -169,10 +171,16 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         JsonObject next;
         if (subresource == "status")
         {
-            next = current.CloneObject();
-            var status = obj["status"];
-            if (owned) obj.Remove("status"); // moved, not copied
-            next["status"] = owned ? status : status?.DeepClone();
+            // A patch of status alone was applied to the stored version's copy: that copy is the next version already (checked
+            // against the current resourceVersion below, like any other); otherwise the stored version with the body's status.
+            if (owned && onlyStatusDiffers && obj.Meta().Str("resourceVersion") == current.Meta().Str("resourceVersion")) next = obj;
+            else
+            {
+                next = current.CloneObject();
+                var status = obj["status"];
+                if (owned) obj.Remove("status"); // moved, not copied
+                next["status"] = owned ? status : status?.DeepClone();
+            }
             Admission.NodeRestriction.AdmitUpdate(t, subresource, current, next);
             // A status apply brings the manager's new Apply entry along.
             if (applyManager is not null && obj.Meta()["managedFields"] is JsonArray applied) next.Meta()["managedFields"] = applied.DeepClone();
