@@ -70,8 +70,27 @@ public static class GoJson
         }
     }
 
-    /// <summary>The UTF-8 bytes of <see cref="Serialize"/>.</summary>
-    public static byte[] SerializeToUtf8Bytes(JsonNode? node) => Encoding.UTF8.GetBytes(Serialize(node));
+    // One buffer per thread for SerializeToUtf8Bytes, reused like the builder.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? cachedBytes;
+
+    /// <summary>
+    /// The UTF-8 bytes of <see cref="Serialize"/>, in an array of exactly their length (a watch event's bytes are kept for every
+    /// watcher and by the stored version), encoded through a reused buffer rather than an intermediate string.
+    /// </summary>
+    public static byte[] SerializeToUtf8Bytes(JsonNode? node)
+    {
+        var buffer = cachedBytes ?? new ArrayBufferWriter<byte>(4096);
+        cachedBytes = null;
+        try
+        {
+            SerializeUtf8(node, buffer);
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity <= CachedBuilderLimit) { buffer.ResetWrittenCount(); cachedBytes = buffer; }
+        }
+    }
 
     private static void Write(StringBuilder b, JsonNode? node)
     {

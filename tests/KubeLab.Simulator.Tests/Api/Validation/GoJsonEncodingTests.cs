@@ -52,6 +52,7 @@ public sealed class GoJsonEncodingTests(ClusterFixture f) : IClassFixture<Cluste
         var expected = System.Text.Encoding.UTF8.GetBytes(KubeLab.Simulator.Api.Server.GoJson.Serialize(node));
         // A new thread has a new (small) builder, which grows chunk by chunk; a reused one is a single chunk.
         byte[]? written = null;
+        byte[]? array = null;
         var thread = new Thread(() =>
         {
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -61,5 +62,10 @@ public sealed class GoJsonEncodingTests(ClusterFixture f) : IClassFixture<Cluste
         thread.Start();
         thread.Join();
         Assert.Equal(expected, written);
+        // The array form (watch events, cooled stored versions) encodes the same chunks into an array of the exact length.
+        thread = new Thread(() => array = KubeLab.Simulator.Api.Server.GoJson.SerializeToUtf8Bytes(node));
+        thread.Start();
+        thread.Join();
+        Assert.Equal(expected, array);
     }
 }
