@@ -101,11 +101,12 @@ public sealed class EventRecorder
         if (existing.Count > 0)
         {
             // The recorder's two-way merge patch carries count, lastTimestamp and message (the latest one, for a combined event).
-            var patch = new V1Patch(
-                $$"""{"count":{{existing.Count + 1}},"lastTimestamp":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","message":{{System.Text.Json.JsonSerializer.Serialize(text)}}}""", V1Patch.PatchType.MergePatch);
+            var patch = $$"""{"count":{{existing.Count + 1}},"lastTimestamp":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","message":{{System.Text.Json.JsonSerializer.Serialize(text)}}}""";
             try
             {
-                await client.CoreV1.PatchNamespacedEventAsync(patch, existing.Name, existing.Namespace, cancellationToken: ct).ConfigureAwait(false);
+                // The recorder never reads the answer (client-go's event sink drops it too): sent without decoding it.
+                await RawApiRequest.WriteAsync(client, HttpMethod.Patch, $"api/v1/namespaces/{existing.Namespace}/events/{existing.Name}", patch,
+                    "application/merge-patch+json", ct).ConfigureAwait(false);
                 return;
             }
             catch (k8s.Autorest.HttpOperationException)
@@ -130,6 +131,7 @@ public sealed class EventRecorder
             LastTimestamp = at,
             Count = 1,
         };
-        await client.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: ct).ConfigureAwait(false);
+        await RawApiRequest.WriteAsync(client, HttpMethod.Post, $"api/v1/namespaces/{ns}/events", KubernetesJson.Serialize(ev), "application/json", ct)
+            .ConfigureAwait(false);
     }
 }

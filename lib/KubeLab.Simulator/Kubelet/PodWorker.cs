@@ -619,8 +619,9 @@ public sealed class PodWorker
                 if (published is not null && digest.AsSpan().SequenceEqual(published)) return;
                 try
                 {
-                    await kubelet.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), PodName, Ns,
-                        cancellationToken: ct).ConfigureAwait(false);
+                    // The status manager keeps what it sent, not the answer: the patched pod is not decoded.
+                    await RawApiRequest.WriteAsync(kubelet.Client, HttpMethod.Patch, $"api/v1/namespaces/{Ns}/pods/{PodName}/status", body,
+                        "application/merge-patch+json", ct).ConfigureAwait(false);
                     published = digest;
                     return;
                 }

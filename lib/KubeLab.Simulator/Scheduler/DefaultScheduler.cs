@@ -209,7 +209,9 @@ public sealed class DefaultScheduler
             Metadata = new V1ObjectMeta { Name = pod.Metadata.Name, NamespaceProperty = pod.Metadata.NamespaceProperty, Uid = pod.Metadata.Uid },
             Target = new V1ObjectReference { Kind = "Node", ApiVersion = "v1", Name = node },
         };
-        return client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct);
+        // The answer is a Status; only success matters.
+        return RawApiRequest.WriteAsync(client, HttpMethod.Post, $"api/v1/namespaces/{pod.Metadata.NamespaceProperty}/pods/{pod.Metadata.Name}/binding",
+            KubernetesJson.Serialize(binding), "application/json", ct);
     }
 
     /// <summary>kube-scheduler's wording when the DefaultBinder plugin fails (the event message of a failed binding cycle).</summary>

@@ -305,8 +305,10 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         };
         try
         {
-            var created = await Client.CoreV1.CreateNamespacedPodAsync(pod, owner.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
-            Recorder.Normal(Reference(owner), "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
+            // Of the answer only the generated name is read (for the event); the informer brings the pod itself.
+            var name = await RawApiRequest.WriteForNameAsync(Client, HttpMethod.Post, $"api/v1/namespaces/{owner.Metadata.NamespaceProperty}/pods",
+                KubernetesJson.Serialize(pod), "application/json", ct).ConfigureAwait(false);
+            Recorder.Normal(Reference(owner), "SuccessfulCreate", $"Created pod: {name}");
             return true;
         }
         catch (HttpOperationException e)
