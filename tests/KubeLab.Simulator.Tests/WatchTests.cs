@@ -125,4 +125,53 @@ public class WatchTests(ClusterFixture f) : IClassFixture<ClusterFixture>
         Assert.Equal("Expired", ev["object"]!["reason"]!.GetValue<string>());
         Assert.Matches($"^too old resource version: {start} \\(\\d+\\)$", ev["object"]!["message"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Informer_watch_reader_decodes_the_servers_events_as_KubernetesClients_watcher_does()
+    {
+        var ns = await f.NewNamespaceAsync();
+        var from = (await f.Client.CoreV1.ListNamespacedPodAsync(ns)).Metadata.ResourceVersion;
+        await f.Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("decoded"), ns);
+        await f.Client.CoreV1.PatchNamespacedPodAsync(new V1Patch("""{"metadata":{"annotations":{"a":"é€😀"}}}""", V1Patch.PatchType.MergePatch), "decoded", ns);
+        await f.Client.CoreV1.DeleteNamespacedPodAsync("decoded", ns, gracePeriodSeconds: 0);
+        using var inProcess = f.Cluster.CreateInProcessClient(SimulatedCluster.AdminUser, [SimulatedCluster.AdminGroup]);
+
+        // timeoutSeconds=1: both watches end on their own once the server closes them.
+        var ours = new List<(WatchEventType, string)>();
+        await foreach (var (type, pod) in KubeLab.Simulator.ControllerRuntime.InformerWatch.For<V1Pod, V1PodList>(inProcess, $"api/v1/namespaces/{ns}/pods", 1)(
+                           from, e => throw e, CancellationToken.None))
+            ours.Add((type, KubernetesJson.Serialize(pod)));
+        var theirs = new List<(WatchEventType, string)>();
+        await foreach (var (type, pod) in inProcess.CoreV1.WatchListNamespacedPodAsync(ns, allowWatchBookmarks: true, resourceVersion: from, timeoutSeconds: 1,
+                           onError: e => throw e))
+            theirs.Add((type, KubernetesJson.Serialize(pod)));
+
+        Assert.Equal(WatchEventType.Added, ours[0].Item1);
+        Assert.Equal(WatchEventType.Deleted, ours[^1].Item1);
+        Assert.Equal(theirs, ours);
+    }
+
+    [Fact]
+    public async Task Informer_watch_reader_reports_a_too_old_resourceVersion_as_410()
+    {
+        var ns = await f.NewNamespaceAsync();
+        var cm = await f.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("churn"), ns);
+        var type = KubeLab.Simulator.Api.Registry.ResourceRegistry.Types.Single(t => t.Kind == "ConfigMap");
+        var obj = f.Cluster.Store.Get(type, ns, "churn")!;
+        for (var i = 0; i < KubeLab.Simulator.Api.Storage.ObjectStore.DefaultHistoryCapacity + 5; i++)
+        {
+            obj["data"]!["k"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            obj = f.Cluster.Store.Update(type, obj, null).Object!;
+        }
+        using var inProcess = f.Cluster.CreateInProcessClient(SimulatedCluster.AdminUser, [SimulatedCluster.AdminGroup]);
+        var errors = new List<Exception>();
+
+        var events = 0;
+        await foreach (var _ in KubeLab.Simulator.ControllerRuntime.InformerWatch.For<V1ConfigMap, V1ConfigMapList>(inProcess, $"api/v1/namespaces/{ns}/configmaps", 5)(
+                           cm.Metadata.ResourceVersion, errors.Add, CancellationToken.None))
+            events++;
+
+        Assert.Equal(0, events);
+        Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
+    }
 }

@@ -70,46 +70,36 @@ public static class ControllerManager
             // Shared informers: one LIST+WATCH per resource type, shared by all components (like a SharedInformerFactory).
             var pods = Shared<V1Pod, V1PodList>("pods",
                 c => client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1Pod, V1PodList>(client, "api/v1/pods", WatchTimeoutSeconds), time);
             var nodes = Shared<V1Node, V1NodeList>("nodes",
                 c => client.CoreV1.ListNodeAsync(cancellationToken: c),
-                (rv, onError, c) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1Node, V1NodeList>(client, "api/v1/nodes", WatchTimeoutSeconds), time);
             var replicaSets = Shared<V1ReplicaSet, V1ReplicaSetList>("replicasets",
                 c => client.AppsV1.ListReplicaSetForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1ReplicaSet, V1ReplicaSetList>(client, "apis/apps/v1/replicasets", WatchTimeoutSeconds), time);
             var replicationControllers = Shared<V1ReplicationController, V1ReplicationControllerList>("replicationcontrollers",
                 c => client.CoreV1.ListReplicationControllerForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.CoreV1.WatchListReplicationControllerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1ReplicationController, V1ReplicationControllerList>(client, "api/v1/replicationcontrollers", WatchTimeoutSeconds), time);
 
             // DaemonSets, StatefulSets and the storage they need (claims, volumes, classes, revisions).
             var daemonSets = Shared<V1DaemonSet, V1DaemonSetList>("daemonsets",
                 c => client.AppsV1.ListDaemonSetForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.AppsV1.WatchListDaemonSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1DaemonSet, V1DaemonSetList>(client, "apis/apps/v1/daemonsets", WatchTimeoutSeconds), time);
             var statefulSets = Shared<V1StatefulSet, V1StatefulSetList>("statefulsets",
                 c => client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1StatefulSet, V1StatefulSetList>(client, "apis/apps/v1/statefulsets", WatchTimeoutSeconds), time);
             var revisions = Shared<V1ControllerRevision, V1ControllerRevisionList>("controllerrevisions",
                 c => client.AppsV1.ListControllerRevisionForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.AppsV1.WatchListControllerRevisionForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1ControllerRevision, V1ControllerRevisionList>(client, "apis/apps/v1/controllerrevisions", WatchTimeoutSeconds), time);
             var claims = Shared<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("persistentvolumeclaims",
                 c => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(client, "api/v1/persistentvolumeclaims", WatchTimeoutSeconds), time);
             var volumes = Shared<V1PersistentVolume, V1PersistentVolumeList>("persistentvolumes",
                 c => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: c),
-                (rv, onError, c) => client.CoreV1.WatchListPersistentVolumeAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1PersistentVolume, V1PersistentVolumeList>(client, "api/v1/persistentvolumes", WatchTimeoutSeconds), time);
             var storageClasses = Shared<V1StorageClass, V1StorageClassList>("storageclasses",
                 c => client.StorageV1.ListStorageClassAsync(cancellationToken: c),
-                (rv, onError, c) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1StorageClass, V1StorageClassList>(client, "apis/storage.k8s.io/v1/storageclasses", WatchTimeoutSeconds), time);
             // kube-scheduler's writes (bindings, pod conditions, volume binding, events, preemption) as system:kube-scheduler.
             var volumeBinding = new VolumeBindingFilter(clients.Scheduler, claims, volumes, storageClasses, pods, time);
 
@@ -126,8 +116,7 @@ public static class ControllerManager
             var rcController = new ReplicationControllerController(sa.ClientFor("replication-controller"), replicationControllers, pods, time);
             var deployments = Shared<V1Deployment, V1DeploymentList>("deployments",
                 c => client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1Deployment, V1DeploymentList>(client, "apis/apps/v1/deployments", WatchTimeoutSeconds), time);
             var deploymentController = new DeploymentController(sa.ClientFor("deployment-controller"), deployments, replicaSets, pods, time);
             // ControllerRevisions are written by the DaemonSet and StatefulSet controllers themselves, each under its own account.
             var dsClient = sa.ClientFor("daemon-set-controller");
@@ -143,12 +132,10 @@ public static class ControllerManager
             // Cluster DNS (CoreDNS's kubernetes plugin): its own Service informer, pods from the shared one.
             var services = Shared<V1Service, V1ServiceList>("services",
                 c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1Service, V1ServiceList>(client, "api/v1/services", WatchTimeoutSeconds), time);
             var endpointSlices = Shared<V1EndpointSlice, V1EndpointSliceList>("endpointslices",
                 c => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: c),
-                (rv, onError, c) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                    timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+                InformerWatch.For<V1EndpointSlice, V1EndpointSliceList>(client, "apis/discovery.k8s.io/v1/endpointslices", WatchTimeoutSeconds), time);
             new Network.Dns.ClusterDns(services, endpointSlices).Attach(dataPlane.Network);
             // kube-proxy (one rule set for all nodes) from the shared Services, Nodes and EndpointSlices.
             var kubeProxy = new Network.KubeProxy.KubeProxyModel(services, endpointSlices, nodes, time);

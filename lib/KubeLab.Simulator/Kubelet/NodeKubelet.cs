@@ -43,14 +43,12 @@ public sealed class NodeKubelet : IKubeletServer
         var bound = "spec.nodeName=" + NodeName;
         pods = new Informer<V1Pod, V1PodList>("pods",
             c => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: bound, cancellationToken: c),
-            (rv, onError, c) => client.CoreV1.WatchListPodForAllNamespacesAsync(fieldSelector: bound, allowWatchBookmarks: true, resourceVersion: rv,
-                timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            InformerWatch.For<V1Pod, V1PodList>(client, "api/v1/pods", WatchTimeoutSeconds, fieldSelector: bound), time);
         // kubelet.go NewMainKubelet: a Services informer (serviceLister) for the service-link environment variables, so starting a
         // pod reads no services through the API.
         services = new Informer<V1Service, V1ServiceList>("services",
             c => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: c),
-            (rv, onError, c) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            InformerWatch.For<V1Service, V1ServiceList>(client, "api/v1/services", WatchTimeoutSeconds), time);
         HostIp = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "127.0.0.1";
         Ips = new PodIpAllocator(node.Spec?.PodCIDR ?? "10.244.0.0/24");
         Recorder = new EventRecorder(client, time, "kubelet", NodeName);

@@ -52,8 +52,7 @@ public sealed class HorizontalPodAutoscalerController
         var client = clients.ClientFor(Name);
         var hpas = new Informer<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>("horizontalpodautoscalers",
             c => informerClient.AutoscalingV2.ListHorizontalPodAutoscalerForAllNamespacesAsync(cancellationToken: c),
-            (rv, onError, c) => informerClient.AutoscalingV2.WatchListHorizontalPodAutoscalerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            InformerWatch.For<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>(informerClient, "apis/autoscaling/v2/horizontalpodautoscalers", watchTimeoutSeconds), time);
         var events = new EventRecorder(client, time, Name);
         var controller = new HorizontalPodAutoscalerController(client, hpas, pods, events, time);
         run(hpas.RunAsync(ct));

@@ -14,8 +14,7 @@ public static class EndpointControllers
         var client = clients.Root; // the shared informers: kube-controller-manager's own credentials
         var endpoints = new Informer<V1Endpoints, V1EndpointsList>("endpoints",
             c => client.CoreV1.ListEndpointsForAllNamespacesAsync(cancellationToken: c),
-            (rv, onError, c) => client.CoreV1.WatchListEndpointsForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            InformerWatch.For<V1Endpoints, V1EndpointsList>(client, "api/v1/endpoints", watchTimeoutSeconds), time);
         var sliceController = new EndpointSliceController(clients.ClientFor("endpointslice-controller"), services, pods, endpointSlices, time);
         var endpointsController = new EndpointsController(clients.ClientFor("endpoint-controller"), services, pods, endpoints, time);
         var mirroring = new EndpointSliceMirroring.EndpointSliceMirroringController(clients.ClientFor("endpointslicemirroring-controller"), services, endpoints, endpointSlices, time);

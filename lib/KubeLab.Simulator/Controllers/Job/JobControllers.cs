@@ -18,12 +18,10 @@ internal static class JobControllers
         var client = clients.Root; // the shared informers: kube-controller-manager's own credentials
         var jobs = new Informer<V1Job, V1JobList>("jobs",
             c => client.BatchV1.ListJobForAllNamespacesAsync(cancellationToken: c),
-            (rv, onError, c) => client.BatchV1.WatchListJobForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            InformerWatch.For<V1Job, V1JobList>(client, "apis/batch/v1/jobs", watchTimeoutSeconds), time);
         var cronJobs = new Informer<V1CronJob, V1CronJobList>("cronjobs",
             c => client.BatchV1.ListCronJobForAllNamespacesAsync(cancellationToken: c),
-            (rv, onError, c) => client.BatchV1.WatchListCronJobForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv,
-                timeoutSeconds: watchTimeoutSeconds, onError: onError, cancellationToken: c), time);
+            InformerWatch.For<V1CronJob, V1CronJobList>(client, "apis/batch/v1/cronjobs", watchTimeoutSeconds), time);
         var jobController = new JobController(clients.ClientFor("job-controller"), jobs, pods, time);
         var cronJobController = new CronJobController(clients.ClientFor("cronjob-controller"), cronJobs, jobs, time);
         var ttlController = new TtlAfterFinishedController(clients.ClientFor("ttl-after-finished-controller"), jobs, time);

@@ -24,13 +24,13 @@ public sealed class WatchingConfigObjects(IKubernetes client, TimeProvider time)
 
     public Task<V1ConfigMap?> ConfigMapAsync(string ns, string name, CancellationToken ct) => GetAsync(configMaps, "configmaps", ns, name,
         c => client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: Selector(name), cancellationToken: c),
-        (rv, onError, c) => client.CoreV1.WatchListNamespacedConfigMapAsync(ns, fieldSelector: Selector(name), allowWatchBookmarks: true,
-            resourceVersion: rv, timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), ct);
+        InformerWatch.For<V1ConfigMap, V1ConfigMapList>(client, $"api/v1/namespaces/{Uri.EscapeDataString(ns)}/configmaps", WatchTimeoutSeconds,
+            fieldSelector: Selector(name)), ct);
 
     public Task<V1Secret?> SecretAsync(string ns, string name, CancellationToken ct) => GetAsync(secrets, "secrets", ns, name,
         c => client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: Selector(name), cancellationToken: c),
-        (rv, onError, c) => client.CoreV1.WatchListNamespacedSecretAsync(ns, fieldSelector: Selector(name), allowWatchBookmarks: true,
-            resourceVersion: rv, timeoutSeconds: WatchTimeoutSeconds, onError: onError, cancellationToken: c), ct);
+        InformerWatch.For<V1Secret, V1SecretList>(client, $"api/v1/namespaces/{Uri.EscapeDataString(ns)}/secrets", WatchTimeoutSeconds,
+            fieldSelector: Selector(name)), ct);
 
     private static string Selector(string name) => "metadata.name=" + name;
 
