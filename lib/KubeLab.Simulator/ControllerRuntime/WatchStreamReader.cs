@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Autorest;
@@ -23,7 +22,8 @@ public static class WatchStreamReader
     public static async IAsyncEnumerable<(WatchEventType, T)> WatchAsync<T>(IKubernetes client, string relativeUri, Action<Exception>? onError,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(client, relativeUri, cancellationToken).ConfigureAwait(false);
+        using var response = await RawApiRequest.SendAsync(client, HttpMethod.Get, relativeUri, null, null, HttpCompletionOption.ResponseHeadersRead,
+            cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -33,30 +33,6 @@ public static class WatchStreamReader
                 cancellationToken.ThrowIfCancellationRequested();
                 if (WatchEventDecoder.TryDecode<T>(lines.Current.Span, onError, out var type, out var obj)) yield return (type, obj!);
             }
-        }
-    }
-
-    /// <summary>
-    /// What Kubernetes.SendRequestRaw does for a GET: the client's credentials on the request, sent through its HttpClient (its
-    /// handler chain) for headers only, HTTP/2 preferred; a status other than 2xx becomes an HttpOperationException with the body.
-    /// </summary>
-    private static async Task<HttpResponseMessage> SendAsync(IKubernetes client, string relativeUri, CancellationToken cancellationToken)
-    {
-        var kubernetes = client as Kubernetes
-            ?? throw new ArgumentException($"watching needs a KubernetesClient {nameof(Kubernetes)} client, not {client.GetType().Name}", nameof(client));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kubernetes.BaseUri, relativeUri)) { Version = HttpVersion.Version20 };
-        if (kubernetes.Credentials is { } credentials)
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        var response = await kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode) return response;
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new HttpOperationException($"Operation returned an invalid status code '{response.StatusCode}', response body {body}")
-            {
-                Request = new HttpRequestMessageWrapper(request, ""),
-                Response = new HttpResponseMessageWrapper(response, body),
-            };
         }
     }
 }
