@@ -480,7 +480,8 @@ public sealed class ApiHandler(RestStorage storage, DataPlane dataPlane, Func<st
         // Like the real registry (GuaranteedUpdate), retry when another writer (kubelet, controllers) changed the pod meanwhile.
         for (var attempt = 0; ; attempt++)
         {
-            var pod = storage.Get(t, info.Namespace, info.Name!);
+            // Read through the hot set and copied (UpdateOnce reads the same version again: a cold one is parsed once, not twice).
+            var pod = storage.GetReadOnly(t, info.Namespace, info.Name!).CloneObject();
             if (body.Path("metadata.uid")?.ToString() is { Length: > 0 } uid && uid != pod.Uid())
                 throw ApiError.Conflict(t, info.Name!, "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + pod.Uid());
             if (pod.IsDeleting()) throw ApiError.Conflict(t, info.Name!, "pod is being deleted, cannot be assigned to a host");
