@@ -10,8 +10,8 @@ namespace KubeLab.Simulator.Network.HostPorts;
 /// kube-proxy's node-port rules take them. HTTP/1.1 only, one request per connection (answered with Connection: close).
 /// The host port is held only while a Service holds the node port (checked every 250 ms against kube-proxy's synced rules), so the
 /// many simulators of a test run do not fight over it; on kind docker-proxy holds it for the cluster's life and resets connections
-/// nothing serves, here they are refused. A host port that is taken when the simulator starts (or when the Service appears) is
-/// reported in one line on stderr and retried; the cluster runs on without it.
+/// nothing serves, here they are refused. A host port that is taken when a Service comes to use it is reported in one line on
+/// stderr and retried; the cluster runs on without it.
 /// </summary>
 public sealed class HostPortForwarder : IAsyncDisposable
 {
@@ -36,16 +36,14 @@ public sealed class HostPortForwarder : IAsyncDisposable
     /// <summary>The host ports being served now.</summary>
     public IReadOnlyList<int> Listening { get { lock (gate) return active.Keys.Select(m => m.HostPort).Order().ToList(); } }
 
-    /// <summary>Checks each host port once (a taken one is reported at once), then serves each while its node port is in use.</summary>
+    /// <summary>
+    /// Serves each host port while its node port is in use. A port is never touched before that: binding it at start-up only to
+    /// see whether it was free took it, for a moment, from a simulator that a Service was using it in (a test run starts many).
+    /// </summary>
     public static HostPortForwarder Start(IEnumerable<HostPortMapping> mappings, ClusterNetwork network, TimeProvider time, TextWriter log)
     {
         var forwarder = new HostPortForwarder(network, time) { log = log };
         var list = mappings.ToList();
-        foreach (var m in list)
-        {
-            var probe = forwarder.TryListen(m);
-            probe?.Stop();
-        }
         if (list.Count > 0) forwarder.watcher = Task.Run(() => forwarder.WatchAsync(list));
         return forwarder;
     }

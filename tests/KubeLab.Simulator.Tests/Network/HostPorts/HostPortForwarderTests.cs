@@ -71,8 +71,17 @@ public sealed class HostPortForwarderTests
         finally { l.Stop(); }
     }
 
+    /// <summary>kube-proxy's rules as the forwarder polls them: node port 30080 is held once <see cref="Holding"/> is set.</summary>
+    private sealed class NodePortRules : KubeLab.Simulator.Network.KubeProxy.IServiceRouter
+    {
+        public volatile bool Holding;
+        public KubeLab.Simulator.Network.KubeProxy.RouteDecision Route(string clientIp, string clientNode, string dstIp, int dstPort) =>
+            KubeLab.Simulator.Network.KubeProxy.RouteDecision.Refuse;
+        public bool ServesNodePort(int nodePort) => Holding && nodePort == 30080;
+    }
+
     [Fact]
-    public async Task A_taken_host_port_is_reported_in_one_line_and_skipped()
+    public async Task A_taken_host_port_is_left_alone_until_a_Service_wants_it_then_reported_in_one_line()
     {
         var blocker = new TcpListener(IPAddress.Loopback, 0);
         blocker.Start();
@@ -80,7 +89,16 @@ public sealed class HostPortForwarderTests
         {
             var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
             var log = new StringWriter();
-            await using var forwarder = HostPortForwarder.Start([new HostPortMapping(port, 30080)], new ClusterNetwork(), TimeProvider.System, log);
+            var rules = new NodePortRules();
+            await using var forwarder = HostPortForwarder.Start([new HostPortMapping(port, 30080)], new ClusterNetwork { Services = rules },
+                TimeProvider.System, log);
+            // No Service uses the node port: the host port is not even tried (another simulator may be serving it).
+            await Task.Delay(600);
+            Assert.Equal("", log.ToString());
+
+            rules.Holding = true;
+            for (var i = 0; i < 100 && log.ToString().Length == 0; i++) await Task.Delay(50);
+            await Task.Delay(600); // a few more polls: still one line
             Assert.Empty(forwarder.Listening);
             var line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.Contains($"cannot listen on 127.0.0.1:{port}", line);
