@@ -8,9 +8,7 @@ namespace KubeLab.Simulator.Runtime.Filesystem;
 /// </summary>
 public sealed class ContainerFileSystem(DirectoryNode root, TimeProvider time)
 {
-    private const int MaxSymlinks = 40;
-    private readonly Dictionary<string, (FileNode Node, bool ReadOnly)> mounts = new(StringComparer.Ordinal);
-    private readonly object gate = new();
+    private readonly MountTable mounts = new();
 
     public DirectoryNode Root { get; } = root;
     public TimeProvider Time { get; } = time;
@@ -21,40 +19,28 @@ public sealed class ContainerFileSystem(DirectoryNode root, TimeProvider time)
         var canonical = Normalize(path);
         if (canonical == "/") throw new ArgumentException("cannot mount over /", nameof(path));
         // Like runc: the mount point is created in the container's root if the image lacks it.
-        var parent = Normalize(System.IO.Path.GetDirectoryName(canonical) ?? "/");
+        var cut = canonical.LastIndexOf('/');
+        var parent = cut == 0 ? "/" : canonical[..cut];
         CreateDirectory(parent, parents: true, ignoreReadOnly: true);
         var parentNode = (DirectoryNode)Find(parent)!;
-        var name = System.IO.Path.GetFileName(canonical);
+        var name = canonical[(cut + 1)..];
         if (parentNode.Get(name) is null) parentNode.Set(name, node is DirectoryNode ? new DirectoryNode() : new RegularFile());
-        lock (gate) mounts[canonical] = (node, readOnly);
+        mounts.Add(canonical, node, readOnly);
     }
 
-    public IReadOnlyList<(string Path, bool ReadOnly)> Mounts
-    {
-        get { lock (gate) return mounts.Select(m => (m.Key, m.Value.ReadOnly)).OrderBy(m => m.Key, StringComparer.Ordinal).ToList(); }
-    }
+    public IReadOnlyList<(string Path, bool ReadOnly)> Mounts => mounts.List();
 
     public static string Combine(string workingDirectory, string path) =>
         path.StartsWith('/') ? path : (workingDirectory.TrimEnd('/') + "/" + path);
 
     /// <summary>Collapses "//", "." and ".." without following symlinks.</summary>
-    public static string Normalize(string path)
-    {
-        var stack = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == ".") continue;
-            if (part == "..") { if (stack.Count > 0) stack.RemoveAt(stack.Count - 1); continue; }
-            stack.Add(part);
-        }
-        return "/" + string.Join('/', stack);
-    }
+    public static string Normalize(string path) => CanonicalText.Normalize(path);
 
     /// <summary>The node at a path, or null if it does not exist. Throws for "Not a directory" and symlink loops.</summary>
-    public FileNode? Find(string path, bool followLast = true) => Resolve(path, followLast).Node;
+    public FileNode? Find(string path, bool followLast = true) => Resolve(path, followLast, PathText.None).Node;
 
     /// <summary>The canonical path (symlinks followed) of an existing or to-be-created path.</summary>
-    public string RealPath(string path, bool followLast = true) => Resolve(path, followLast).Path;
+    public string RealPath(string path, bool followLast = true) => Resolve(path, followLast, PathText.Always).Path!;
 
     public bool Exists(string path) => Find(path) is not null;
 
@@ -62,10 +48,8 @@ public sealed class ContainerFileSystem(DirectoryNode root, TimeProvider time)
 
     public bool IsReadOnly(string path)
     {
-        var canonical = RealPath(path);
-        lock (gate)
-            return mounts.Where(m => canonical == m.Key || canonical.StartsWith(m.Key + "/", StringComparison.Ordinal))
-                .OrderByDescending(m => m.Key.Length).Select(m => m.Value.ReadOnly).FirstOrDefault();
+        var resolved = Resolve(path, followLast: true, PathText.WhenNeeded);
+        return resolved.Complete ? resolved.ReadOnly : mounts.ReadOnlyByText(resolved.Path!);
     }
 
     public RegularFile OpenFile(string path)
@@ -85,9 +69,9 @@ public sealed class ContainerFileSystem(DirectoryNode root, TimeProvider time)
     /// <summary>Writes (or appends to) a file, creating it if its directory exists – as the shell's '>' and '>>' do.</summary>
     public RegularFile WriteFile(string path, byte[] data, bool append = false)
     {
-        var (parent, name, node, canonical) = ResolveForCreate(path);
-        if (IsReadOnly(canonical)) throw new FileSystemException(path, FileSystemException.ReadOnly);
-        switch (node)
+        var target = ResolveForCreate(path);
+        if (IsReadOnly(target)) throw new FileSystemException(path, FileSystemException.ReadOnly);
+        switch (target.Node)
         {
             case RegularFile f:
                 f.Write(data, append, Time.GetUtcNow());
@@ -96,7 +80,7 @@ public sealed class ContainerFileSystem(DirectoryNode root, TimeProvider time)
                 throw new FileSystemException(path, FileSystemException.IsADirectory);
             default:
                 var created = new RegularFile(data) { ModifiedAt = Time.GetUtcNow() };
-                parent.Set(name, created);
+                target.Parent.Set(target.Name.ToString(), created);
                 return created;
         }
     }
@@ -110,122 +94,129 @@ public sealed class ContainerFileSystem(DirectoryNode root, TimeProvider time)
     {
         var canonical = Normalize(path);
         if (canonical == "/") return;
-        if (Find(canonical) is { } existing)
+        var resolved = Resolve(canonical, followLast: true, PathText.WhenNeeded);
+        if (resolved.Node is { } existing)
         {
             if (existing is DirectoryNode && parents) return;
-            throw new FileSystemException(path, existing is DirectoryNode ? FileSystemException.FileExists : FileSystemException.FileExists);
+            throw new FileSystemException(path, FileSystemException.FileExists);
         }
-        var parentPath = Normalize(System.IO.Path.GetDirectoryName(canonical) ?? "/");
-        if (Find(parentPath) is null)
+        CreateTarget target;
+        if (resolved.Complete)
         {
-            if (!parents) throw new FileSystemException(path, FileSystemException.NoSuchFile);
-            CreateDirectory(parentPath, true, ignoreReadOnly);
+            // The walk reached the last component, so its directory exists: the same walk names where to create it.
+            target = ToCreateTarget(resolved, canonical);
         }
-        var (parent, name, _, real) = ResolveForCreate(canonical);
-        if (!ignoreReadOnly && IsReadOnly(real)) throw new FileSystemException(path, FileSystemException.ReadOnly);
-        parent.Set(name, new DirectoryNode { ModifiedAt = Time.GetUtcNow() });
+        else
+        {
+            var parentPath = Normalize(System.IO.Path.GetDirectoryName(canonical) ?? "/");
+            if (Find(parentPath) is null)
+            {
+                if (!parents) throw new FileSystemException(path, FileSystemException.NoSuchFile);
+                CreateDirectory(parentPath, true, ignoreReadOnly);
+            }
+            target = ResolveForCreate(canonical);
+        }
+        if (!ignoreReadOnly && IsReadOnly(target)) throw new FileSystemException(path, FileSystemException.ReadOnly);
+        target.Parent.Set(target.Name.ToString(), new DirectoryNode { ModifiedAt = Time.GetUtcNow() });
     }
 
     public IReadOnlyList<(string Name, FileNode Node)> List(string path)
     {
-        return Find(path) switch
+        var resolved = Resolve(path, followLast: true, PathText.None);
+        switch (resolved.Node)
         {
-            DirectoryNode d => d.Entries().Select(e => (e.Name, MountedAt(Normalize(RealPath(path) + "/" + e.Name)) ?? e.Node)).ToList(),
-            RegularFile f => [(System.IO.Path.GetFileName(path), f)],
-            _ => throw new FileSystemException(path, FileSystemException.NoSuchFile),
-        };
+            case DirectoryNode d:
+                var entries = d.Entries();
+                var listed = new List<(string Name, FileNode Node)>(entries.Count);
+                foreach (var (name, node) in entries)
+                {
+                    FileNode? mounted = null;
+                    if (resolved.Mounts is { } below) mounts.Child(below, name, out mounted, out _);
+                    listed.Add((name, mounted ?? node));
+                }
+                return listed;
+            case RegularFile f:
+                return [(System.IO.Path.GetFileName(path), f)];
+            default:
+                throw new FileSystemException(path, FileSystemException.NoSuchFile);
+        }
     }
 
     /// <summary>Removes a file, link or (with <paramref name="recursive"/>, or when empty) a directory.</summary>
     public void Delete(string path, bool recursive = false)
     {
-        var (parent, name, node, canonical) = ResolveForCreate(path, followLast: false);
-        if (node is null) throw new FileSystemException(path, FileSystemException.NoSuchFile);
-        if (IsReadOnly(canonical)) throw new FileSystemException(path, FileSystemException.ReadOnly);
-        if (node is DirectoryNode d && d.Count > 0 && !recursive) throw new FileSystemException(path, FileSystemException.NotEmpty);
-        lock (gate)
-            if (mounts.ContainsKey(canonical)) throw new FileSystemException(path, "Device or resource busy");
-        parent.Remove(name);
+        var target = ResolveForCreate(path, followLast: false);
+        if (target.Node is null) throw new FileSystemException(path, FileSystemException.NoSuchFile);
+        if (IsReadOnly(target)) throw new FileSystemException(path, FileSystemException.ReadOnly);
+        if (target.Node is DirectoryNode d && d.Count > 0 && !recursive) throw new FileSystemException(path, FileSystemException.NotEmpty);
+        if (target.MountPoint) throw new FileSystemException(path, "Device or resource busy");
+        target.Parent.Remove(target.Name.ToString());
     }
 
     public void Symlink(string target, string linkPath)
     {
-        var (parent, name, node, canonical) = ResolveForCreate(linkPath, followLast: false);
-        if (node is not null) throw new FileSystemException(linkPath, FileSystemException.FileExists);
-        if (IsReadOnly(canonical)) throw new FileSystemException(linkPath, FileSystemException.ReadOnly);
-        parent.Set(name, new SymlinkNode(target) { ModifiedAt = Time.GetUtcNow() });
+        var link = ResolveForCreate(linkPath, followLast: false);
+        if (link.Node is not null) throw new FileSystemException(linkPath, FileSystemException.FileExists);
+        if (IsReadOnly(link)) throw new FileSystemException(linkPath, FileSystemException.ReadOnly);
+        link.Parent.Set(link.Name.ToString(), new SymlinkNode(target) { ModifiedAt = Time.GetUtcNow() });
     }
 
-    private FileNode? MountedAt(string canonical)
+    /// <summary>What a path resolved to, copied out of the walk.</summary>
+    private readonly record struct Resolved(FileNode? Node, bool Complete, bool AtRoot, FileNode? Parent, PathName Name,
+        bool ReadOnly, bool MountPoint, MountTree? Mounts, string? Path);
+
+    private enum PathText { None, WhenNeeded, Always }
+
+    /// <summary>
+    /// Walks the path. The canonical path is written out only when asked (<see cref="PathText.Always"/>), or
+    /// (<see cref="PathText.WhenNeeded"/>) when the walk stopped at a missing directory or ended at a link it did not follow:
+    /// the cases where callers work on that text as before, as the walk's answer does not settle them.
+    /// </summary>
+    private Resolved Resolve(string path, bool followLast, PathText text)
     {
-        lock (gate) return mounts.TryGetValue(canonical, out var m) ? m.Node : null;
+        var walk = PathWalk.Rent();
+        try
+        {
+            walk.Run(Root, mounts, path, followLast);
+            var wanted = text == PathText.Always || (text == PathText.WhenNeeded && (!walk.Complete || walk.Node is SymlinkNode));
+            return new Resolved(walk.Node, walk.Complete, walk.AtRoot, walk.AtRoot ? null : walk.Parent,
+                walk.AtRoot ? default : walk.Name, walk.ReadOnly, walk.MountPoint, walk.Mounts, wanted ? walk.CanonicalPath() : null);
+        }
+        finally
+        {
+            walk.Return();
+        }
     }
 
-    private (DirectoryNode Parent, string Name, FileNode? Node, string Path) ResolveForCreate(string path, bool followLast = true)
+    /// <summary>Where a path's last component is to be created or removed: its directory, its name, what is there now.</summary>
+    private readonly record struct CreateTarget(DirectoryNode Parent, PathName Name, FileNode? Node, bool? ReadOnly, string? Path, bool MountPoint);
+
+    /// <summary>
+    /// Read-only as the mounts of the path with its last link followed: known from the walk, except for a link (walked again)
+    /// or a path through a missing directory (compared as text).
+    /// </summary>
+    private bool IsReadOnly(CreateTarget target) => target.ReadOnly ?? IsReadOnly(target.Path!);
+
+    private CreateTarget ResolveForCreate(string path, bool followLast = true) =>
+        ToCreateTarget(Resolve(path, followLast, PathText.WhenNeeded), path);
+
+    private CreateTarget ToCreateTarget(Resolved resolved, string path)
     {
-        var (node, canonical) = Resolve(path, followLast);
-        if (canonical == "/") throw new FileSystemException(path, FileSystemException.IsADirectory);
+        if (resolved.AtRoot) throw new FileSystemException(path, FileSystemException.IsADirectory);
+        if (resolved.Complete)
+        {
+            // The directory the walk found the last component in; a link left unfollowed is judged where it leads.
+            if (resolved.Parent is not DirectoryNode parent)
+                throw new FileSystemException(path, resolved.Parent is null ? FileSystemException.NoSuchFile : FileSystemException.NotADirectory);
+            var readOnly = resolved.Node is SymlinkNode ? (bool?)null : resolved.ReadOnly;
+            return new CreateTarget(parent, resolved.Name, resolved.Node, readOnly, resolved.Path, resolved.MountPoint);
+        }
+        // A directory on the way is missing: the text of the path decides, as it always did (e.g. "/missing/../x" is "/x").
+        var canonical = resolved.Path!;
         var parentPath = Normalize(System.IO.Path.GetDirectoryName(canonical) ?? "/");
-        if (Find(parentPath) is not DirectoryNode parent)
+        if (Find(parentPath) is not DirectoryNode textParent)
             throw new FileSystemException(path, Find(parentPath) is null ? FileSystemException.NoSuchFile : FileSystemException.NotADirectory);
-        return (parent, System.IO.Path.GetFileName(canonical), node, canonical);
-    }
-
-    /// <summary>Walks the path: mounts replace what lies below them, symlinks are expanded (relative to their directory).</summary>
-    private (FileNode? Node, string Path) Resolve(string path, bool followLast)
-    {
-        var pending = new LinkedList<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        var stack = new List<string>();
-        FileNode? current = Root;
-        var links = 0;
-        while (pending.First is { } first)
-        {
-            var part = first.Value;
-            pending.RemoveFirst();
-            if (part == ".") continue;
-            if (part == "..")
-            {
-                if (stack.Count > 0) stack.RemoveAt(stack.Count - 1);
-                current = Lookup(stack);
-                continue;
-            }
-            if (current is not DirectoryNode)
-                throw new FileSystemException(path, current is null ? FileSystemException.NoSuchFile : FileSystemException.NotADirectory);
-            stack.Add(part);
-            var next = Lookup(stack);
-            if (next is SymlinkNode link && (pending.Count > 0 || followLast))
-            {
-                if (++links > MaxSymlinks) throw new FileSystemException(path, FileSystemException.Loop);
-                stack.RemoveAt(stack.Count - 1);
-                var targetParts = link.Target.Split('/', StringSplitOptions.RemoveEmptyEntries);
-                for (var i = targetParts.Length - 1; i >= 0; i--) pending.AddFirst(targetParts[i]);
-                if (link.Target.StartsWith('/')) stack.Clear();
-                current = Lookup(stack);
-                continue;
-            }
-            current = next;
-            if (current is null && pending.Count > 0)
-            {
-                // A missing directory in the middle: the path cannot exist (ENOENT), but report it once we know the whole path.
-                return (null, "/" + string.Join('/', stack.Concat(pending)));
-            }
-        }
-        return (current, "/" + string.Join('/', stack));
-    }
-
-    private FileNode? Lookup(List<string> segments)
-    {
-        FileNode? node = Root;
-        var path = "";
-        foreach (var segment in segments)
-        {
-            path += "/" + segment;
-            var mounted = MountedAt(path);
-            if (mounted is not null) { node = mounted; continue; }
-            if (node is not DirectoryNode d) return null;
-            node = d.Get(segment);
-            if (node is null) return null;
-        }
-        return node;
+        var name = System.IO.Path.GetFileName(canonical);
+        return new CreateTarget(textParent, new PathName(name, 0, name.Length), resolved.Node, null, canonical, MountPoint: false);
     }
 }

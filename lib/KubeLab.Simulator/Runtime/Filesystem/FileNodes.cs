@@ -42,14 +42,14 @@ public sealed class DirectoryNode : FileNode
     private List<(string Name, FileNode Node)> Upper() => children ??= new List<(string, FileNode)>(1);
 
     /// <summary>Binary search of the own entries: the index of <paramref name="name"/>, or its insertion point's complement.</summary>
-    private int IndexOf(string name)
+    private int IndexOf(ReadOnlySpan<char> name)
     {
         if (children is null) return ~0;
         int lo = 0, hi = children.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var c = string.CompareOrdinal(children[mid].Name, name);
+            var c = children[mid].Name.AsSpan().SequenceCompareTo(name);
             if (c == 0) return mid;
             if (c < 0) lo = mid + 1; else hi = mid - 1;
         }
@@ -72,13 +72,24 @@ public sealed class DirectoryNode : FileNode
     };
 
     /// <summary>One child, copied up from the lower layer on first use (call under <see cref="Gate"/>).</summary>
-    private FileNode? Lookup(string name)
+    /// <remarks>By a span, so a path walk need not cut a string per component; the copy keeps the lower entry's name string.</remarks>
+    private FileNode? Lookup(ReadOnlySpan<char> name) => LookupEntry(name, out _);
+
+    private FileNode? LookupEntry(ReadOnlySpan<char> name, out string? entryName)
     {
         var i = IndexOf(name);
-        if (i >= 0) return children![i].Node;
-        if (lowerLayer?.Get(name) is not { } below) return null;
+        if (i >= 0)
+        {
+            entryName = children![i].Name;
+            return children[i].Node;
+        }
+        entryName = null;
+        if (lowerLayer is not { } lower) return null;
+        FileNode? below;
+        lock (lower.Gate) below = lower.LookupEntry(name, out entryName);
+        if (below is null) return null;
         var copy = CopyUp(below);
-        Upper().Insert(~i, (name, copy));
+        Upper().Insert(~i, (entryName!, copy));
         return copy;
     }
 
@@ -95,7 +106,9 @@ public sealed class DirectoryNode : FileNode
         return all;
     }
 
-    public FileNode? Get(string name) { lock (Gate) return Lookup(name); }
+    public FileNode? Get(string name) => Get(name.AsSpan());
+
+    public FileNode? Get(ReadOnlySpan<char> name) { lock (Gate) return Lookup(name); }
 
     public IReadOnlyList<(string Name, FileNode Node)> Entries()
     {

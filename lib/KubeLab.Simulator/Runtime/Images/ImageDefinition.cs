@@ -34,9 +34,12 @@ public sealed class ImageDefinition
             var normalized = ContainerFileSystem.Normalize(name);
             return Executables.TryGetValue(normalized, out var p) ? (normalized, p) : null;
         }
-        foreach (var dir in pathVariable.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        // PATH's entries as ranges of it: only the candidate paths are strings (and a clean one is not normalized again).
+        foreach (var range in pathVariable.AsSpan().Split(':'))
         {
-            var candidate = ContainerFileSystem.Normalize(dir + "/" + name);
+            var dir = pathVariable.AsSpan(range);
+            if (dir.IsEmpty) continue;
+            var candidate = ContainerFileSystem.Normalize(string.Concat(dir, "/", name));
             if (Executables.TryGetValue(candidate, out var p)) return (candidate, p);
         }
         return null;

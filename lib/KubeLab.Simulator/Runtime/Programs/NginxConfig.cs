@@ -1,4 +1,3 @@
-using System.Text;
 using KubeLab.Simulator.Runtime.Filesystem;
 
 namespace KubeLab.Simulator.Runtime.Programs;
@@ -26,64 +25,41 @@ public sealed class NginxConfig
     public static NginxConfig Load(ContainerFileSystem files)
     {
         var config = new NginxConfig();
-        var tokens = new List<(string Text, string File, int Line)>();
-        Tokenize(files, MainFile, tokens, depth: 0);
-        config.Walk(tokens);
+        // All files are read (and a missing one reported) before any directive is looked at, as this model always did.
+        var parts = new List<Part>();
+        Tokenize(files, MainFile, parts, depth: 0);
+        var directives = new Directives(config);
+        foreach (var part in parts)
+            for (var k = part.Start; k < part.End; k++) directives.Take(part.Tokens[k], part.File);
+        directives.End();
         return config;
     }
 
-    // Tokens of a file's text: nginx.conf, mime.types and the entrypoint's rewritten default.conf read the same in every
-    // container, and lexing them again on every start was most of a start's garbage. Keyed by the text (not the file), so
-    // containers share one token list; bounded, as a user may write many configs.
-    private static readonly Util.BoundedCache<string, List<(string Text, int Line)>> Lexed = new(64, StringComparer.Ordinal);
+    /// <summary>A run of one file's tokens between its includes (the token arrays are shared, see <see cref="NginxTokens"/>).</summary>
+    private readonly record struct Part(NginxToken[] Tokens, int Start, int End, string File);
 
-    private static void Tokenize(ContainerFileSystem files, string path, List<(string, string, int)> output, int depth)
+    private static void Tokenize(ContainerFileSystem files, string path, List<Part> output, int depth)
     {
         byte[] content;
         try { content = files.ReadAllBytes(path); }
         catch (FileSystemException) { throw new NginxConfigException($"open() \"{path}\" failed (2: No such file or directory)"); }
-        var text = Encoding.UTF8.GetString(content);
-        var local = Lexed.GetOrAdd(text, Lex);
+        var local = NginxTokens.Of(content);
         // Expand "include <glob>;" in place (conf.d/*.conf, mime.types).
-        for (var k = 0; k < local.Count; k++)
+        var start = 0;
+        for (var k = 0; k < local.Length; k++)
         {
-            if (local[k].Text == "include" && k + 2 < local.Count && local[k + 2].Text == ";" && depth < 10)
+            if (local[k].Is("include") && k + 2 < local.Length && local[k + 2].Is(";") && depth < 10)
             {
-                foreach (var included in Glob(files, Unquote(local[k + 1].Text))) Tokenize(files, included, output, depth + 1);
+                if (k > start) output.Add(new Part(local, start, k, path));
+                foreach (var included in Glob(files, local[k + 1].Text)) Tokenize(files, included, output, depth + 1);
                 k += 2;
-                continue;
+                start = k + 1;
             }
-            output.Add((local[k].Text, path, local[k].Line));
         }
+        if (local.Length > start) output.Add(new Part(local, start, local.Length, path));
     }
 
-    private static List<(string Text, int Line)> Lex(string text)
-    {
-        var local = new List<(string Text, int Line)>();
-        var line = 1;
-        for (var i = 0; i < text.Length;)
-        {
-            var c = text[i];
-            if (c == '\n') { line++; i++; continue; }
-            if (char.IsWhiteSpace(c)) { i++; continue; }
-            if (c == '#') { while (i < text.Length && text[i] != '\n') i++; continue; }
-            if (c is ';' or '{' or '}') { local.Add((c.ToString(), line)); i++; continue; }
-            var word = new StringBuilder();
-            if (c is '"' or '\'')
-            {
-                i++;
-                while (i < text.Length && text[i] != c) { if (text[i] == '\n') line++; word.Append(text[i] == '\\' && i + 1 < text.Length ? text[++i] : text[i]); i++; }
-                i++;
-                local.Add(("\0" + word, line)); // quoted: never a ';' or brace
-                continue;
-            }
-            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not (';' or '{' or '}')) word.Append(text[i++]);
-            local.Add((word.ToString(), line));
-        }
-        return local;
-    }
-
-    private static IEnumerable<string> Glob(ContainerFileSystem files, string pattern)
+    private static List<string> Glob(ContainerFileSystem files, string pattern)
     {
         if (!pattern.StartsWith('/')) pattern = "/etc/nginx/" + pattern;
         if (!pattern.Contains('*')) return [pattern];
@@ -92,25 +68,32 @@ public sealed class NginxConfig
         var star = mask.IndexOf('*');
         var (prefix, suffix) = (mask[..star], mask[(star + 1)..]);
         if (!files.IsDirectory(dir)) return [];
-        return files.List(dir)
-            .Where(e => e.Name.StartsWith(prefix, StringComparison.Ordinal) && e.Name.EndsWith(suffix, StringComparison.Ordinal))
-            .Where(e => files.Find(dir + "/" + e.Name) is RegularFile) // configMap volumes: key -> ..data/key links resolve to files
-            .Select(e => dir + "/" + e.Name).Order(StringComparer.Ordinal).ToList();
+        var matches = new List<string>();
+        foreach (var (name, _) in files.List(dir))
+        {
+            if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(suffix, StringComparison.Ordinal)) continue;
+            var path = dir + "/" + name;
+            if (files.Find(path) is RegularFile) matches.Add(path); // configMap volumes: key -> ..data/key links resolve to files
+        }
+        matches.Sort(StringComparer.Ordinal);
+        return matches;
     }
 
-    private static string Unquote(string token) => token.StartsWith('\0') ? token[1..] : token;
-
-    private void Walk(List<(string Text, string File, int Line)> tokens)
+    /// <summary>Reads directives token by token, keeping the server blocks' settings in the config.</summary>
+    private sealed class Directives(NginxConfig config)
     {
-        var blocks = new Stack<string>();
-        var args = new List<string>();
-        List<int>? ports = null;
-        var ipv6 = false;
-        string? serverRoot = null, locationRoot = null, serverName = null;
-        List<string>? index = null;
-        foreach (var (raw, file, line) in tokens)
+        private readonly Stack<string> blocks = new();
+        private readonly List<string> args = [];
+        private List<int>? ports;
+        private bool ipv6;
+        private string? serverRoot, locationRoot, serverName;
+        private List<string>? index;
+
+        public void Take(NginxToken token, string file)
         {
-            switch (raw)
+            var line = token.Line;
+            if (token.Quoted) { args.Add(token.Text); return; }
+            switch (token.Text)
             {
                 case "{":
                     if (args.Count == 0) throw new NginxConfigException($"unexpected \"{{\" in {file}:{line}");
@@ -126,7 +109,7 @@ public sealed class NginxConfig
                     if (blocks.Count == 0) throw new NginxConfigException($"unexpected \"}}\" in {file}:{line}");
                     if (blocks.Pop() == "server" && ports is not null)
                     {
-                        Servers.Add(new NginxServer(ports.Count == 0 ? [80] : ports.Distinct().ToList(), ipv6,
+                        config.Servers.Add(new NginxServer(ports.Count == 0 ? [80] : ports.Distinct().ToList(), ipv6,
                             locationRoot ?? serverRoot ?? DefaultRoot, index ?? ["index.html"], serverName ?? ""));
                         ports = null;
                     }
@@ -148,17 +131,21 @@ public sealed class NginxConfig
                         case "root" when args.Count >= 2 && where == "location /": locationRoot = args[1]; break;
                         case "index" when args.Count >= 2 && where is "server" or "location /" or "http": index = args.Skip(1).ToList(); break;
                         case "server_name" when args.Count >= 2 && where == "server": serverName = args[1]; break;
-                        case "error_log" when args.Count >= 2 && where == "main": ErrorLog = args[1]; break;
-                        case "access_log" when args.Count >= 2 && where == "http": AccessLog = args[1]; break;
+                        case "error_log" when args.Count >= 2 && where == "main": config.ErrorLog = args[1]; break;
+                        case "access_log" when args.Count >= 2 && where == "http": config.AccessLog = args[1]; break;
                     }
                     args.Clear();
                     break;
                 default:
-                    args.Add(Unquote(raw));
+                    args.Add(token.Text);
                     break;
             }
         }
-        if (blocks.Count > 0) throw new NginxConfigException($"unexpected end of file, expecting \"}}\" in {MainFile}");
+
+        public void End()
+        {
+            if (blocks.Count > 0) throw new NginxConfigException($"unexpected end of file, expecting \"}}\" in {MainFile}");
+        }
     }
 }
 

@@ -50,10 +50,13 @@ public sealed class NginxLogFile
         return new(process.Files, path, null);
     }
 
-    public async ValueTask WriteLineAsync(string line, CancellationToken ct)
+    public ValueTask WriteLineAsync(string line, CancellationToken ct) => WriteAsync(line + "\n", ct);
+
+    /// <summary>Writes <paramref name="text"/>: whole lines, each with its "\n".</summary>
+    public async ValueTask WriteAsync(string text, CancellationToken ct)
     {
-        if (stream is not null) { await stream.WriteAsync(line + "\n", ct).ConfigureAwait(false); return; }
-        try { files.WriteFile(Path, line + "\n", append: true); }
+        if (stream is not null) { await stream.WriteAsync(text, ct).ConfigureAwait(false); return; }
+        try { files.WriteFile(Path, text, append: true); }
         catch (FileSystemException) { /* nginx ignores failed log writes (it would log to stderr once) */ }
     }
 }

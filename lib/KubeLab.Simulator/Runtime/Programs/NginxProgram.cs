@@ -105,14 +105,24 @@ public sealed class NginxProgram(string version, string builtBy) : IContainerPro
             foreach (var l in listeners) l.Dispose();
         }
 
-        ValueTask Notice(string pid, string text) => errorLog.WriteLineAsync($"{Stamp(process)} [notice] {pid}: {text}", CancellationToken.None);
+        // One string per line: the time stamp formatted into it, its "\n" included.
+        ValueTask Notice(string pid, string text) => errorLog.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{process.Time.GetUtcNow().UtcDateTime:yyyy/MM/dd HH:mm:ss} [notice] {pid}: {text}\n"), CancellationToken.None);
     }
 
     private static async Task<List<IDisposable>?> BindAsync(ProcessContext process, NginxConfig config, NginxStaticSite site,
         NginxLogFile errorLog, CancellationToken kill)
     {
-        var ports = config.Servers.SelectMany(s => s.Ports.Select(p => (Port: p, Server: s)))
-            .GroupBy(p => p.Port).Select(g => (g.Key, g.First().Server, Ipv6: g.Any(x => x.Server.Ipv6))).ToList();
+        // Each port once, in the order first listed, served by the first server listing it; [::] too if any server asks for it.
+        var ports = new List<(int Port, NginxServer Server, bool Ipv6)>();
+        foreach (var server in config.Servers)
+            foreach (var port in server.Ports)
+            {
+                var i = 0;
+                while (i < ports.Count && ports[i].Port != port) i++;
+                if (i == ports.Count) ports.Add((port, server, server.Ipv6));
+                else if (server.Ipv6) ports[i] = ports[i] with { Ipv6 = true };
+            }
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var bound = new List<IDisposable>();
