@@ -127,9 +127,12 @@ public class ReplicaSetControllerTests(ControlPlaneCluster cp, ITestOutputHelper
         await Client.AppsV1.CreateNamespacedReplicaSetAsync(ReplicaSet("extra", 2, "extra"), ns);
         await WaitForReadyPods(ns, "extra", 2);
         await Client.CoreV1.CreateNamespacedPodAsync(ControlPlaneCluster.Pod("intruder", labels: new() { ["app"] = "extra" }), ns);
+        // Two ready pods may still be the original two, before the controller has seen the intruder: wait for its decision.
+        var events = await ObservedState.Until(() => cp.EventsAsync(ns, "extra"), e => e.Any(x => x.Reason == "SuccessfulDelete"),
+            "the ReplicaSet deletes one pod (SuccessfulDelete)");
         var pods = await WaitForReadyPods(ns, "extra", 2);
         Assert.All(pods, p => Assert.Equal("extra", Assert.Single(p.Metadata.OwnerReferences).Name));
-        Assert.Single(await cp.EventsAsync(ns, "extra"), e => e.Reason == "SuccessfulDelete");
+        Assert.Single(events, e => e.Reason == "SuccessfulDelete");
     }
 
     [Fact]
