@@ -20,7 +20,9 @@ public sealed class ListPaging(ObjectStore store)
     private const int KeptSnapshots = 64;
     private const string TooOld = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
 
-    private sealed record Snapshot(long Rv, List<(string Key, JsonObject Obj)> Items);
+    // The stored versions the first page saw (immutable, kept as they are stored: mostly JSON), not parsed trees: a paged list
+    // of 10,000 pods kept ~150 MB of trees alive for its continue token, and parsed every pod to serve 500.
+    private sealed record Snapshot(long Rv, List<(string Key, StoredObject Version)> Items);
 
     private readonly ConcurrentDictionary<(ResourceType, string?, long), Snapshot> snapshots = new();
     private readonly ConcurrentQueue<(ResourceType, string?, long)> order = new();
@@ -38,13 +40,18 @@ public sealed class ListPaging(ObjectStore store)
         }
         else
         {
-            // The stored objects themselves (read only): only those the selectors keep are copied for the response – a kubelet's
-            // list of its own pods must not copy every pod of the cluster.
-            var (items, rv) = store.ListReadOnly(t, ns);
+            // Only the versions the selectors keep are copied for the response – a kubelet's list of its own pods must not copy
+            // every pod of the cluster – and a cold version's fresh parse is already the caller's own.
+            var (versions, rv) = store.ListVersions(t, ns);
             // resourceVersion "0" is served from the watch cache, which ignores limit (the whole list in one response).
             if (options.Limit <= 0 || options.ResourceVersion == "0")
-                return new Page(items.Where(filter).Select(o => o.CloneObject()).ToList(), rv, null, null);
-            snap = new Snapshot(rv, items.Select(o => (KeyOf(o, ns), o)).ToList());
+            {
+                var all = new List<JsonObject>();
+                foreach (var v in versions)
+                    if (Selected(v, filter) is { } o) all.Add(o);
+                return new Page(all, rv, null, null);
+            }
+            snap = new Snapshot(rv, versions.ConvertAll(v => (KeyOf(v, ns), v)));
             if (options.ResourceVersionMatch == "Exact" && options.ResourceVersion is { } exact && exact != rv.ToString(CultureInfo.InvariantCulture))
                 throw ApiError.Expired($"too old resource version: {exact} ({rv})");
         }
@@ -55,15 +62,24 @@ public sealed class ListPaging(ObjectStore store)
         string? lastKey = null;
         for (; index < snap.Items.Count && page.Count < options.Limit; index++)
         {
-            if (!filter(snap.Items[index].Obj)) continue;
-            page.Add(snap.Items[index].Obj.CloneObject());
+            if (Selected(snap.Items[index].Version, filter) is not { } o) continue;
+            page.Add(o);
             lastKey = snap.Items[index].Key;
         }
-        var more = snap.Items.Skip(index).Any(i => filter(i.Obj));
+        var more = false;
+        for (var i = index; i < snap.Items.Count && !more; i++) more = filter(snap.Items[i].Version.Object);
         if (!more) return new Page(page, snap.Rv, null, null);
         Keep((t, ns, snap.Rv), snap);
         long? remaining = filtered ? null : snap.Items.Count - index;
         return new Page(page, snap.Rv, Encode(snap.Rv, lastKey! + "\0"), remaining);
+    }
+
+    /// <summary>The caller's own tree of a version the filter keeps, else null (a hot version is copied only when kept).</summary>
+    private static JsonObject? Selected(StoredObject version, Func<JsonObject, bool> filter)
+    {
+        var (tree, shared) = version.Read();
+        if (!filter(tree)) return null;
+        return shared ? tree.CloneObject() : tree;
     }
 
     private void Keep((ResourceType, string?, long) key, Snapshot snap)
@@ -74,7 +90,7 @@ public sealed class ListPaging(ObjectStore store)
     }
 
     /// <summary>The key below the list's prefix: the name inside a namespace, namespace/name across namespaces.</summary>
-    private static string KeyOf(JsonObject o, string? ns) => ns is null && o.Namespace() is { Length: > 0 } n ? $"{n}/{o.Name()}" : o.Name();
+    private static string KeyOf(StoredObject v, string? ns) => ns is null && v.Namespace is { Length: > 0 } n ? $"{n}/{v.Name}" : v.Name;
 
     private static string Encode(long rv, string start)
     {

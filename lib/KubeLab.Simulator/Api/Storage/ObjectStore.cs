@@ -99,6 +99,12 @@ public sealed class ObjectStore
         return (stored.ConvertAll(s => s.Object), version);
     }
 
+    /// <summary>The stored versions of one type (immutable; nothing parsed) and the store's resourceVersion.</summary>
+    public (List<StoredObject> Items, long ResourceVersion) ListVersions(ResourceType t, string? ns) => ListStored(t, ns);
+
+    /// <summary>A tree of a stored version that the caller may change: a copy of the shared tree, or a fresh parse of a cold one.</summary>
+    public static JsonObject PrivateCopy(StoredObject s) => Private(s);
+
     private (List<StoredObject> Items, long ResourceVersion) ListStored(ResourceType t, string? ns)
     {
         lock (gate)
