@@ -19,21 +19,21 @@ public sealed class RequestAuthenticator(X509Authenticator x509, ServiceAccountT
     /// <summary>The request's user; throws the 401 <see cref="Unauthorized"/> for credentials that fail.</summary>
     public async Task<UserInfo> AuthenticateAsync(HttpContext ctx)
     {
-        var errors = new List<string>();
+        var refused = false; // credentials were presented and failed: 401, never anonymous
         var certificate = ctx.Connection.ClientCertificate ?? await ctx.Connection.GetClientCertificateAsync(ctx.RequestAborted);
         if (certificate is not null)
         {
-            var (user, error) = x509.Authenticate(certificate);
+            var (user, _) = x509.Authenticate(certificate);
             if (user is not null) return user;
-            errors.Add(error!);
+            refused = true;
         }
         if (BearerToken(ctx) is { } token)
         {
-            var (user, error) = tokens.Authenticate(token);
+            var (user, _) = tokens.Authenticate(token);
             if (user is not null) return user;
-            errors.Add(error!);
+            refused = true;
         }
-        if (errors.Count > 0) throw Unauthorized();
+        if (refused) throw Unauthorized();
         return UserInfo.Anonymous;
     }
 

@@ -24,10 +24,10 @@ public sealed class ServiceAccountTokenAuthenticator(ServiceAccountTokens tokens
     public (UserInfo? User, string? Error) Authenticate(string token, IReadOnlyList<string>? audiences = null)
     {
         if (Jwt.Parse(token) is not { } jwt) return (null, "invalid bearer token");
-        var (header, claims, signingInput, signature) = jwt;
+        var (header, claims, signingInputLength, signature) = jwt;
         var issuer = claims.Str("iss");
         if (issuer is not (ServiceAccountTokens.Issuer or ServiceAccountTokens.LegacyIssuer)) return (null, "invalid bearer token");
-        if (header.Str("alg") != "RS256" || !Jwt.Verifies(signingInput, signature, tokens.Pki.ServiceAccountKey))
+        if (header.Str("alg") != "RS256" || !Jwt.Verifies(token.AsSpan(0, signingInputLength), signature, tokens.Pki.ServiceAccountKey))
             return (null, "invalid bearer token, square/go-jose: error in cryptographic primitive");
         return issuer == ServiceAccountTokens.LegacyIssuer ? Legacy(token, claims) : Bound(claims, audiences ?? [ServiceAccountTokens.Issuer]);
     }
