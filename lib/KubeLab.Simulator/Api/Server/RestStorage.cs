@@ -171,9 +171,9 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
         JsonObject next;
         if (subresource == "status")
         {
-            // A patch of status alone was applied to the stored version's copy: that copy is the next version already (checked
-            // against the current resourceVersion below, like any other); otherwise the stored version with the body's status.
-            if (owned && onlyStatusDiffers && obj.Meta().Str("resourceVersion") == current.Meta().Str("resourceVersion")) next = obj;
+            // A patch of status alone was applied to a copy of this very version (its resourceVersion matched above): that copy is
+            // the next version already; otherwise the stored version with the body's status.
+            if (owned && onlyStatusDiffers) next = obj;
             else
             {
                 next = current.CloneObject();

@@ -88,24 +88,19 @@ public sealed class ObjectStore
 
     public (List<JsonObject> Items, long ResourceVersion) List(ResourceType t, string? ns)
     {
-        var (stored, version) = ListStored(t, ns);
+        var (stored, version) = ListVersions(t, ns);
         return (stored.ConvertAll(Private), version);
     }
 
     /// <summary>The stored objects of one type (shared and read-only: clone one before changing it; cold ones are parsed, not kept).</summary>
     public (List<JsonObject> Items, long ResourceVersion) ListReadOnly(ResourceType t, string? ns)
     {
-        var (stored, version) = ListStored(t, ns);
+        var (stored, version) = ListVersions(t, ns);
         return (stored.ConvertAll(s => s.Object), version);
     }
 
     /// <summary>The stored versions of one type (immutable; nothing parsed) and the store's resourceVersion.</summary>
-    public (List<StoredObject> Items, long ResourceVersion) ListVersions(ResourceType t, string? ns) => ListStored(t, ns);
-
-    /// <summary>A tree of a stored version that the caller may change: a copy of the shared tree, or a fresh parse of a cold one.</summary>
-    public static JsonObject PrivateCopy(StoredObject s) => Private(s);
-
-    private (List<StoredObject> Items, long ResourceVersion) ListStored(ResourceType t, string? ns)
+    public (List<StoredObject> Items, long ResourceVersion) ListVersions(ResourceType t, string? ns)
     {
         lock (gate)
         {
@@ -334,7 +329,7 @@ public sealed class ObjectStore
         var ch = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (gate)
         {
-            (items, _) = ListStored(t, ns);
+            (items, _) = ListVersions(t, ns);
             watchers.Add(ch, ResourceRegistry.StorageType(t), filter, podNodeName);
         }
         return (items.ConvertAll(Private), ch);
