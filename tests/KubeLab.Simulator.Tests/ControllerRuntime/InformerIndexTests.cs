@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
 using KubeLab.Simulator.ControllerRuntime;
@@ -17,26 +16,10 @@ public class InformerIndexTests
         },
     };
 
-    /// <summary>An informer over a fixed LIST and a watch fed by the test; the semaphore counts handled notifications.</summary>
-    private static (Informer<V1Pod, V1PodList> Informer, System.Threading.Channels.ChannelWriter<(WatchEventType, V1Pod)> Events, SemaphoreSlim Handled)
-        Fake(List<V1Pod> listed)
-    {
-        var events = System.Threading.Channels.Channel.CreateUnbounded<(WatchEventType, V1Pod)>();
-        async IAsyncEnumerable<(WatchEventType, V1Pod)> Watch(string rv, Action<Exception> onError, [EnumeratorCancellation] CancellationToken ct)
-        {
-            await foreach (var e in events.Reader.ReadAllAsync(ct)) yield return e;
-        }
-        var list = new V1PodList { Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = listed };
-        var informer = new Informer<V1Pod, V1PodList>("pods", _ => Task.FromResult(list), Watch, TimeProvider.System);
-        var handled = new SemaphoreSlim(0);
-        informer.AddHandler(added: _ => handled.Release(), updated: (_, _) => handled.Release(), deleted: _ => handled.Release());
-        return (informer, events.Writer, handled);
-    }
-
     [Fact]
     public async Task Pods_are_found_by_their_controller_and_orphans_by_namespace()
     {
-        var (informer, events, handled) = Fake([Pod("a", "1", "rs-1"), Pod("b", "1", null)]);
+        var (informer, events, handled) = FakeInformer.Pods([Pod("a", "1", "rs-1"), Pod("b", "1", null)]);
         informer.AddIndex(PodFacts.ControllerUidIndex, PodFacts.ControllerUidIndexValue);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = informer.RunAsync(cts.Token);
@@ -62,7 +45,7 @@ public class InformerIndexTests
     [Fact]
     public async Task A_projection_index_keeps_each_objects_row_current_and_visits_without_copying()
     {
-        var (informer, events, handled) = Fake([Pod("a", "1", "rs-1")]);
+        var (informer, events, handled) = FakeInformer.Pods([Pod("a", "1", "rs-1")]);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = informer.RunAsync(cts.Token);
         await informer.Synced.WaitAsync(cts.Token);
@@ -97,7 +80,7 @@ public class InformerIndexTests
             p.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubelet", Operation = "Update" }];
             return p;
         }
-        var (informer, events, _) = Fake([WithManagedFields(Pod("a", "1", "rs-1"))]);
+        var (informer, events, _) = FakeInformer.Pods([WithManagedFields(Pod("a", "1", "rs-1"))]);
         informer.SetTransform(Informer<V1Pod, V1PodList>.StripManagedFields);
         var seen = new System.Collections.Concurrent.ConcurrentQueue<V1Pod>();
         var mine = new SemaphoreSlim(0); // this handler runs after the fake's own: wait for it, not for the fake's

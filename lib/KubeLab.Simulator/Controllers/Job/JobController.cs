@@ -29,6 +29,7 @@ public sealed class JobController
 
     private readonly IKubernetes client;
     private readonly Informer<V1Job, V1JobList> jobs;
+    private readonly MutationCache<V1Job, V1JobList> jobView; // the informer's jobs plus our own status writes not yet watched
     private readonly Informer<V1Pod, V1PodList> pods;
     private readonly TimeProvider time;
     private readonly WorkQueue queue;
@@ -39,13 +40,14 @@ public sealed class JobController
     {
         this.client = client;
         this.jobs = jobs;
+        jobView = new MutationCache<V1Job, V1JobList>(jobs);
         this.pods = pods;
         this.time = time;
         queue = new WorkQueue(time);
         expectations = new ControllerExpectations(time);
         recorder = new EventRecorder(client, time, Component);
         jobs.AddHandler(added: j => queue.Add(KeyOf(j)), updated: (_, j) => queue.Add(KeyOf(j)),
-            deleted: j => { expectations.Forget(KeyOf(j)); queue.Add(KeyOf(j)); });
+            deleted: j => { expectations.Forget(KeyOf(j)); jobView.Forget(KeyOf(j)); queue.Add(KeyOf(j)); });
         pods.AddHandler(
             added: p => { if (JobKeyOf(p) is { } k) { expectations.CreationObserved(k); queue.Add(k); } },
             updated: (_, p) =>
@@ -69,7 +71,7 @@ public sealed class JobController
 
     private async Task ReconcileAsync(string key, CancellationToken ct)
     {
-        var job = jobs.Get(key);
+        var job = jobView.Get(key);
         if (job is null) { expectations.Forget(key); return; }
         if (JobConditions.IsFinished(job) || job.Metadata.DeletionTimestamp is not null) return;
 
@@ -133,7 +135,7 @@ public sealed class JobController
             {
                 // Pods removed because the Job failed count as failed (the real controller tracks them with a finalizer).
                 if (failure is not null) failed = Math.Max(failed, failedPods.Count + active.Count);
-                await WriteStatusAsync(job, Status(), ct).ConfigureAwait(false);
+                job = await WriteStatusAsync(job, Status(), ct).ConfigureAwait(false);
                 await DeletePodsAsync(key, job, active, ct).ConfigureAwait(false);
             }
             var stillRunning = active.Count + terminating.Count;
@@ -299,18 +301,21 @@ public sealed class JobController
         })).ConfigureAwait(false);
     }
 
-    private async Task WriteStatusAsync(V1Job job, object status, CancellationToken ct)
+    /// <summary>Writes the status unless it is unchanged; returns the Job as it now stands (what the write returned).</summary>
+    private async Task<V1Job> WriteStatusAsync(V1Job job, object status, CancellationToken ct)
     {
         var body = KubernetesJson.Serialize(new { status });
         var current = KubernetesJson.Serialize(new { status = job.Status });
-        if (SameStatus(body, current)) return;
+        if (SameStatus(body, current)) return job;
         try
         {
             // UpdateStatus (job_controller.go updateJobStatus): the role grants update on jobs/status, not patch.
-            await client.BatchV1.ReplaceNamespacedJobStatusAsync(UpdateFromPatch.Status(job, body), job.Metadata.Name,
+            var written = await client.BatchV1.ReplaceNamespacedJobStatusAsync(UpdateFromPatch.Status(job, body), job.Metadata.Name,
                 job.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
+            jobView.Mutated(written);
+            return written;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return job; }
     }
 
     /// <summary>Compares the fields we write with what the Job already shows, so an unchanged status is not rewritten.</summary>
