@@ -289,8 +289,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var dataPlane = new DataPlane { CloudProviderKind = options.LoadBalancers, Etcd = new Api.Storage.StoredObjectView(store, encryption) };
         var handler = new ApiHandler(storage, dataPlane, () => url is null ? "127.0.0.1" : $"{url.Host}:{url.Port}", shutdown.Token);
         app.UseWebSockets();
-        var authenticator = tokenAuthenticatorHolder = new RequestAuthenticator(new X509Authenticator(pki, clock), new ServiceAccountTokenAuthenticator(tokens, store, clock));
-        handler.Authentication = new AuthenticationApi(storage, tokens, authenticator.Tokens);
+        var authenticator = tokenAuthenticatorHolder = new RequestAuthenticator(new X509Authenticator(pki, clock), new ServiceAccountTokenAuthenticator(tokens, store, clock), clock);
+        handler.Authentication = new AuthenticationApi(storage, tokens, authenticator.CachedTokens);
         async Task Serve(Microsoft.AspNetCore.Http.HttpContext ctx)
         {
             // WithAuthentication: every request is authenticated before anything else looks at it.

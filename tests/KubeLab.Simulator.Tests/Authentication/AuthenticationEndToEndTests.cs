@@ -126,6 +126,7 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
         }
         await f.Client.CoreV1.DeleteNamespacedPodAsync("holder", ns, new V1DeleteOptions { GracePeriodSeconds = 0 });
         await WaitGoneAsync(() => f.Client.CoreV1.ReadNamespacedPodAsync("holder", ns));
+        await AuthenticationKubectl.OutliveTokenCacheAsync(f.Cluster);
         using (var http = f.Cluster.CreateHttpClient(bearerToken: token))
         {
             var (status, body) = await WhoAmIAsync(http);
@@ -157,6 +158,7 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
         Assert.Equal(0, (await AuthenticationKubectl.RunAsync(config, "auth", "whoami")).ExitCode);
 
         await f.KubectlOkAsync("delete", "serviceaccount", sa, "-n", ns);
+        await AuthenticationKubectl.OutliveTokenCacheAsync(f.Cluster);
         var gone = await AuthenticationKubectl.RunAsync(config, "get", "pods", "-n", ns);
         Assert.NotEqual(0, gone.ExitCode);
         Assert.Contains("error: You must be logged in to the server (Unauthorized)", gone.Stderr);
@@ -164,6 +166,27 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
         // Same name, new uid: the old token names the old uid.
         await NewServiceAccountAsync(ns, sa);
         Assert.Contains("(Unauthorized)", (await AuthenticationKubectl.RunAsync(config, "auth", "whoami")).Stderr);
+    }
+
+    [Fact]
+    public async Task A_token_that_authenticated_is_trusted_for_ten_seconds_after_its_service_account_is_deleted()
+    {
+        // kube-apiserver's token cache (TokenSuccessCacheTTL = 10 s): within that time a known token is not checked again.
+        var ns = await f.NewNamespaceAsync("tok");
+        var sa = await NewServiceAccountAsync(ns);
+        var token = (await f.KubectlOkAsync("create", "token", sa, "-n", ns)).Stdout.Trim();
+        using var http = f.Cluster.CreateHttpClient(bearerToken: token);
+        var cachedAt = f.Cluster.Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.Created, (await WhoAmIAsync(http)).Status);
+        await f.Client.CoreV1.DeleteNamespacedServiceAccountAsync(sa, ns);
+        var (status, body) = await WhoAmIAsync(http);
+        var elapsed = f.Cluster.Clock.GetUtcNow() - cachedAt;
+        Assert.True(elapsed < CachedTokenAuthenticator.SuccessTtl, $"the check came {elapsed.TotalSeconds:F1} s after the token was cached");
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Contains($"system:serviceaccount:{ns}:{sa}", body);
+
+        await AuthenticationKubectl.OutliveTokenCacheAsync(f.Cluster);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await WhoAmIAsync(http)).Status);
     }
 
     [Fact]
@@ -261,6 +284,7 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
         var config = AuthenticationKubectl.WithToken(f.Cluster, token);
         Assert.Equal(0, (await AuthenticationKubectl.RunAsync(config, "auth", "whoami")).ExitCode);
         await f.KubectlOkAsync("delete", "secret", "anchor", "-n", ns);
+        await AuthenticationKubectl.OutliveTokenCacheAsync(f.Cluster);
         Assert.Contains("(Unauthorized)", (await AuthenticationKubectl.RunAsync(config, "auth", "whoami")).Stderr);
 
         await f.KubectlOkAsync("create", "secret", "generic", "anchor", "-n", ns, "--from-literal=k=v");

@@ -41,6 +41,25 @@ internal static class AuthenticationKubectl
 
     public static string WithToken(SimulatedCluster cluster, string token) => WithUser(cluster, $"    token: {token}\n");
 
+    /// <summary>
+    /// Lets kube-apiserver's 10-second token success cache (<see cref="KubeLab.Simulator.Api.Authentication.CachedTokenAuthenticator"/>) run out on
+    /// the cluster clock, briefly sped up: only then does a deleted Pod, Secret or ServiceAccount take its tokens with it.
+    /// </summary>
+    public static async Task OutliveTokenCacheAsync(SimulatedCluster cluster)
+    {
+        var until = cluster.Clock.GetUtcNow() + KubeLab.Simulator.Api.Authentication.CachedTokenAuthenticator.SuccessTtl + TimeSpan.FromSeconds(1);
+        var speed = cluster.Clock.Speed;
+        cluster.Clock.SetSpeed(Math.Max(speed, 50));
+        try
+        {
+            while (cluster.Clock.GetUtcNow() <= until) await Task.Delay(20);
+        }
+        finally
+        {
+            cluster.Clock.SetSpeed(speed);
+        }
+    }
+
     /// <summary>The claims of a JWT (its middle part), as jwt.io shows them.</summary>
     public static JsonObject Claims(string token)
     {

@@ -70,6 +70,7 @@ public sealed class ServiceAccountControllersTests(ClusterFixture f) : IClassFix
 
         await f.Client.CoreV1.DeleteNamespacedServiceAccountAsync("old-style", ns);
         await EventuallyAsync(async () => await Objects.StatusOf(() => f.Client.CoreV1.ReadNamespacedSecretAsync("old-style-token", ns)) == 404 ? "gone" : null, "the Secret's deletion");
+        await AuthenticationKubectl.OutliveTokenCacheAsync(f.Cluster);
         Assert.Contains("(Unauthorized)", (await AuthenticationKubectl.RunAsync(config, "auth", "whoami")).Stderr);
     }
 

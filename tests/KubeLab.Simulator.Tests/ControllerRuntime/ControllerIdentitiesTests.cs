@@ -162,8 +162,10 @@ public sealed class ControllerIdentitiesTests(AuthorizationFixture fx) : IClassF
         }, "the deployment-controller service account");
         var before = (await fx.Client.CoreV1.ReadNamespacedServiceAccountAsync("deployment-controller", "kube-system")).Metadata.Uid;
         await fx.Client.CoreV1.DeleteNamespacedServiceAccountAsync("deployment-controller", "kube-system");
+        await Authentication.AuthenticationKubectl.OutliveTokenCacheAsync(fx.Cluster);
 
-        // The old token no longer authenticates; the 401 drops it and the controller's retry gets a token for a new account.
+        // The old token no longer authenticates (once kube-apiserver's 10 s token cache has let it go); the 401 drops it and the
+        // controller's retry gets a token for a new account.
         await fx.Client.AppsV1.CreateNamespacedDeploymentAsync(Web("again", 1), ns);
         await EventuallyAsync(async () =>
         {

@@ -13,7 +13,7 @@ namespace KubeLab.Simulator.Api.Authentication;
 /// (pkg/registry/core/serviceaccount/storage/token.go), <c>selfsubjectreviews</c> (`kubectl auth whoami`,
 /// pkg/registry/authentication/selfsubjectreview) and <c>tokenreviews</c> (pkg/registry/authentication/tokenreview).
 /// </summary>
-public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens tokens, ServiceAccountTokenAuthenticator authenticator)
+public sealed class AuthenticationApi(RestStorage storage, ServiceAccountTokens tokens, CachedTokenAuthenticator authenticator)
 {
     /// <summary>pkg/apis/authentication/validation: 10 minutes ≤ expirationSeconds ≤ 2^32.</summary>
     public const long MinExpirationSeconds = 600;

@@ -7,11 +7,16 @@ namespace KubeLab.Simulator.Api.Authentication;
 /// kube-apiserver's authentication chain (pkg/kubeapiserver/authenticator/config.go): x509 client certificates, then bearer
 /// tokens (service-account JWTs), each authenticated user gaining <c>system:authenticated</c>; with --anonymous-auth=true (the
 /// default, kept by kind) a request with no credentials is <c>system:anonymous</c>. Credentials that do not authenticate are a
-/// 401 – union.NewFailOnError never falls back to anonymous for a bad certificate or token.
+/// 401 – union.NewFailOnError never falls back to anonymous for a bad certificate or token. Bearer tokens go through the
+/// 10-second success cache (<see cref="CachedTokenAuthenticator"/>), as upstream.
 /// </summary>
-public sealed class RequestAuthenticator(X509Authenticator x509, ServiceAccountTokenAuthenticator tokens)
+public sealed class RequestAuthenticator(X509Authenticator x509, ServiceAccountTokenAuthenticator tokens, TimeProvider time)
 {
+    /// <summary>The token authenticator itself, without the cache (tools and benchmarks).</summary>
     public ServiceAccountTokenAuthenticator Tokens => tokens;
+
+    /// <summary>The cached token authenticator requests and TokenReviews use.</summary>
+    public CachedTokenAuthenticator CachedTokens { get; } = new(tokens, time);
 
     /// <summary>kube-apiserver's answer to a request whose credentials do not authenticate (apierrors.NewUnauthorized).</summary>
     public static ApiError Unauthorized() => new(401, "Unauthorized", "Unauthorized");
@@ -29,7 +34,7 @@ public sealed class RequestAuthenticator(X509Authenticator x509, ServiceAccountT
         }
         if (BearerToken(ctx) is { } token)
         {
-            var (user, _) = tokens.Authenticate(token);
+            var (user, _) = CachedTokens.Authenticate(token);
             if (user is not null) return user;
             refused = true;
         }
