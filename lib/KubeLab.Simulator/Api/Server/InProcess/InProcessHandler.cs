@@ -65,10 +65,11 @@ internal sealed class InProcessHandler(RequestDelegate pipeline, IServiceProvide
                 if (length is null && message.Version == HttpVersion.Version11) request.Headers.TransferEncoding = "chunked";
                 else if (length == 0) hasBody = false;
             }
-            foreach (var (name, values) in content.Headers) request.Headers.Append(name, Values(values));
+            // NonValidated: the header texts as the client set them; the validated view parses each into typed values first.
+            foreach (var (name, values) in content.Headers.NonValidated) request.Headers.Append(name, Values(values));
         }
-        foreach (var (name, values) in message.Headers)
-            // HttpRequestHeaders splits User-Agent into products; on the wire it is one space-separated value.
+        foreach (var (name, values) in message.Headers.NonValidated)
+            // HttpRequestHeaders may keep User-Agent as several products; on the wire it is one space-separated value.
             request.Headers.Append(name, name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase) ? string.Join(' ', values) : Values(values));
 
         if (!request.Host.HasValue)
@@ -87,6 +88,13 @@ internal sealed class InProcessHandler(RequestDelegate pipeline, IServiceProvide
         return hasBody;
     }
 
-    private static Microsoft.Extensions.Primitives.StringValues Values(IEnumerable<string> values) =>
-        values is string[] { Length: 1 } one ? one[0] : values as string[] ?? values.ToArray();
+    private static Microsoft.Extensions.Primitives.StringValues Values(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        if (values.Count == 1)
+            foreach (var value in values) return value;
+        var all = new string[values.Count];
+        var i = 0;
+        foreach (var value in values) all[i++] = value;
+        return all;
+    }
 }
