@@ -30,30 +30,51 @@ public sealed record PolicyRule(IReadOnlyList<string> Verbs, IReadOnlyList<strin
         return o;
     }
 
+    // Matching allocates nothing (no closures, no "resource/subresource" string): it runs for every rule a request is checked against.
     public bool Allows(AuthorizationAttributes a)
     {
         if (!VerbMatches(a.Verb)) return false;
         if (!a.IsResourceRequest) return NonResourceUrlMatches(a.Path);
-        var combined = a.Subresource.Length > 0 ? $"{a.Resource}/{a.Subresource}" : a.Resource;
-        return ApiGroupMatches(a.ApiGroup) && ResourceMatches(combined, a.Subresource) && ResourceNameMatches(a.Name);
+        return ApiGroupMatches(a.ApiGroup) && ResourceMatches(a.Resource, a.Subresource) && ResourceNameMatches(a.Name);
     }
 
-    public bool VerbMatches(string verb) => Verbs.Any(v => v == "*" || v == verb);
-    public bool ApiGroupMatches(string group) => ApiGroups.Any(g => g == "*" || g == group);
+    public bool VerbMatches(string verb) => ContainsOrStar(Verbs, verb);
+    public bool ApiGroupMatches(string group) => ContainsOrStar(ApiGroups, group);
 
-    public bool ResourceMatches(string combined, string subresource)
+    /// <summary>A rule's resource matches "resource" or "resource/subresource", "*", or "*/subresource" (any resource's subresource).</summary>
+    public bool ResourceMatches(string resource, string subresource)
     {
         foreach (var r in Resources)
         {
-            if (r == "*" || r == combined) return true;
-            // "*/scale" matches the scale subresource of any resource.
-            if (subresource.Length > 0 && r.Length == subresource.Length + 2 && r.StartsWith("*/", StringComparison.Ordinal) && r.EndsWith(subresource, StringComparison.Ordinal))
+            if (r == "*") return true;
+            if (subresource.Length == 0)
+            {
+                if (r == resource) return true;
+                continue;
+            }
+            if (r.Length == resource.Length + 1 + subresource.Length && r.EndsWith(subresource, StringComparison.Ordinal) && r[^(subresource.Length + 1)] == '/'
+                && r.StartsWith(resource, StringComparison.Ordinal))
+                return true;
+            if (r.Length == subresource.Length + 2 && r.StartsWith("*/", StringComparison.Ordinal) && r.EndsWith(subresource, StringComparison.Ordinal))
                 return true;
         }
         return false;
     }
 
-    public bool ResourceNameMatches(string name) => ResourceNames.Count == 0 || ResourceNames.Contains(name);
+    public bool ResourceNameMatches(string name)
+    {
+        if (ResourceNames.Count == 0) return true;
+        for (var i = 0; i < ResourceNames.Count; i++)
+            if (ResourceNames[i] == name) return true;
+        return false;
+    }
+
+    private static bool ContainsOrStar(IReadOnlyList<string> values, string wanted)
+    {
+        for (var i = 0; i < values.Count; i++)
+            if (values[i] == "*" || values[i] == wanted) return true;
+        return false;
+    }
 
     public bool NonResourceUrlMatches(string path)
     {

@@ -23,12 +23,21 @@ public sealed record RbacBinding(string Name, string Namespace, string RoleKind,
                 "User" => user.Name == s.Name,
                 "Group" => user.InGroup(s.Name),
                 // A RoleBinding's service account without a namespace is in the binding's namespace.
-                "ServiceAccount" => (s.Namespace.Length > 0 ? s.Namespace : Namespace) is { Length: > 0 } ns && user.Name == $"system:serviceaccount:{ns}:{s.Name}",
+                "ServiceAccount" => (s.Namespace.Length > 0 ? s.Namespace : Namespace) is { Length: > 0 } ns && IsServiceAccount(user.Name, ns, s.Name),
                 _ => false,
             };
             if (applies) return s;
         }
         return null;
+    }
+
+    /// <summary><c>system:serviceaccount:&lt;ns&gt;:&lt;name&gt;</c>, compared in place (checked for every binding on every request).</summary>
+    private static bool IsServiceAccount(string user, string ns, string name)
+    {
+        const string prefix = "system:serviceaccount:";
+        var span = user.AsSpan();
+        return span.Length == prefix.Length + ns.Length + 1 + name.Length && span.StartsWith(prefix, StringComparison.Ordinal)
+            && span.Slice(prefix.Length, ns.Length).SequenceEqual(ns) && span[prefix.Length + ns.Length] == ':' && span[^name.Length..].SequenceEqual(name);
     }
 
     /// <summary>rbac.go describeSubject / the binding describers: the text after "RBAC: allowed by ".</summary>

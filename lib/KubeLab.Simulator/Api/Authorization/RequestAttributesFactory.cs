@@ -16,16 +16,15 @@ public static class RequestAttributesFactory
     /// <param name="query">the query string's first values by name (watch, fieldSelector)</param>
     public static AuthorizationAttributes From(UserInfo user, string method, string path, Func<string, string?> query)
     {
-        var nonResource = new AuthorizationAttributes(user, method.ToLowerInvariant(), false, path);
         var parts = path.Trim('/').Split('/');
         if (parts is [""]) parts = [];
-        if (parts.Length < 3 || parts[0] is not ("api" or "apis")) return nonResource;
+        if (parts.Length < 3 || parts[0] is not ("api" or "apis")) return NonResource(user, method, path);
         var prefix = parts[0];
         var cur = parts[1..];
         var group = "";
         if (prefix == "apis")
         {
-            if (cur.Length < 3) return nonResource;
+            if (cur.Length < 3) return NonResource(user, method, path);
             group = cur[0];
             cur = cur[1..];
         }
@@ -35,7 +34,7 @@ public static class RequestAttributesFactory
         string verb;
         if (SpecialVerbs.Contains(cur[0]))
         {
-            if (cur.Length < 2) return nonResource;   // upstream: "unable to determine kind and namespace from url"
+            if (cur.Length < 2) return NonResource(user, method, path);   // upstream: "unable to determine kind and namespace from url"
             verb = cur[0];
             cur = cur[1..];
         }
@@ -61,6 +60,9 @@ public static class RequestAttributesFactory
         var fieldSelector = verb is "list" or "watch" or "deletecollection" ? query("fieldSelector") ?? "" : "";
         return new AuthorizationAttributes(user, verb, true, path, group, version, resource, subresource, ns, name, fieldSelector);
     }
+
+    private static AuthorizationAttributes NonResource(UserInfo user, string method, string path) =>
+        new(user, method switch { "GET" => "get", "POST" => "post", "PUT" => "put", "PATCH" => "patch", "DELETE" => "delete", "HEAD" => "head", _ => method.ToLowerInvariant() }, false, path);
 
     private static string? ExactName(string selector)
     {
