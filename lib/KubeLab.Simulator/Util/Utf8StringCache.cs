@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace KubeLab.Simulator.Util;
 
@@ -44,24 +43,6 @@ internal sealed class Utf8StringCache
         return value;
     }
 
-    private int Slot(ReadOnlySpan<byte> bytes)
-    {
-        // Multiply-rotate over 8-byte words, then the tail; the final mix makes the top bits (the slot) depend on every byte.
-        const ulong K = 0x9E3779B97F4A7C15;
-        var h = (ulong)bytes.Length * K;
-        while (bytes.Length >= 8)
-        {
-            h = BitOperations.RotateLeft((h ^ MemoryMarshal.Read<ulong>(bytes)) * K, 29);
-            bytes = bytes[8..];
-        }
-        ulong tail = bytes.Length switch
-        {
-            >= 4 => MemoryMarshal.Read<uint>(bytes) | (ulong)MemoryMarshal.Read<uint>(bytes[^4..]) << 32,
-            > 0 => bytes[0] | (ulong)bytes[bytes.Length >> 1] << 8 | (ulong)bytes[^1] << 16,
-            _ => 0,
-        };
-        h = (h ^ tail) * K;
-        h = (h ^ (h >> 32)) * K;
-        return shift == 64 ? 0 : (int)(h >> shift);
-    }
+    // XxHash3 (System.IO.Hashing): fast on short inputs, and its top bits (the slot) depend on every byte.
+    private int Slot(ReadOnlySpan<byte> bytes) => shift == 64 ? 0 : (int)(System.IO.Hashing.XxHash3.HashToUInt64(bytes) >> shift);
 }
