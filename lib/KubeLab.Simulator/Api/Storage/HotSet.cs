@@ -4,14 +4,12 @@ namespace KubeLab.Simulator.Api.Storage;
 /// The stored versions that keep their parsed trees: the most recently written or read, up to <see cref="Capacity"/>. Older
 /// ones go cold in batches (their JSON is encoded outside the store's lock when no watch has encoded it already). A pod is
 /// written several times within a second or so of starting (binding, status, conditions), so the recent ones are the ones read.
-/// Every member except <see cref="Cool"/> runs under the store's lock. Events get a small set of their own
-/// (<see cref="EventCapacity"/>): written once and rarely read again, at scale they were over half of all writes and pushed
-/// pods out before their binding and status writes read them (each such read parsed the pod again).
+/// Every member except <see cref="Cool"/> runs under the store's lock.
 /// </summary>
-internal sealed class HotSet(int capacity = HotSet.Capacity, int batch = 256)
+internal sealed class HotSet
 {
     public const int Capacity = 2_048;
-    public const int EventCapacity = 256;
+    private const int Batch = 256;
 
     private readonly Queue<StoredObject> recent = new();
     private bool cooling;
@@ -21,12 +19,12 @@ internal sealed class HotSet(int capacity = HotSet.Capacity, int batch = 256)
     /// <summary>The oldest hot versions past the capacity, to cool outside the lock; null when too few or another writer is cooling.</summary>
     public List<StoredObject>? TakeBatch()
     {
-        if (cooling || recent.Count < capacity + batch) return null;
+        if (cooling || recent.Count < Capacity + Batch) return null;
         cooling = true;
-        var taken = new List<StoredObject>(batch);
-        for (var i = 0; i < batch; i++)
-            if (recent.Dequeue() is { IsHot: true, WorthCooling: true } s) taken.Add(s);
-        return taken;
+        var batch = new List<StoredObject>(Batch);
+        for (var i = 0; i < Batch; i++)
+            if (recent.Dequeue() is { IsHot: true, WorthCooling: true } s) batch.Add(s);
+        return batch;
     }
 
     /// <summary>Encodes (where needed) and drops the trees of a batch; outside the lock (stored versions are immutable).</summary>

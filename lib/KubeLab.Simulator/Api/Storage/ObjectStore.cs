@@ -23,7 +23,7 @@ public sealed class ObjectStore
 
     private readonly object gate = new();
     private readonly Dictionary<ResourceType, SortedDictionary<string, StoredObject>> data = new();
-    private readonly HotSet hot = new(), hotEvents = new(HotSet.EventCapacity, 64);
+    private readonly HotSet hot = new();
     private readonly WatchHistory history;
     // metadata.uid → the stored object (the garbage collector's owner lookups; etcd has no such index, the real GC keeps its own graph).
     private readonly Dictionary<string, StoredObject> byUid = new(StringComparer.Ordinal);
@@ -76,7 +76,7 @@ public sealed class ObjectStore
         if (s is null) return null;
         if (s.Read() is (var tree, true)) return tree;
         tree = s.Heat();
-        lock (gate) HotSetOf(s).Add(s);
+        lock (gate) hot.Add(s);
         return tree;
     }
 
@@ -238,11 +238,9 @@ public sealed class ObjectStore
     private StoredObject Keep(ResourceType t, JsonObject stored)
     {
         var version = new StoredObject(ResourceRegistry.StorageType(t), stored);
-        HotSetOf(version).Add(version);
+        hot.Add(version);
         return version;
     }
-
-    private HotSet HotSetOf(StoredObject s) => s.Type.Plural == "events" ? hotEvents : hot;
 
     /// <summary>Deep equality except metadata.resourceVersion, without cloning either side.</summary>
     private static bool EqualIgnoringResourceVersion(JsonObject a, JsonObject b)
@@ -287,8 +285,8 @@ public sealed class ObjectStore
     private void AfterWrite()
     {
         WatchHistory.Work? work;
-        List<StoredObject>? cooling, coolingEvents;
-        lock (gate) (work, cooling, coolingEvents) = (history.TakeBatch(), hot.TakeBatch(), hotEvents.TakeBatch());
+        List<StoredObject>? cooling;
+        lock (gate) (work, cooling) = (history.TakeBatch(), hot.TakeBatch());
         if (work is not null)
         {
             history.Compact(work);
@@ -298,11 +296,6 @@ public sealed class ObjectStore
         {
             HotSet.Cool(cooling);
             lock (gate) hot.Done();
-        }
-        if (coolingEvents is not null)
-        {
-            HotSet.Cool(coolingEvents);
-            lock (gate) hotEvents.Done();
         }
     }
 
