@@ -7,7 +7,7 @@ namespace KubeLab.Simulator.Tests.Runtime.Filesystem;
 /// "/" again for every "..", mounts looked up by prefix text): kept as the specification the fast walk must agree with,
 /// quirks included (<see cref="FileSystemEquivalenceTests"/>).
 /// </summary>
-internal sealed class ReferenceFileSystem(DirectoryNode root, TimeProvider time)
+internal sealed class ReferenceFileSystem(DirectoryNode root, TimeProvider time) : FileSystemEquivalenceTests.IFiles
 {
     private const int MaxSymlinks = 40;
     private readonly Dictionary<string, (FileNode Node, bool ReadOnly)> mounts = new(StringComparer.Ordinal);
