@@ -161,7 +161,7 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
         await AuthenticationKubectl.OutliveTokenCacheAsync(f.Cluster);
         var gone = await AuthenticationKubectl.RunAsync(config, "get", "pods", "-n", ns);
         Assert.NotEqual(0, gone.ExitCode);
-        Assert.Contains("error: You must be logged in to the server (Unauthorized)", gone.Stderr);
+        Assert.Contains(AuthenticationKubectl.Unauthorized, gone.Stderr);
 
         // Same name, new uid: the old token names the old uid.
         await NewServiceAccountAsync(ns, sa);
@@ -203,7 +203,7 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
 
         var r = await AuthenticationKubectl.RunAsync(AuthenticationKubectl.WithToken(f.Cluster, forged), "get", "pods", "-n", ns);
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("error: You must be logged in to the server (Unauthorized)", r.Stderr);
+        Assert.Contains(AuthenticationKubectl.Unauthorized, r.Stderr);
 
         using var http = f.Cluster.CreateHttpClient(bearerToken: "not-a-jwt");
         var (status, body) = await WhoAmIAsync(http);
@@ -221,7 +221,7 @@ public sealed class AuthenticationEndToEndTests(ClusterFixture f) : IClassFixtur
         var config = AuthenticationKubectl.WithUser(f.Cluster, $"    client-certificate-data: {B64(certPem)}\n    client-key-data: {B64(keyPem)}\n");
         var r = await AuthenticationKubectl.RunAsync(config, "get", "namespaces");
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("error: You must be logged in to the server (Unauthorized)", r.Stderr);
+        Assert.Contains(AuthenticationKubectl.Unauthorized, r.Stderr);
 
         using var http = f.Cluster.CreateHttpClient(clientCertificate: foreign);
         Assert.Equal(HttpStatusCode.Unauthorized, (await WhoAmIAsync(http)).Status);

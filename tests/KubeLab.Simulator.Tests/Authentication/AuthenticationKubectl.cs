@@ -17,6 +17,9 @@ internal static class AuthenticationKubectl
             var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.ArgumentList.Add("--kubeconfig=" + path);
+            // An empty discovery cache per call: with the shared ~/.kube/cache (warm or cold depending on which test ran first
+            // against the port) kubectl's 401 text changed between runs; cold, discovery meets the 401 first, as after a fresh install.
+            if (!args.Any(a => a.StartsWith("--cache-dir", StringComparison.Ordinal))) psi.ArgumentList.Add("--cache-dir=" + Path.Combine(dir, "cache"));
             using var p = Process.Start(psi)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
@@ -29,6 +32,12 @@ internal static class AuthenticationKubectl
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
     }
+
+    /// <summary>
+    /// What kubectl 1.32 prints when its credentials are refused: discovery (GET /api) meets the 401 first, and the
+    /// aggregated-discovery client reports it in client-go's words for a 401 rather than the Status's message.
+    /// </summary>
+    public const string Unauthorized = "error: You must be logged in to the server (the server has asked for the client to provide credentials)";
 
     /// <summary>The cluster's kubeconfig with the user's credentials replaced by <paramref name="userYaml"/> (indented user fields).</summary>
     public static string WithUser(SimulatedCluster cluster, string userYaml)

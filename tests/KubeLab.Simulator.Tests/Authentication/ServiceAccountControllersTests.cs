@@ -96,7 +96,7 @@ public sealed class ServiceAccountControllersTests(ClusterFixture f) : IClassFix
         }
         var r = await AuthenticationKubectl.RunAsync(config, "get", "pods", "-n", ns);
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("error: You must be logged in to the server (Unauthorized)", r.Stderr);
+        Assert.Contains(AuthenticationKubectl.Unauthorized, r.Stderr);
 
         var review = new JsonObject { ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "TokenReview", ["spec"] = new JsonObject { ["token"] = token } };
         var (_, body) = await f.SendAsync(HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review.ToJsonString());
