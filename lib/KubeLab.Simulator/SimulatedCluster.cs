@@ -240,7 +240,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public static async Task<SimulatedCluster> StartAsync(SimulatorOptions? options = null, CancellationToken ct = default)
     {
-        ControllerRuntime.PooledStringConverter.Install();
+        ControllerRuntime.ClientJsonOptions.Install();
         options ??= new SimulatorOptions();
         if (options.Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 and 65535.");
         if (options.WorkerNodes is < 0 or > 250) throw new ArgumentOutOfRangeException(nameof(options), options.WorkerNodes, "WorkerNodes must be between 0 and 250 (one /24 pod range each under 10.244.0.0/16).");

@@ -9,7 +9,7 @@ public class PooledStringConverterTests
 {
     /// <summary>Before any test deserializes anything: KubernetesClient's options freeze on first use, as in a host process.</summary>
     [System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void InstallFirst() => PooledStringConverter.Install();
+    internal static void InstallFirst() => ClientJsonOptions.Install();
 
     private const string Pod = """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"shop","labels":{"app":"web","tier":"front\u0020end"}},
@@ -19,7 +19,7 @@ public class PooledStringConverterTests
     [Fact]
     public void Two_pods_read_after_install_share_their_repeated_strings_and_keep_every_value()
     {
-        Assert.True(PooledStringConverter.Install());
+        Assert.True(ClientJsonOptions.Install());
         var a = KubernetesJson.Deserialize<V1Pod>(Pod);
         var b = KubernetesJson.Deserialize<V1Pod>(Pod.Replace("web-1", "web-2"));
 
