@@ -180,4 +180,42 @@ public sealed class SimulatedClockTests : IAsyncLifetime
         using var timer = clock.CreateTimer(_ => { }, null, TimeSpan.FromDays(400), Timeout.InfiniteTimeSpan);
         Assert.True(timer.Change(TimeSpan.FromDays(3650), Timeout.InfiniteTimeSpan));
     }
+
+    /// <summary>Records the waits the simulated clock asks of the real timers beneath it.</summary>
+    private sealed class RecordingTime : TimeProvider
+    {
+        public List<TimeSpan> Waits { get; } = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new Timer(this);
+
+        private sealed class Timer(RecordingTime owner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                if (dueTime != Timeout.InfiniteTimeSpan) lock (owner.Waits) owner.Waits.Add(dueTime);
+                return true;
+            }
+
+            public void Dispose() { }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 0.4, 1)]     // less than a millisecond: a whole one, not 0 (system timers truncate: 0 fired at once and spun)
+    [InlineData(1, 1.2, 2)]
+    [InlineData(1, 3.0, 3)]
+    [InlineData(1000, 10.0, 1)] // 10 cluster ms at 1000x: 0.01 ms real, rounded up to 1
+    [InlineData(1000, 2500.0, 3)]
+    public void Real_waits_are_whole_milliseconds_rounded_up(double speed, double clusterMs, int realMs)
+    {
+        var real = new RecordingTime();
+        var clock = new SimulatedClock(speed, real);
+        using var timer = clock.CreateTimer(_ => { }, null, TimeSpan.FromMilliseconds(clusterMs), Timeout.InfiniteTimeSpan);
+        var wait = Assert.Single(real.Waits);
+        // The clock's "now" moves with the real clock while the timer is planned: allow one millisecond less, never a fraction.
+        Assert.Equal(0, wait.Ticks % TimeSpan.TicksPerMillisecond);
+        Assert.InRange(wait.TotalMilliseconds, Math.Max(1, realMs - 1), realMs);
+    }
 }
