@@ -31,10 +31,11 @@ public sealed class GoShape
 
     public static GoShape Of(Type type)
     {
-        type = Nullable.GetUnderlyingType(type) ?? type;
+        // Looked up before unwrapping: Nullable.GetUnderlyingType allocates (GetGenericArguments) and ran for every JSON node.
         if (Cache.TryGetValue(type, out var cached)) return cached;
+        var underlying = Nullable.GetUnderlyingType(type);
         // Struct fields are resolved lazily (Field), so recursive types such as JSONSchemaProps terminate.
-        return Cache.GetOrAdd(type, Build(type));
+        return Cache.GetOrAdd(type, underlying is null ? Build(type) : Of(underlying));
     }
 
     private static GoShape Build(Type type)
