@@ -21,7 +21,7 @@ public sealed class ContainerInstance
         Sandbox = sandbox;
         Network = network;
         Time = time;
-        Id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Id = Util.RandomIds.Hex(32);
         Log = new ContainerLog(restartCount);
         Files = new ContainerFileSystem(config.Image.CreateRoot(), time);
         foreach (var (path, node, readOnly) in config.Mounts) Files.Mount(path, node, readOnly);

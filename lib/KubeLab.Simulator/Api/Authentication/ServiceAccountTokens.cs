@@ -27,7 +27,7 @@ public sealed class ServiceAccountTokens(ClusterPki pki)
     public (string Token, string Jti) Issue(TokenBinding binding, IReadOnlyList<string> audiences, DateTimeOffset now, long expirationSeconds, long? warnAfter = null)
     {
         var iat = now.ToUnixTimeSeconds();
-        var jti = Guid.NewGuid().ToString();
+        var jti = Util.RandomIds.NewUid();
         var k8s = new JsonObject { ["namespace"] = binding.Namespace };
         if (binding.NodeName is not null)
             k8s["node"] = new JsonObject { ["name"] = binding.NodeName, ["uid"] = binding.NodeUid ?? "" };

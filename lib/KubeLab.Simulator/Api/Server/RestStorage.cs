@@ -59,7 +59,7 @@ public sealed class RestStorage(ObjectStore store, TimeProvider time)
 
         foreach (var k in new[] { "uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink" })
             meta.Remove(k);
-        meta["uid"] = Guid.NewGuid().ToString();
+        meta["uid"] = Util.RandomIds.NewUid();
         meta["creationTimestamp"] = Now();
         // Pods carry no metadata.generation in 1.32 (pod generation arrived later).
         if (t.HasSpec && t.Kind != "Pod" && (obj["spec"] is not null || t.Custom is not null)) meta["generation"] = 1;
