@@ -66,7 +66,7 @@ public sealed class Informer<T, TList>
 
     private sealed class Index<TRow>(Func<T, string?> valueOf, Func<T, TRow> rowOf) : IIndex
     {
-        public readonly Dictionary<string, Dictionary<string, TRow>> Buckets = new();
+        public readonly Dictionary<string, IndexBucket<TRow>> Buckets = new();
 
         public void Update(string key, T? old, T? now)
         {
@@ -76,7 +76,7 @@ public sealed class Informer<T, TList>
                 Buckets.Remove(before);
             if (after is null) return;
             if (!Buckets.TryGetValue(after, out var bucket)) Buckets[after] = bucket = new();
-            bucket[key] = rowOf(now!); // the object changed even when its index value did not: keep the row current
+            bucket.Set(key, rowOf(now!)); // the object changed even when its index value did not: keep the row current
         }
 
         public int Count(string value) => Buckets.TryGetValue(value, out var bucket) ? bucket.Count : 0;
@@ -104,11 +104,7 @@ public sealed class Informer<T, TList>
     public List<TRow> RowsByIndex<TRow>(string name, string value)
     {
         lock (indexGate)
-        {
-            if (!indexes.TryGetValue(name, out var index)) throw new InvalidOperationException($"no index {name} on {Resource}");
-            if (index is not Index<TRow> typed) throw new InvalidOperationException($"index {name} on {Resource} does not keep {typeof(TRow).Name} rows");
-            return typed.Buckets.TryGetValue(value, out var bucket) ? [.. bucket.Values] : [];
-        }
+            return IndexOf<TRow>(name).Buckets.TryGetValue(value, out var bucket) ? [.. bucket.Rows] : [];
     }
 
     /// <summary>
@@ -117,13 +113,34 @@ public sealed class Informer<T, TList>
     /// </summary>
     public void VisitIndex<TRow>(string name, string value, Action<TRow> visit)
     {
+        var visitor = new ActionVisitor<TRow>(visit);
+        VisitIndex<TRow, ActionVisitor<TRow>>(name, value, ref visitor);
+    }
+
+    /// <summary>
+    /// The same with a struct visitor: one direct (inlinable) call per row, the row passed by reference rather than copied – for
+    /// the passes that run on every sync of a large set (issue 7). The rows are read under the index lock; the visitor gets each
+    /// only for the call and must not call into this informer. Its state comes back through <paramref name="visitor"/>.
+    /// </summary>
+    public void VisitIndex<TRow, TVisitor>(string name, string value, ref TVisitor visitor) where TVisitor : struct, IRowVisitor<TRow>
+    {
         lock (indexGate)
         {
-            if (!indexes.TryGetValue(name, out var index)) throw new InvalidOperationException($"no index {name} on {Resource}");
-            if (index is not Index<TRow> typed) throw new InvalidOperationException($"index {name} on {Resource} does not keep {typeof(TRow).Name} rows");
-            if (!typed.Buckets.TryGetValue(value, out var bucket)) return;
-            foreach (var row in bucket.Values) visit(row);
+            if (!IndexOf<TRow>(name).Buckets.TryGetValue(value, out var bucket)) return;
+            foreach (ref readonly var row in bucket.Rows) visitor.Visit(in row);
         }
+    }
+
+    private readonly struct ActionVisitor<TRow>(Action<TRow> visit) : IRowVisitor<TRow>
+    {
+        public void Visit(in TRow row) => visit(row);
+    }
+
+    /// <summary>The index of that name keeping <typeparamref name="TRow"/> rows; call under the index lock.</summary>
+    private Index<TRow> IndexOf<TRow>(string name)
+    {
+        if (!indexes.TryGetValue(name, out var index)) throw new InvalidOperationException($"no index {name} on {Resource}");
+        return index as Index<TRow> ?? throw new InvalidOperationException($"index {name} on {Resource} does not keep {typeof(TRow).Name} rows");
     }
 
     /// <summary>How many cached objects have <paramref name="value"/> in index <paramref name="name"/>.</summary>

@@ -72,6 +72,69 @@ public class InformerIndexTests
         await run;
     }
 
+    private readonly record struct NameRow(string Name, string Rv);
+
+    /// <summary>Collects what it visits; the count lives in the struct, so it only adds up if VisitIndex hands the visitor back by ref.</summary>
+    private struct Collect() : IRowVisitor<NameRow>
+    {
+        public readonly List<string> Seen = [];
+        public int Count;
+
+        public void Visit(in NameRow row)
+        {
+            Seen.Add($"{row.Name}@{row.Rv}");
+            Count++;
+        }
+    }
+
+    [Fact]
+    public async Task Rows_moved_between_buckets_or_removed_are_visited_once_in_their_current_bucket_only()
+    {
+        var (informer, events, handled) = FakeInformer.Pods([
+            Pod("a", "1", "rs-1"), Pod("b", "1", "rs-1"), Pod("c", "1", "rs-1"), Pod("d", "1", "rs-1"),
+            Pod("e", "1", "rs-2"), Pod("f", "1", null), Pod("g", "1", null)]);
+        informer.AddIndex("by-controller/name", PodFacts.ControllerUidIndexValue, p => new NameRow(p.Metadata.Name, p.Metadata.ResourceVersion));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = informer.RunAsync(cts.Token);
+        await informer.Synced.WaitAsync(cts.Token);
+        for (var i = 0; i < 7; i++) await handled.WaitAsync(cts.Token);
+
+        (WatchEventType, V1Pod)[] changes =
+        [
+            (WatchEventType.Deleted, Pod("a", "2", "rs-1")),  // the first row: the last one moves into its slot
+            (WatchEventType.Modified, Pod("b", "2", "rs-2")), // its controller UID changed
+            (WatchEventType.Modified, Pod("f", "2", "rs-1")), // adopted
+            (WatchEventType.Modified, Pod("c", "2", null)),   // released
+            (WatchEventType.Modified, Pod("d", "2", "rs-1")), // same bucket, in the slot it was moved to
+            (WatchEventType.Deleted, Pod("g", "2", null)),
+        ];
+        foreach (var change in changes)
+        {
+            await events.WriteAsync(change, cts.Token);
+            await handled.WaitAsync(cts.Token);
+        }
+
+        foreach (var (bucket, expected) in new[]
+                 {
+                     ("rs-1", new[] { "d@2", "f@2" }), ("rs-2", ["b@2", "e@1"]), (PodFacts.OrphansOf("ns"), ["c@2"]), ("rs-gone", []),
+                 })
+        {
+            var visitor = new Collect();
+            informer.VisitIndex<NameRow, Collect>("by-controller/name", bucket, ref visitor);
+            var byDelegate = new List<string>();
+            informer.VisitIndex<NameRow>("by-controller/name", bucket, r => byDelegate.Add($"{r.Name}@{r.Rv}"));
+            var copied = informer.RowsByIndex<NameRow>("by-controller/name", bucket).Select(r => $"{r.Name}@{r.Rv}");
+
+            Assert.Equal(expected, visitor.Seen.Order(StringComparer.Ordinal));
+            Assert.Equal(expected.Length, visitor.Count);
+            Assert.Equal(visitor.Seen, byDelegate); // the same rows, in the same (storage) order
+            Assert.Equal(expected, copied.Order(StringComparer.Ordinal));
+            Assert.Equal(expected.Length, informer.IndexCount("by-controller/name", bucket));
+        }
+        await cts.CancelAsync();
+        await run;
+    }
+
     [Fact]
     public async Task A_transform_applies_to_listed_and_watched_objects_before_handlers_see_them()
     {

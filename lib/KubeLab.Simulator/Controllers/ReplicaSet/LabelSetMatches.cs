@@ -11,9 +11,11 @@ internal sealed class LabelSetMatches(Api.LabelSelector selector, IDictionary<st
     private string? lastSet;
     private (bool Selected, bool FullyLabeled) last;
 
-    public (bool Selected, bool FullyLabeled) Of(in ReplicaPodRow row)
+    // The common case (the same set as the row before) stays small enough to inline into the per-row pass.
+    public (bool Selected, bool FullyLabeled) Of(in ReplicaPodRow row) => ReferenceEquals(row.LabelSet, lastSet) ? last : Lookup(row);
+
+    private (bool Selected, bool FullyLabeled) Lookup(in ReplicaPodRow row)
     {
-        if (ReferenceEquals(row.LabelSet, lastSet)) return last;
         if (!seen.TryGetValue(row.LabelSet, out var match))
             seen[row.LabelSet] = match = (selector.Matches(row.Pod.Metadata.Labels), HasAll(row.Pod.Metadata.Labels));
         (lastSet, last) = (row.LabelSet, match);

@@ -146,8 +146,10 @@ public abstract class ReplicaKeeper<TOwner, TOwnerList>
         var tally = new ClaimTally(new LabelSetMatches(SelectorOf(owner), TemplateOf(owner)?.Metadata?.Labels), MinReadySeconds(owner),
             Time.GetUtcNow().UtcDateTime);
         // Only its own pods and the namespace's orphans can be claimed (pods of other controllers are skipped anyway).
-        pods.VisitIndex<ReplicaPodRow>(ReplicaPodRow.Index, owner.Metadata.Uid, tally.Owned);
-        pods.VisitIndex<ReplicaPodRow>(ReplicaPodRow.Index, PodFacts.OrphansOf(owner.Metadata.NamespaceProperty), tally.Orphan);
+        var owned = new ClaimTally.OwnedRows(tally);
+        pods.VisitIndex<ReplicaPodRow, ClaimTally.OwnedRows>(ReplicaPodRow.Index, owner.Metadata.Uid, ref owned);
+        var orphans = new ClaimTally.OrphanRows(tally);
+        pods.VisitIndex<ReplicaPodRow, ClaimTally.OrphanRows>(ReplicaPodRow.Index, PodFacts.OrphansOf(owner.Metadata.NamespaceProperty), ref orphans);
         var claimConflicts = await ClaimPodsAsync(owner, tally, ct).ConfigureAwait(false);
         // Like syncReplicaSet: if claiming failed we do not know how many pods we have, so do nothing else and retry.
         if (claimConflicts > 0) throw new InvalidOperationException($"{claimConflicts} pods changed while adopting/releasing them; retrying");
