@@ -9,17 +9,12 @@ namespace KubeLab.Simulator.Util;
 public sealed class StringTable
 {
     private readonly BoundedCache<string, string> table;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> byChars;
 
-    public StringTable(int capacity)
-    {
-        table = new BoundedCache<string, string>(capacity, StringComparer.Ordinal);
-        byChars = table.GetAlternateLookup<ReadOnlySpan<char>>();
-    }
+    public StringTable(int capacity) => table = new BoundedCache<string, string>(capacity, StringComparer.Ordinal);
 
     public string Get(ReadOnlySpan<char> chars)
     {
-        if (byChars.TryGetValue(chars, out var known)) return known;
+        if (table.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var known)) return known;
         var s = chars.ToString();
         return table.GetOrAdd(s, s);
     }
