@@ -27,7 +27,7 @@ public static class SchedulingDecision
         Func<V1Pod, V1Node, string?>? volumeFilter = null, Func<string, ResourceRequest>? requestedOnNode = null)
     {
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
-        var feasible = new List<V1Node>();
+        var feasible = new List<V1Node>(nodes.Count);
         var podRequest = NodeResourcesFit.Requests(pod);
         var victimSearches = 0;
         // One list of failed filters, reused node after node: a scheduling cycle visits every node (all of them below 100 nodes:
