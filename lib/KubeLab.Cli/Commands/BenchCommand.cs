@@ -128,7 +128,6 @@ internal static partial class BenchCommand
         {
             var n = settings.ScaleReplicas;
             var workers = (int)Math.Ceiling(n * 1.1 / PodsPerNode);
-            GC.Collect();
             await using var memory = new MemorySampler();
             await using (var wide = await KubeLab.Simulator.SimulatedCluster.StartAsync(new KubeLab.Simulator.SimulatorOptions { WorkerNodes = workers }, ct))
             {
