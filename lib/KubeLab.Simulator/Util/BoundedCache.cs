@@ -21,7 +21,7 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, IEqualityComparer<T
     {
         var map = this.map;
         if (map.ContainsKey(key)) { map[key] = value; return; }
-        if (Volatile.Read(ref count) >= capacity) map = Clear();
+        if (Volatile.Read(ref count) >= capacity) map = Forget();
         if (map.TryAdd(key, value)) Interlocked.Increment(ref count);
         else map[key] = value;
     }
@@ -31,7 +31,7 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, IEqualityComparer<T
     {
         var map = this.map;
         if (map.TryGetValue(key, out var known)) return known;
-        if (Volatile.Read(ref count) >= capacity) map = Clear();
+        if (Volatile.Read(ref count) >= capacity) map = Forget();
         if (!map.TryAdd(key, value)) return map.TryGetValue(key, out var raced) ? raced : value;
         Interlocked.Increment(ref count);
         return value;
@@ -50,9 +50,9 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, IEqualityComparer<T
         if (map.TryRemove(key, out _)) Interlocked.Decrement(ref count);
     }
 
-    public ConcurrentDictionary<TKey, TValue> Clear()
+    /// <summary>Starts again empty; returns the new table. Entries a racing writer adds to the old one are lost: a cache may forget.</summary>
+    private ConcurrentDictionary<TKey, TValue> Forget()
     {
-        // Entries a racing writer adds to the old table are lost, as with Clear: a cache may forget.
         var fresh = new ConcurrentDictionary<TKey, TValue>(Environment.ProcessorCount, Math.Min(capacity, 1 << 20), comparer);
         map = fresh;
         Interlocked.Exchange(ref count, 0);

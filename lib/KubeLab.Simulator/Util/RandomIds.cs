@@ -41,7 +41,6 @@ internal static class RandomIds
             used = 0;
         }
         pool.AsSpan(used, into.Length).CopyTo(into);
-        pool.AsSpan(used, into.Length).Clear(); // a byte handed out is never handed out again, even if the pool were read by mistake
         used += into.Length;
     }
 }

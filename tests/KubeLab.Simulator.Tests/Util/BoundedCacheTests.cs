@@ -35,4 +35,21 @@ public class BoundedCacheTests
         Assert.True(pool.TryGetValue("xxx", out var kept));
         Assert.Same(first, kept);
     }
+
+    [Fact]
+    public void A_string_table_finds_strings_by_their_characters_without_allocating_after_it_forgot()
+    {
+        // Forgetting starts a new table: a by-characters lookup kept from the old one would miss, and every hit would copy
+        // the characters into a new string before finding the shared one.
+        var table = new StringTable(2);
+        table.Get("a");
+        table.Get("b");
+        var c = table.Get("ccccccccccccccccc".AsSpan()); // the third: the table starts again
+        var chars = "ccccccccccccccccc".AsSpan();
+        Assert.Same(c, table.Get(chars)); // warm (JIT) before measuring
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var again = table.Get(chars);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Same(c, again);
+    }
 }
